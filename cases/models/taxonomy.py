@@ -1,0 +1,54 @@
+"""The three-level demand classification (DB44/T 2479-2024 in the demo)."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from departments.models import TreePathQuerySet
+
+
+class Category(models.Model):
+    """One node of the three-level demand classification."""
+
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=64)
+    level = models.PositiveSmallIntegerField(_("level"))
+    parent = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
+    )
+    path = models.CharField(_("path"), max_length=64, db_index=True, editable=False)
+    description = models.TextField(_("description"), blank=True)
+    # Citizens may report this category themselves (Open311 services, self-service).
+    public = models.BooleanField(_("open to citizens"), default=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = TreePathQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__gte=1, level__lte=3),
+                name="category_level_1_to_3",
+                violation_error_message=_("A category is on level 1, 2 or 3."),
+            ),
+            models.CheckConstraint(
+                condition=Q(level=1, parent__isnull=True) | Q(level__gt=1, parent__isnull=False),
+                name="category_parent_matches_level",
+                violation_error_message=_("Only first-level categories have no parent."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.path = (self.parent.path if self.parent_id else "") + f"{self.code}/"
+        super().save(*args, **kwargs)

@@ -1,0 +1,1 @@
+"""The demo city: reference data from ../shared/data, demo users and demo cases."""

@@ -1,0 +1,22 @@
+"""Build the demo city: regions, categories, departments, users and demo cases."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from hotline.demo import reference
+
+
+class Command(BaseCommand):
+    help = "Load the demo city from ../shared/data. Running it twice changes nothing."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            regions = reference.load_regions()
+            categories = reference.load_categories()
+            departments = reference.load_departments(regions)
+            users = reference.load_users(departments)
+        self.stdout.write(
+            f"Demo city {reference.CITY_NAME}: {len(regions)} regions, {categories} categories, "
+            f"{len(departments)} departments."
+        )
+        self.stdout.write(f"Demo users (password {reference.DEMO_PASSWORD!r}): {', '.join(users)}")

@@ -1,0 +1,10 @@
+"""The project's URL map: the browser pages, the admin, the API and its schema."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("hotline.pages")),
+]

@@ -1,0 +1,63 @@
+"""Fixtures shared by the whole suite.
+
+The demo city's reference data (regions, categories, departments, demo users) is loaded once
+into the test database; each test runs in a transaction that is rolled back, so every test
+starts from the same city. Transactional tests (live server, threads) flush the database at
+their end; pytest-django runs them after the others, and they ask for `transactional_city`.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from departments.models import Department
+from hotline.demo import reference
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.conf import settings
+
+    on_sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    for item in items:
+        if on_sqlite and "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+def load_reference_city() -> None:
+    regions = reference.load_regions()
+    reference.load_categories()
+    departments = reference.load_departments(regions)
+    reference.load_users(departments)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_reference_city()
+
+
+@pytest.fixture
+def transactional_city(transactional_db):
+    """The reference city inside a transactional test (the flush of earlier ones removed it)."""
+    if not Department.objects.filter(code="center").exists():
+        load_reference_city()
+
+
+@pytest.fixture
+def users(db):
+    """The demo users by username."""
+    return {
+        u.username: u for u in get_user_model().objects.filter(username__in=reference.DEMO_USERS)
+    }
+
+
+@pytest.fixture
+def departments(db):
+    """Every department of the demo city by code (center, cgj, d-430103, s-430103002 …)."""
+    return {d.code: d for d in Department.objects.select_related("region")}
+
+
+@pytest.fixture
+def on_postgres():
+    return connection.vendor == "postgresql"
