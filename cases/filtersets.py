@@ -1,0 +1,106 @@
+"""One FilterSet per model, shared by the API, the agents' list pages and the dashboards."""
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import ACTIVE_ASSIGNMENT_STATUSES, Channel, RequestType, Status, Urgency
+from cases.models import Assignment, Case, Category
+from departments.models import Department, Region
+
+OPEN_STATUSES = [
+    Status.REGISTERED,
+    Status.DISPATCHED,
+    Status.IN_PROGRESS,
+    Status.RETURN_REVIEW,
+    Status.DISPUTED,
+]
+
+
+class CaseFilterSet(django_filters.FilterSet):
+    """Filters for case lists: status, department, region and category subtrees, dates, text."""
+
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("status"))
+    request_type = django_filters.MultipleChoiceFilter(
+        choices=RequestType.choices, label=_("request type")
+    )
+    channel = django_filters.MultipleChoiceFilter(choices=Channel.choices, label=_("channel"))
+    urgency = django_filters.MultipleChoiceFilter(choices=Urgency.choices, label=_("urgency"))
+    department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.all(), method="filter_department", label=_("department")
+    )
+    region = django_filters.CharFilter(method="filter_region", label=_("region code"))
+    category = django_filters.CharFilter(method="filter_category", label=_("category code"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
+    due_before = django_filters.IsoDateTimeFilter(
+        field_name="reply_due_at", lookup_expr="lt", label=_("due before")
+    )
+    due_after = django_filters.IsoDateTimeFilter(
+        field_name="reply_due_at", lookup_expr="gte", label=_("due after")
+    )
+    created_after = django_filters.IsoDateTimeFilter(
+        field_name="created_at", lookup_expr="gte", label=_("created from")
+    )
+    created_before = django_filters.IsoDateTimeFilter(
+        field_name="created_at", lookup_expr="lt", label=_("created before")
+    )
+    phone = django_filters.CharFilter(field_name="citizen_phone", label=_("citizen phone"))
+    q = django_filters.CharFilter(method="filter_text", label=_("text"))
+
+    class Meta:
+        model = Case
+        fields = []
+
+    def filter_department(self, queryset, name, value):
+        return queryset.filter(
+            Q(main_department__path__startswith=value.path)
+            | Q(assignments__department__path__startswith=value.path)
+        ).distinct()
+
+    def filter_region(self, queryset, name, value):
+        region = Region.objects.filter(code=value).only("path").first()
+        return queryset.filter(region__path__startswith=region.path) if region else queryset.none()
+
+    def filter_category(self, queryset, name, value):
+        category = Category.objects.filter(code=value).only("path").first()
+        if not category:
+            return queryset.none()
+        return queryset.filter(category__path__startswith=category.path)
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(status__in=OPEN_STATUSES, reply_due_at__lt=timezone.now())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if value.isdigit() and len(value) == 13:
+            return queryset.filter(number=value)
+        return queryset.filter(Q(title__icontains=value) | Q(content__icontains=value))
+
+
+class AssignmentFilterSet(django_filters.FilterSet):
+    """Filters for a department's work list."""
+
+    status = django_filters.MultipleChoiceFilter(
+        choices=Assignment._meta.get_field("status").choices, label=_("status")
+    )
+    open = django_filters.BooleanFilter(method="filter_open", label=_("open"))
+    sign_overdue = django_filters.BooleanFilter(method="filter_sign_overdue")
+    reply_overdue = django_filters.BooleanFilter(method="filter_reply_overdue")
+
+    class Meta:
+        model = Assignment
+        fields = ["role", "department"]
+
+    def filter_open(self, queryset, name, value):
+        q = Q(status__in=ACTIVE_ASSIGNMENT_STATUSES)
+        return queryset.filter(q) if value else queryset.exclude(q)
+
+    def filter_sign_overdue(self, queryset, name, value):
+        q = Q(status="dispatched", sign_due_at__lt=timezone.now())
+        return queryset.filter(q) if value else queryset.exclude(q)
+
+    def filter_reply_overdue(self, queryset, name, value):
+        q = Q(status__in=["dispatched", "signed"], reply_due_at__lt=timezone.now())
+        return queryset.filter(q) if value else queryset.exclude(q)

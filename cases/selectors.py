@@ -1,0 +1,102 @@
+"""Reads scoped to what a user may see: the one place that decides visibility.
+
+- the center (agents and supervisors of the center or a sub-center) sees every case;
+- district-center staff see the cases in their district and those dispatched to them;
+- department staff see the cases their department or its sub-departments hold an
+  assignment for (whatever its state, so that history stays readable);
+- anyone else sees nothing. Fetching one object outside the scope raises NotFound (404),
+  exactly as a missing one does.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from cases.models import Assignment, Case
+from departments.models import Department
+from hotline.errors import NotFound
+from hotline.roles import CENTER_ROLES, DEPARTMENT_ROLES, Role
+
+CENTER_KINDS = (Department.Kind.CENTER, Department.Kind.SUB_CENTER)
+
+
+def _memberships(user) -> list:
+    if not hasattr(user, "_hotline_memberships"):
+        user._hotline_memberships = list(user.memberships.select_related("department__region"))
+    return user._hotline_memberships
+
+
+def is_center_staff(user) -> bool:
+    """Agents and supervisors of the center or a sub-center (and superusers)."""
+    return user.is_superuser or any(
+        m.role in CENTER_ROLES and m.department.kind in CENTER_KINDS for m in _memberships(user)
+    )
+
+
+def staff_departments(user, roles=DEPARTMENT_ROLES | CENTER_ROLES) -> list[Department]:
+    """The departments the user works for in one of `roles`."""
+    return [m.department for m in _memberships(user) if m.role in roles]
+
+
+def _department_subtree_q(departments, prefix: str = "department__") -> Q:
+    q = Q(pk__in=[])
+    for department in departments:
+        q |= Q(**{f"{prefix}path__startswith": department.path})
+    return q
+
+
+def case_scope_q(user) -> Q | None:
+    """A filter on Case for what the user may see; None means everything."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if is_center_staff(user):
+        return None
+    departments = staff_departments(user)
+    if not departments:
+        return Q(pk__in=[])
+    held = Assignment.objects.filter(_department_subtree_q(departments), case=OuterRef("pk"))
+    q = Q(Exists(held))
+    for department in departments:
+        if department.kind == Department.Kind.DISTRICT_CENTER and department.region_id:
+            q |= Q(region__path__startswith=department.region.path)
+    return q
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    """Every case the user may see, with what lists show joined in."""
+    queryset = Case.objects.select_related("category", "region", "main_department")
+    scope = case_scope_q(user)
+    return queryset if scope is None else queryset.filter(scope)
+
+
+def visible_assignments(user) -> QuerySet[Assignment]:
+    """Assignments the user may see: the center sees all, departments their subtree's."""
+    queryset = Assignment.objects.select_related("case", "department", "case__category")
+    if is_center_staff(user):
+        return queryset
+    departments = staff_departments(user)
+    if not departments:
+        return queryset.none()
+    q = _department_subtree_q(departments)
+    for department in departments:
+        if department.kind == Department.Kind.DISTRICT_CENTER and department.region_id:
+            q |= Q(case__region__path__startswith=department.region.path)
+    return queryset.filter(q)
+
+
+def get_case_for(user, number: str) -> Case:
+    """One case by number, or NotFound when it is missing or not the user's to see."""
+    case = visible_cases(user).filter(number=number).first()
+    if case is None:
+        raise NotFound(f"case {number} not found")
+    return case
+
+
+def get_assignment_for(user, pk: int) -> Assignment:
+    """One assignment, or NotFound when it is missing or not the user's to see."""
+    assignment = visible_assignments(user).filter(pk=pk).first()
+    if assignment is None:
+        raise NotFound(f"assignment {pk} not found")
+    return assignment
+
+
+def is_department_staff(user) -> bool:
+    return any(m.role in (Role.HANDLER, Role.DEPT_ADMIN) for m in _memberships(user))
