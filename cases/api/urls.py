@@ -1,0 +1,7 @@
+"""API routes for cases and assignments."""
+
+from rest_framework.routers import DefaultRouter
+
+router = DefaultRouter()
+
+urlpatterns = router.urls
