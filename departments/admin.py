@@ -1,6 +1,7 @@
 """Admin for the gazetteer, departments, memberships, routing rules and integrations."""
 
 from django.contrib import admin
+from django.db import models
 
 from departments.models import (
     ApiToken,
@@ -85,6 +86,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(admin.ModelAdmin):
     list_display = ["url", "department", "is_active", "created_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ["is_active"]
     search_fields = ["url", "department__name"]
     list_select_related = ["department"]
