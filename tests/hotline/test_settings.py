@@ -1,0 +1,48 @@
+"""Settings come from the environment, and a production start without secrets stops clearly."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_check(**env) -> subprocess.CompletedProcess:
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}
+    }
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_without_secret_key_stops_with_a_message():
+    result = run_check(DEBUG="0", ALLOWED_HOSTS="hotline.example.gov.cn")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_production_without_allowed_hosts_stops_with_a_message():
+    result = run_check(DEBUG="0", SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set when DEBUG is off" in result.stderr
+
+
+def test_debug_runs_on_the_embedded_database_without_configuration():
+    result = run_check(DEBUG="1")
+    assert result.returncode == 0, result.stderr
+
+
+def test_defaults_are_chinese_first_in_shanghai(settings):
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    assert settings.TIME_ZONE == "Asia/Shanghai"
+    assert [code for code, _ in settings.LANGUAGES] == ["zh-hans", "en"]
