@@ -204,6 +204,16 @@ class ResponsibilityRule(models.Model):
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     source_document = models.CharField(_("source document"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # A draft is not used for routing until published; it may stand for a change to `replaces`.
+    is_draft = models.BooleanField(_("draft"), default=False)
+    replaces = models.ForeignKey(
+        "self",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="drafts",
+        verbose_name=_("draft of"),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -232,7 +242,17 @@ class ResponsibilityRule(models.Model):
 class RuleRevision(models.Model):
     """One saved version of a responsibility rule: who changed it, when and why."""
 
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        CHANGED = "changed", _("Changed")
+        DRAFTED = "drafted", _("Draft saved")
+        PUBLISHED = "published", _("Published")
+        DEACTIVATED = "deactivated", _("Deactivated")
+
     rule = models.ForeignKey(ResponsibilityRule, models.CASCADE, related_name="revisions")
+    action = models.CharField(
+        _("action"), max_length=12, choices=Action.choices, default=Action.CHANGED
+    )
     snapshot = models.JSONField()
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     changed_at = models.DateTimeField(default=timezone.now)
