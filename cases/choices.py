@@ -119,3 +119,100 @@ class DeadlineUnit(models.TextChoices):
 def values(choices) -> list[str]:
     """The stored values of a TextChoices class, for CheckConstraints."""
     return [c.value for c in choices]
+
+
+class Action(models.TextChoices):
+    """What someone can do to a case; the transition table below says from which status."""
+
+    ANSWER = "answer", _("Answer directly")
+    TRANSFER = "transfer", _("Transfer to another hotline")
+    INVALIDATE = "invalidate", _("Mark invalid")
+    MERGE = "merge", _("Merge into a parent case")
+    DISPATCH = "dispatch", _("Dispatch")
+    REDISPATCH = "redispatch", _("Re-dispatch inside the territory")
+    SIGN = "sign", _("Sign for")
+    RETURN = "return", _("Return")
+    ACCEPT_RETURN = "accept_return", _("Accept the return")
+    REJECT_RETURN = "reject_return", _("Reject the return")
+    OPEN_DISPUTE = "open_dispute", _("Open a jurisdiction dispute")
+    DECIDE_DISPUTE = "decide_dispute", _("Decide the dispute")
+    REQUEST_EXTENSION = "request_extension", _("Request an extension")
+    DECIDE_EXTENSION = "decide_extension", _("Decide an extension")
+    ADD_PROGRESS = "add_progress", _("Add progress")
+    REPLY = "reply", _("Reply")
+    CALLBACK = "callback", _("Record a callback")
+    REOPEN = "reopen", _("Reopen")
+    PARK = "park", _("Park as unresolvable")
+    CLOSE = "close", _("Close")
+    URGE = "urge", _("Urge")
+    SUPERVISE = "supervise", _("Supervise")
+    ANSWER_SUPERVISION = "answer_supervision", _("Answer a supervision order")
+
+
+# Registering creates a case in this status; every later change is a row of TRANSITIONS.
+INITIAL_STATUS = Status.REGISTERED
+
+_S, _A = Status, Action
+
+# THE transition table: (status, action) -> the status after it. The services' guards, the
+# pages' `allowed_actions` and the diagram in docs/lifecycle.md all read this one dict.
+# Actions of a co-handler's assignment (sign, reply, progress, extension) follow the case's
+# status too but never move it: only the main department's assignment drives the case.
+TRANSITIONS: dict[tuple[Status, Action], Status] = {
+    (_S.REGISTERED, _A.ANSWER): _S.ANSWERED,
+    (_S.REGISTERED, _A.TRANSFER): _S.TRANSFERRED,
+    (_S.REGISTERED, _A.INVALIDATE): _S.INVALID,
+    (_S.REGISTERED, _A.MERGE): _S.MERGED,
+    (_S.REGISTERED, _A.DISPATCH): _S.DISPATCHED,
+    (_S.DISPATCHED, _A.REDISPATCH): _S.DISPATCHED,
+    (_S.DISPATCHED, _A.SIGN): _S.IN_PROGRESS,
+    (_S.DISPATCHED, _A.RETURN): _S.RETURN_REVIEW,
+    (_S.DISPATCHED, _A.URGE): _S.DISPATCHED,
+    (_S.DISPATCHED, _A.SUPERVISE): _S.DISPATCHED,
+    (_S.DISPATCHED, _A.ANSWER_SUPERVISION): _S.DISPATCHED,
+    (_S.IN_PROGRESS, _A.REDISPATCH): _S.DISPATCHED,
+    (_S.IN_PROGRESS, _A.REQUEST_EXTENSION): _S.IN_PROGRESS,
+    (_S.IN_PROGRESS, _A.DECIDE_EXTENSION): _S.IN_PROGRESS,
+    (_S.IN_PROGRESS, _A.ADD_PROGRESS): _S.IN_PROGRESS,
+    (_S.IN_PROGRESS, _A.REPLY): _S.REPLIED,
+    (_S.IN_PROGRESS, _A.URGE): _S.IN_PROGRESS,
+    (_S.IN_PROGRESS, _A.SUPERVISE): _S.IN_PROGRESS,
+    (_S.IN_PROGRESS, _A.ANSWER_SUPERVISION): _S.IN_PROGRESS,
+    (_S.RETURN_REVIEW, _A.ACCEPT_RETURN): _S.REGISTERED,
+    (_S.RETURN_REVIEW, _A.REJECT_RETURN): _S.DISPATCHED,
+    (_S.RETURN_REVIEW, _A.OPEN_DISPUTE): _S.DISPUTED,
+    (_S.DISPUTED, _A.DECIDE_DISPUTE): _S.DISPATCHED,
+    (_S.REPLIED, _A.CALLBACK): _S.REPLIED,
+    (_S.REPLIED, _A.REOPEN): _S.DISPATCHED,
+    (_S.REPLIED, _A.PARK): _S.PARKED,
+    (_S.REPLIED, _A.CLOSE): _S.CLOSED,
+    (_S.REPLIED, _A.ANSWER_SUPERVISION): _S.REPLIED,
+    (_S.ANSWERED, _A.CALLBACK): _S.ANSWERED,
+    (_S.ANSWERED, _A.CLOSE): _S.CLOSED,
+    (_S.MERGED, _A.CALLBACK): _S.MERGED,
+    (_S.CLOSED, _A.REOPEN): _S.DISPATCHED,
+    (_S.CLOSED, _A.PARK): _S.PARKED,
+}
+
+# Actions that act on one assignment rather than on the case as a whole.
+ASSIGNMENT_ACTIONS = frozenset(
+    {
+        Action.REDISPATCH,
+        Action.SIGN,
+        Action.RETURN,
+        Action.REQUEST_EXTENSION,
+        Action.ADD_PROGRESS,
+        Action.REPLY,
+        Action.URGE,
+    }
+)
+
+
+def allowed_from(status: str) -> list[Action]:
+    """The actions the table allows on a case in `status`, in the table's order."""
+    return [action for (source, action) in TRANSITIONS if source == status]
+
+
+def next_status(status: str, action: str) -> Status | None:
+    """The status after `action`, or None when the table does not allow it."""
+    return TRANSITIONS.get((Status(status), Action(action)))

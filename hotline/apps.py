@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class HotlineConfig(AppConfig):
     name = "hotline"
     verbose_name = _("Hotline center")
+
+    def ready(self):
+        from hotline import checks  # noqa: F401  (registers the system checks)

@@ -1,0 +1,61 @@
+"""Every change of a case is one of these services (one transaction, one timeline event).
+
+`from cases import services` then `services.dispatch_case(case, actor=..., department=...)`.
+Each service locks the rows it changes (the case first, then its assignments by id), checks the
+transition table in `cases.choices.TRANSITIONS`, the actor's role and scope, and raises a
+`hotline.errors` exception naming the case, its state and what is allowed. Every service also
+takes `at=`: the instant of the transition, `now` by default; only backfills (the demo data)
+pass it, so that their timelines are real ones laid out in the past.
+"""
+
+from cases.services.callback import close_case, record_callback, reopen_case
+from cases.services.dispatch import (
+    decide_dispute,
+    dispatch_case,
+    open_dispute,
+    redispatch_assignment,
+    return_assignment,
+    review_return,
+    sign_assignment,
+)
+from cases.services.handling import (
+    add_progress,
+    decide_extension,
+    reply_assignment,
+    request_extension,
+)
+from cases.services.intake import (
+    answer_case,
+    invalidate_case,
+    merge_case,
+    register_case,
+    transfer_case,
+)
+from cases.services.permissions import allowed_actions
+from cases.services.supervision import answer_supervision, supervise_case, urge_assignment
+
+__all__ = [
+    "add_progress",
+    "allowed_actions",
+    "answer_case",
+    "answer_supervision",
+    "close_case",
+    "decide_dispute",
+    "decide_extension",
+    "dispatch_case",
+    "invalidate_case",
+    "merge_case",
+    "open_dispute",
+    "record_callback",
+    "redispatch_assignment",
+    "register_case",
+    "reopen_case",
+    "reply_assignment",
+    "request_extension",
+    "return_assignment",
+    "review_return",
+    "sign_assignment",
+    "supervise_case",
+    "transfer_case",
+    "urge_assignment",
+]

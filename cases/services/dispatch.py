@@ -1,0 +1,352 @@
+"""Dispatch and the way back: dispatch, re-dispatch, sign, return, review, disputes."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases import sla
+from cases.choices import (
+    ACTIVE_ASSIGNMENT_STATUSES,
+    Action,
+    AssignmentRole,
+    AssignmentStatus,
+    DeadlineStage,
+    DisputeStatus,
+    Status,
+)
+from cases.events import EventType, record_event
+from cases.models import Assignment, Case, Dispute
+from cases.selectors import visible_assignments
+from cases.services.guards import (
+    ensure_assignment_status,
+    ensure_center,
+    ensure_department,
+    ensure_supervisor,
+    ensure_transition,
+    lock_assignment,
+    lock_assignments,
+    lock_case,
+    member_of,
+    moment,
+    require_text,
+    status_words,
+)
+from departments.models import Department
+from hotline.errors import ActionForbidden, InvalidInput, NotFound, TransitionNotAllowed
+from hotline.roles import CENTER_ROLES, DEPARTMENT_ROLES
+
+DISPATCHABLE_KINDS = (
+    Department.Kind.FUNCTIONAL,
+    Department.Kind.DISTRICT_CENTER,
+    Department.Kind.STREET_OFFICE,
+    Department.Kind.SUB_CENTER,
+)
+CO_HANDLING_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS)
+
+
+def ensure_dispatchable(department, field: str = "department") -> Department:
+    if department is None or department.kind not in DISPATCHABLE_KINDS:
+        raise InvalidInput(f"{department} does not handle cases; pick a department", field=field)
+    if not department.is_active:
+        raise InvalidInput(f"{department} is no longer active", field=field)
+    return department
+
+
+def new_assignment(
+    case: Case, department, *, role, actor, at, parent=None, allow_return=True
+) -> Assignment:
+    """One dispatch with its sign, return and reply deadlines from the deadline clock."""
+    due = {"request_type": case.request_type, "urgency": case.urgency, "start": at}
+    return Assignment.objects.create(
+        case=case,
+        department=department,
+        role=role,
+        parent=parent,
+        dispatched_at=at,
+        dispatched_by=actor,
+        sign_due_at=sla.due_at(DeadlineStage.SIGN, **due),
+        return_due_at=sla.due_at(DeadlineStage.RETURN, **due) if allow_return else None,
+        reply_due_at=sla.due_at(DeadlineStage.REPLY, **due),
+    )
+
+
+def drive_case(case: Case, status: Status, main: Assignment | None = None, **fields) -> None:
+    """Save the case's new status (and its main department and reply deadline)."""
+    case.status = status
+    names = ["status", "updated_at", *fields]
+    for name, value in fields.items():
+        setattr(case, name, value)
+    if main is not None:
+        case.main_department = main.department
+        case.reply_due_at = main.reply_due_at
+        names += ["main_department", "reply_due_at"]
+    case.save(update_fields=names)
+
+
+def withdraw_open(assignments, *, keep=None, status=AssignmentStatus.WITHDRAWN) -> None:
+    for row in assignments.values():
+        if row is not keep and row.status in ACTIVE_ASSIGNMENT_STATUSES:
+            row.status = status
+            row.save(update_fields=["status", "updated_at"])
+
+
+def ensure_co_open(case: Case, what: str) -> None:
+    if case.status not in CO_HANDLING_STATUSES:
+        raise TransitionNotAllowed(
+            f"case {case.number} is {status_words(case.status)}; co-handlers can {what} only "
+            "while the case is dispatched or in progress"
+        )
+
+
+@transaction.atomic
+def dispatch_case(
+    case: Case,
+    *,
+    actor,
+    department: Department,
+    co_departments=(),
+    note: str = "",
+    at: datetime.datetime | None = None,
+) -> Assignment:
+    """Send the case to its main department (主办) and any co-handlers (协办)."""
+    at = moment(at)
+    case = lock_case(case)
+    lock_assignments(case)
+    ensure_center(actor, case, "dispatch cases", roles=CENTER_ROLES)
+    target = ensure_transition(case, Action.DISPATCH)
+    ensure_dispatchable(department)
+    co_departments = list(dict.fromkeys(co_departments))
+    for co in co_departments:
+        ensure_dispatchable(co, field="co_departments")
+        if co.pk == department.pk:
+            raise InvalidInput(f"{co} is already the main department", field="co_departments")
+    main = new_assignment(case, department, role=AssignmentRole.MAIN, actor=actor, at=at)
+    for co in co_departments:
+        new_assignment(case, co, role=AssignmentRole.CO, actor=actor, at=at)
+    drive_case(case, target, main)
+    data = {"department": department.code, "co": [c.code for c in co_departments], "note": note}
+    record_event(case, EventType.DISPATCHED, actor=actor, assignment=main, data=data, at=at)
+    return main
+
+
+def _ensure_territory(actor, assignment: Assignment, case: Case, department) -> None:
+    if actor is None or not visible_assignments(actor).filter(pk=assignment.pk).exists():
+        raise NotFound(f"assignment {assignment.pk} not found")
+    district = assignment.department
+    roles = DEPARTMENT_ROLES | CENTER_ROLES
+    if district.kind != Department.Kind.DISTRICT_CENTER or not member_of(actor, district, roles):
+        raise ActionForbidden(
+            f"case {case.number}: only the staff of the district center holding it can re-dispatch"
+        )
+    inside = department is not None and department.region_id and district.region_id
+    if not inside or not department.region.path.startswith(district.region.path):
+        raise InvalidInput(
+            f"{department} is outside {district.region}'s territory", field="department"
+        )
+    ensure_dispatchable(department)
+    if department.pk == district.pk:
+        raise InvalidInput(f"the case is already with {district}", field="department")
+
+
+@transaction.atomic
+def redispatch_assignment(
+    assignment: Assignment,
+    *,
+    actor,
+    department: Department,
+    note: str = "",
+    at: datetime.datetime | None = None,
+) -> Assignment:
+    """A district center passes its case to a department inside its territory (二级派单)."""
+    at = moment(at)
+    case, assignment, _ = lock_assignment(assignment)
+    _ensure_territory(actor, assignment, case, department)
+    ensure_assignment_status(
+        assignment, case, (AssignmentStatus.DISPATCHED, AssignmentStatus.SIGNED), "be re-dispatched"
+    )
+    target = ensure_transition(case, Action.REDISPATCH)
+    assignment.status = AssignmentStatus.REDISPATCHED
+    assignment.save(update_fields=["status", "updated_at"])
+    child = new_assignment(
+        case, department, role=assignment.role, actor=actor, at=at, parent=assignment
+    )
+    drive_case(case, target, main_department=department)
+    data = {"from": assignment.department.code, "department": department.code, "note": note}
+    record_event(case, EventType.REDISPATCHED, actor=actor, assignment=child, data=data, at=at)
+    return child
+
+
+@transaction.atomic
+def sign_assignment(
+    assignment: Assignment, *, actor, at: datetime.datetime | None = None
+) -> Assignment:
+    """The department accepts the dispatch (签收); signing late counts against it."""
+    at = moment(at)
+    case, assignment, _ = lock_assignment(assignment)
+    ensure_department(actor, assignment, case, "sign for this case")
+    if assignment.role == AssignmentRole.MAIN:
+        target = ensure_transition(case, Action.SIGN)
+    else:
+        ensure_co_open(case, "sign")
+        target = None
+    ensure_assignment_status(assignment, case, (AssignmentStatus.DISPATCHED,), "be signed for")
+    assignment.status = AssignmentStatus.SIGNED
+    assignment.signed_at, assignment.signed_by = at, actor
+    assignment.save(update_fields=["status", "signed_at", "signed_by", "updated_at"])
+    if target:
+        drive_case(case, target)
+    data = {"late": at > assignment.sign_due_at, "role": assignment.role}
+    record_event(case, EventType.SIGNED, actor=actor, assignment=assignment, data=data, at=at)
+    return assignment
+
+
+def _ensure_return_window(assignment: Assignment, case: Case, at) -> None:
+    if assignment.return_due_at is None or at > assignment.return_due_at:
+        closed = (
+            f"closed at {timezone.localtime(assignment.return_due_at):%Y-%m-%d %H:%M}"
+            if assignment.return_due_at
+            else "is closed (a decided dispute)"
+        )
+        raise TransitionNotAllowed(
+            f"case {case.number}: the return window of {assignment.department} {closed}; "
+            "the department is now responsible and only a supervisor can take the case back"
+        )
+
+
+@transaction.atomic
+def return_assignment(
+    assignment: Assignment,
+    *,
+    actor,
+    reason: str,
+    suggested_department: Department | None = None,
+    at: datetime.datetime | None = None,
+) -> Assignment:
+    """The department says "not ours" (退单), with a reason and ideally whose it is."""
+    at = moment(at)
+    reason = require_text(reason, "reason", "the reason for the return")
+    case, assignment, _ = lock_assignment(assignment)
+    ensure_department(actor, assignment, case, "return this case")
+    if assignment.role != AssignmentRole.MAIN:
+        raise TransitionNotAllowed(
+            f"case {case.number}: only the main department can return a case; co-handlers reply"
+        )
+    target = ensure_transition(case, Action.RETURN)
+    ensure_assignment_status(assignment, case, (AssignmentStatus.DISPATCHED,), "be returned")
+    _ensure_return_window(assignment, case, at)
+    assignment.status = AssignmentStatus.RETURN_REQUESTED
+    assignment.returned_at, assignment.return_reason = at, reason
+    assignment.return_suggested_department = suggested_department
+    assignment.return_count += 1
+    assignment.save(
+        update_fields=[
+            "status",
+            "returned_at",
+            "return_reason",
+            "return_suggested_department",
+            "return_count",
+            "updated_at",
+        ]
+    )
+    drive_case(case, target)
+    suggested = suggested_department.code if suggested_department else None
+    data = {"reason": reason, "suggested_department": suggested}
+    record_event(case, EventType.RETURNED, actor=actor, assignment=assignment, data=data, at=at)
+    return assignment
+
+
+def _returning(case: Case, assignments) -> Assignment:
+    for row in assignments.values():
+        if row.status == AssignmentStatus.RETURN_REQUESTED:
+            return row
+    raise TransitionNotAllowed(f"case {case.number} has no return waiting for review")
+
+
+@transaction.atomic
+def review_return(
+    assignment: Assignment,
+    *,
+    actor,
+    accept: bool,
+    note: str = "",
+    at: datetime.datetime | None = None,
+) -> Assignment:
+    """Accept a return (back to the center to re-dispatch) or reject it (back to the department)."""
+    at = moment(at)
+    case, assignment, assignments = lock_assignment(assignment)
+    ensure_supervisor(actor, case, "review returns")
+    target = ensure_transition(case, Action.ACCEPT_RETURN if accept else Action.REJECT_RETURN)
+    ensure_assignment_status(
+        assignment, case, (AssignmentStatus.RETURN_REQUESTED,), "have a return reviewed"
+    )
+    if accept:
+        assignment.status = AssignmentStatus.RETURNED
+        assignment.save(update_fields=["status", "updated_at"])
+        withdraw_open(assignments, keep=assignment)
+        drive_case(case, target, main_department=None, reply_due_at=None)
+    else:
+        assignment.status = AssignmentStatus.DISPATCHED
+        assignment.save(update_fields=["status", "updated_at"])
+        drive_case(case, target)
+    event = EventType.RETURN_ACCEPTED if accept else EventType.RETURN_REJECTED
+    data = {"accept": accept, "note": note, "department": assignment.department.code}
+    record_event(case, event, actor=actor, assignment=assignment, data=data, at=at)
+    return assignment
+
+
+@transaction.atomic
+def open_dispute(case: Case, *, actor, reason: str, at: datetime.datetime | None = None) -> Dispute:
+    """Escalate a repeated return to a jurisdiction dispute that a supervisor decides."""
+    at = moment(at)
+    reason = require_text(reason, "reason", "what the departments disagree about")
+    case = lock_case(case)
+    assignments = lock_assignments(case)
+    ensure_supervisor(actor, case, "open jurisdiction disputes")
+    target = ensure_transition(case, Action.OPEN_DISPUTE)
+    returning = _returning(case, assignments)
+    returning.status = AssignmentStatus.RETURNED
+    returning.save(update_fields=["status", "updated_at"])
+    withdraw_open(assignments, keep=returning)
+    dispute = Dispute.objects.create(case=case, reason=reason, raised_by=actor, raised_at=at)
+    involved = {a.department for a in assignments.values() if a.return_count}
+    if returning.return_suggested_department:
+        involved.add(returning.return_suggested_department)
+    dispute.departments.set(involved)
+    drive_case(case, target, main_department=None, reply_due_at=None)
+    data = {"reason": reason, "departments": sorted(d.code for d in involved)}
+    record_event(case, EventType.DISPUTE_OPENED, actor=actor, data=data, at=at)
+    return dispute
+
+
+@transaction.atomic
+def decide_dispute(
+    dispute: Dispute,
+    *,
+    actor,
+    department: Department,
+    note: str = "",
+    at: datetime.datetime | None = None,
+) -> Assignment:
+    """The supervisor names the responsible department; it cannot return the case again."""
+    at = moment(at)
+    case = lock_case(Case(pk=dispute.case_id))
+    lock_assignments(case)
+    dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
+    ensure_supervisor(actor, case, "decide jurisdiction disputes")
+    target = ensure_transition(case, Action.DECIDE_DISPUTE)
+    if dispute.status != DisputeStatus.OPEN:
+        raise TransitionNotAllowed(f"case {case.number}: this dispute was already decided")
+    ensure_dispatchable(department)
+    main = new_assignment(
+        case, department, role=AssignmentRole.MAIN, actor=actor, at=at, allow_return=False
+    )
+    dispute.status, dispute.decided_department = DisputeStatus.DECIDED, department
+    dispute.decided_by, dispute.decided_at, dispute.decision_note = actor, at, note
+    dispute.save(
+        update_fields=["status", "decided_department", "decided_by", "decided_at", "decision_note"]
+    )
+    drive_case(case, target, main)
+    data = {"department": department.code, "note": note, "dispute": dispute.pk}
+    record_event(case, EventType.DISPUTE_DECIDED, actor=actor, assignment=main, data=data, at=at)
+    return main

@@ -1,0 +1,157 @@
+"""What every service checks first: the locked rows, the transition table, the actor's scope."""
+
+import datetime
+
+from django.utils import timezone
+
+from cases.choices import TRANSITIONS, Action, Status, next_status
+from cases.models import Assignment, Case
+from cases.selectors import is_center_staff, staff_departments, visible_assignments, visible_cases
+from hotline.errors import ActionForbidden, InvalidInput, NotFound, TransitionNotAllowed
+from hotline.roles import CENTER_ROLES, DEPARTMENT_ROLES, Role
+
+# How each refusal completes "only <statuses> cases can ...".
+ACTION_PHRASES = {
+    Action.ANSWER: "be answered directly",
+    Action.TRANSFER: "be transferred",
+    Action.INVALIDATE: "be marked invalid",
+    Action.MERGE: "be merged into another case",
+    Action.DISPATCH: "be dispatched",
+    Action.REDISPATCH: "be re-dispatched",
+    Action.SIGN: "be signed for",
+    Action.RETURN: "be returned",
+    Action.ACCEPT_RETURN: "have a return accepted",
+    Action.REJECT_RETURN: "have a return rejected",
+    Action.OPEN_DISPUTE: "go to a jurisdiction dispute",
+    Action.DECIDE_DISPUTE: "have a jurisdiction dispute decided",
+    Action.REQUEST_EXTENSION: "get an extension request",
+    Action.DECIDE_EXTENSION: "have an extension decided",
+    Action.ADD_PROGRESS: "get progress notes",
+    Action.REPLY: "be replied to",
+    Action.CALLBACK: "be called back",
+    Action.REOPEN: "be reopened",
+    Action.PARK: "be parked as unresolvable",
+    Action.CLOSE: "be closed",
+    Action.URGE: "be urged",
+    Action.SUPERVISE: "be supervised",
+    Action.ANSWER_SUPERVISION: "have a supervision order answered",
+}
+
+
+def status_words(status: str) -> str:
+    return status.replace("_", " ")
+
+
+def moment(at: datetime.datetime | None) -> datetime.datetime:
+    """The time of the transition: now, or the explicit `at` of a backfill (demo data)."""
+    return at or timezone.now()
+
+
+def ensure_transition(case: Case, action: Action) -> Status:
+    """The status after `action`, or TransitionNotAllowed naming the case, its state and why."""
+    target = next_status(case.status, action)
+    if target is None:
+        sources = " or ".join(status_words(s) for (s, a) in TRANSITIONS if a == action)
+        raise TransitionNotAllowed(
+            f"case {case.number} is {status_words(case.status)}; "
+            f"only {sources} cases can {ACTION_PHRASES[action]}"
+        )
+    return target
+
+
+def ensure_assignment_status(assignment: Assignment, case: Case, allowed, what: str) -> None:
+    if assignment.status not in allowed:
+        raise TransitionNotAllowed(
+            f"case {case.number}: the assignment to {assignment.department} is "
+            f"{status_words(assignment.status)}; only "
+            f"{' or '.join(status_words(s) for s in allowed)} assignments can {what}"
+        )
+
+
+# ---------------------------------------------------------------- locks (fixed order)
+
+
+def lock_case(case: Case) -> Case:
+    """Re-read the case with its row locked (the first lock every service takes)."""
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def lock_assignments(case: Case) -> dict[int, Assignment]:
+    """Lock every assignment of the case, in id order (after the case: never a deadlock)."""
+    rows = Assignment.objects.select_for_update().filter(case_id=case.pk).order_by("id")
+    return {a.pk: a for a in rows}
+
+
+def lock_assignment(assignment: Assignment) -> tuple[Case, Assignment, dict[int, Assignment]]:
+    """Lock the assignment's case, then all of its assignments; return the fresh rows."""
+    case = lock_case(Case(pk=assignment.case_id))
+    assignments = lock_assignments(case)
+    for row in assignments.values():
+        row.case = case
+    return case, assignments[assignment.pk], assignments
+
+
+def active_main(assignments: dict[int, Assignment]) -> Assignment | None:
+    """The main assignment currently driving the case (the deepest in two-level dispatch)."""
+    from cases.choices import ACTIVE_ASSIGNMENT_STATUSES, AssignmentRole, AssignmentStatus
+
+    open_main = [
+        a
+        for a in assignments.values()
+        if a.role == AssignmentRole.MAIN
+        and a.status in ACTIVE_ASSIGNMENT_STATUSES
+        and a.status != AssignmentStatus.REDISPATCHED
+    ]
+    return open_main[-1] if open_main else None
+
+
+# ---------------------------------------------------------------- roles and scope
+
+
+def _holds(actor, roles, kinds=None) -> bool:
+    if actor.is_superuser:
+        return True
+    return any(kinds is None or d.kind in kinds for d in staff_departments(actor, roles))
+
+
+def ensure_case_visible(actor, case: Case) -> None:
+    if actor is None or not visible_cases(actor).filter(pk=case.pk).exists():
+        raise NotFound(f"case {case.number} not found")
+
+
+def ensure_center(actor, case: Case, what: str, roles=CENTER_ROLES) -> None:
+    """Center staff in one of `roles`; NotFound outside the actor's scope, else 403."""
+    ensure_case_visible(actor, case)
+    from cases.selectors import CENTER_KINDS
+
+    if not (is_center_staff(actor) and _holds(actor, roles, CENTER_KINDS)):
+        names = " or ".join(f"{Role(r).value}s" for r in sorted(roles))
+        raise ActionForbidden(f"case {case.number}: only the center's {names} can {what}")
+
+
+def ensure_supervisor(actor, case: Case, what: str) -> None:
+    ensure_center(actor, case, what, roles={Role.SUPERVISOR})
+
+
+def member_of(actor, department, roles=DEPARTMENT_ROLES) -> bool:
+    """Whether the actor works, in one of `roles`, for the department or one above it."""
+    if actor.is_superuser:
+        return True
+    return any(department.path.startswith(d.path) for d in staff_departments(actor, roles))
+
+
+def ensure_department(actor, assignment: Assignment, case: Case, what: str) -> None:
+    """Staff of the assignment's department; NotFound for another department's assignment."""
+    if actor is None or not visible_assignments(actor).filter(pk=assignment.pk).exists():
+        raise NotFound(f"assignment {assignment.pk} not found")
+    if not member_of(actor, assignment.department):
+        raise ActionForbidden(
+            f"case {case.number}: only the handlers of {assignment.department} can {what}"
+        )
+
+
+def require_text(value: str, field: str, what: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(f"{what} is required", field=field)
+    return value

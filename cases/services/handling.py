@@ -1,0 +1,188 @@
+"""What the department does with a signed case: progress, extensions and the reply."""
+
+import datetime
+
+from django.db import transaction
+
+from cases import sla
+from cases.choices import (
+    Action,
+    AssignmentRole,
+    AssignmentStatus,
+    DeadlineStage,
+    DeadlineUnit,
+    Decision,
+    ReplyResult,
+)
+from cases.events import EventType, record_event
+from cases.models import Assignment, Case, Extension
+from cases.services.dispatch import drive_case, ensure_co_open
+from cases.services.guards import (
+    ensure_assignment_status,
+    ensure_department,
+    ensure_supervisor,
+    ensure_transition,
+    lock_assignment,
+    moment,
+    require_text,
+)
+from hotline.errors import InvalidInput, TransitionNotAllowed
+
+SIGNED = (AssignmentStatus.SIGNED,)
+
+
+def _guard(assignment: Assignment, case: Case, action: Action, what: str):
+    """The case's table row for the main department; co-handlers need an open case."""
+    if assignment.role == AssignmentRole.MAIN:
+        target = ensure_transition(case, action)
+    else:
+        ensure_co_open(case, what)
+        target = None
+    ensure_assignment_status(assignment, case, SIGNED, what)
+    return target
+
+
+@transaction.atomic
+def add_progress(
+    assignment: Assignment, *, actor, note: str, at: datetime.datetime | None = None
+) -> Assignment:
+    """The department notes what it has done so far (kept on the timeline)."""
+    at = moment(at)
+    note = require_text(note, "note", "the progress note")
+    case, assignment, _ = lock_assignment(assignment)
+    ensure_department(actor, assignment, case, "add progress")
+    _guard(assignment, case, Action.ADD_PROGRESS, "add progress")
+    assignment.save(update_fields=["updated_at"])
+    record_event(
+        case, EventType.PROGRESS, actor=actor, assignment=assignment, data={"note": note}, at=at
+    )
+    return assignment
+
+
+def _ensure_extension_allowed(assignment: Assignment, case: Case, days: int) -> None:
+    limit = sla.policy_for(DeadlineStage.EXTENSION, request_type=case.request_type)
+    if not isinstance(days, int) or not 1 <= days <= limit.limit:
+        raise InvalidInput(f"an extension is 1 to {limit.limit} working days", field="days")
+    open_or_granted = assignment.extensions.exclude(status=Decision.REJECTED)
+    if open_or_granted.filter(status=Decision.PENDING).exists():
+        raise TransitionNotAllowed(
+            f"case {case.number}: an extension request is already waiting for a decision"
+        )
+    if open_or_granted.count() >= sla.MAX_EXTENSIONS:
+        raise TransitionNotAllowed(
+            f"case {case.number}: {sla.MAX_EXTENSIONS} extensions were already granted "
+            "for this assignment; no more are allowed"
+        )
+
+
+@transaction.atomic
+def request_extension(
+    assignment: Assignment,
+    *,
+    actor,
+    reason: str,
+    days: int,
+    at: datetime.datetime | None = None,
+) -> Extension:
+    """The department asks for a later reply deadline (延期), with a reason."""
+    at = moment(at)
+    reason = require_text(reason, "reason", "the reason for the extension")
+    case, assignment, _ = lock_assignment(assignment)
+    ensure_department(actor, assignment, case, "request an extension")
+    _guard(assignment, case, Action.REQUEST_EXTENSION, "request an extension")
+    _ensure_extension_allowed(assignment, case, days)
+    extension = Extension.objects.create(
+        assignment=assignment,
+        reason=reason,
+        days=days,
+        requested_by=actor,
+        requested_at=at,
+        previous_due_at=assignment.reply_due_at,
+    )
+    data = {"extension": extension.pk, "days": days, "reason": reason}
+    record_event(
+        case, EventType.EXTENSION_REQUESTED, actor=actor, assignment=assignment, data=data, at=at
+    )
+    return extension
+
+
+@transaction.atomic
+def decide_extension(
+    extension: Extension,
+    *,
+    actor,
+    approve: bool,
+    note: str = "",
+    at: datetime.datetime | None = None,
+) -> Extension:
+    """A supervisor approves (the reply deadline moves) or rejects an extension."""
+    at = moment(at)
+    case, assignment, _ = lock_assignment(extension.assignment)
+    extension = Extension.objects.select_for_update().get(pk=extension.pk)
+    ensure_supervisor(actor, case, "decide extensions")
+    if assignment.role == AssignmentRole.MAIN:
+        ensure_transition(case, Action.DECIDE_EXTENSION)
+    else:
+        ensure_co_open(case, "get an extension")
+    if extension.status != Decision.PENDING:
+        raise TransitionNotAllowed(f"case {case.number}: this extension was already decided")
+    extension.status = Decision.APPROVED if approve else Decision.REJECTED
+    extension.decided_by, extension.decided_at, extension.decision_note = actor, at, note
+    if approve:
+        extension.new_due_at = sla.add_working_time(
+            assignment.reply_due_at, extension.days, DeadlineUnit.WORKING_DAYS
+        )
+        assignment.reply_due_at = extension.new_due_at
+        assignment.extension_count += 1
+        assignment.save(update_fields=["reply_due_at", "extension_count", "updated_at"])
+        if assignment.role == AssignmentRole.MAIN:
+            drive_case(case, case.status, reply_due_at=assignment.reply_due_at)
+    extension.save(
+        update_fields=["status", "decided_by", "decided_at", "decision_note", "new_due_at"]
+    )
+    due = extension.new_due_at.isoformat() if extension.new_due_at else None
+    data = {"extension": extension.pk, "approve": approve, "note": note, "new_due_at": due}
+    record_event(
+        case, EventType.EXTENSION_DECIDED, actor=actor, assignment=assignment, data=data, at=at
+    )
+    return extension
+
+
+@transaction.atomic
+def reply_assignment(
+    assignment: Assignment,
+    *,
+    actor,
+    result: str,
+    content: str,
+    at: datetime.datetime | None = None,
+) -> Assignment:
+    """The department's result (答复): resolved, explained or unresolved, and the citizen's text."""
+    at = moment(at)
+    if result not in ReplyResult.values:
+        raise InvalidInput(
+            f"result {result!r} is not one of {', '.join(ReplyResult.values)}", field="result"
+        )
+    content = require_text(content, "content", "the reply to the citizen")
+    case, assignment, assignments = lock_assignment(assignment)
+    ensure_department(actor, assignment, case, "reply")
+    target = _guard(assignment, case, Action.REPLY, "reply")
+    for row in [assignment, assignments.get(assignment.parent_id)]:
+        if row is not None:
+            row.status, row.replied_at, row.replied_by = AssignmentStatus.REPLIED, at, actor
+            row.reply_result, row.reply_content = result, content
+            row.save(
+                update_fields=[
+                    "status",
+                    "replied_at",
+                    "replied_by",
+                    "reply_result",
+                    "reply_content",
+                    "updated_at",
+                ]
+            )
+    if target:
+        drive_case(case, target, replied_at=at)
+    data = {"result": result, "role": assignment.role, "late": at > assignment.reply_due_at}
+    record_event(case, EventType.REPLIED, actor=actor, assignment=assignment, data=data, at=at)
+    return assignment

@@ -1,0 +1,176 @@
+"""Intake: register a case, and the ways it ends without a department."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases.choices import Action, Channel, RequestType, Status, Urgency
+from cases.events import EventType, record_event
+from cases.models import Case
+from cases.numbers import next_case_number
+from cases.services.guards import (
+    ensure_center,
+    ensure_transition,
+    lock_case,
+    moment,
+    require_text,
+    status_words,
+)
+from departments.models import Department
+from hotline.errors import ActionForbidden, InvalidInput
+from hotline.roles import CENTER_ROLES
+
+TRANSFER_KINDS = (Department.Kind.TRANSFER, Department.Kind.SUB_CENTER)
+# A parent case must still be alive: merging into a dead end would never be called back.
+MERGE_PARENT_REFUSED = (Status.MERGED, Status.INVALID, Status.TRANSFERRED)
+
+
+def _choice(value: str, choices, field: str) -> str:
+    if value not in choices.values:
+        raise InvalidInput(
+            f"{field} {value!r} is not one of {', '.join(choices.values)}", field=field
+        )
+    return value
+
+
+@transaction.atomic
+def register_case(
+    *,
+    actor,
+    channel: str,
+    request_type: str,
+    content: str,
+    category=None,
+    title: str = "",
+    citizen_name: str = "",
+    citizen_phone: str = "",
+    anonymous: bool = False,
+    confidential: bool = False,
+    address: str = "",
+    region=None,
+    urgency: str = Urgency.NORMAL,
+    at: datetime.datetime | None = None,
+) -> Case:
+    """Register a citizen's demand from any channel (intake)."""
+    from cases.selectors import is_center_staff
+
+    if actor is None or not is_center_staff(actor):
+        raise ActionForbidden("only the center's agents and supervisors can register cases")
+    at = moment(at)
+    case = Case.objects.create(
+        number=next_case_number(timezone.localdate(at)),
+        channel=_choice(channel, Channel, "channel"),
+        request_type=_choice(request_type, RequestType, "request_type"),
+        urgency=_choice(urgency, Urgency, "urgency"),
+        content=require_text(content, "content", "what the citizen asks for"),
+        category=category,
+        title=title.strip()[:200],
+        citizen_name="" if anonymous else citizen_name.strip(),
+        citizen_phone=citizen_phone.strip(),
+        anonymous=anonymous,
+        confidential=confidential,
+        address=address.strip(),
+        region=region,
+        created_by=actor,
+        created_at=at,
+    )
+    data = {"channel": channel, "request_type": request_type, "urgency": urgency}
+    record_event(case, EventType.REGISTERED, actor=actor, data=data, at=at)
+    return case
+
+
+def _end(case, action, event_type, *, actor, what, at, data, **fields) -> Case:
+    case = lock_case(case)
+    ensure_center(actor, case, what, roles=CENTER_ROLES)
+    case.status = ensure_transition(case, action)
+    for name, value in fields.items():
+        setattr(case, name, value)
+    case.save(update_fields=["status", *fields, "updated_at"])
+    record_event(case, event_type, actor=actor, data=data, at=at)
+    return case
+
+
+@transaction.atomic
+def answer_case(
+    case: Case, *, actor, answer: str, articles=(), at: datetime.datetime | None = None
+) -> Case:
+    """The agent answers the citizen directly, citing knowledge articles (first-contact)."""
+    answer = require_text(answer, "answer", "the answer told to the citizen")
+    articles = list(articles)
+    case = _end(
+        case,
+        Action.ANSWER,
+        EventType.ANSWERED,
+        actor=actor,
+        what="answer cases",
+        at=moment(at),
+        data={"articles": [a.pk for a in articles]},
+        answer=answer,
+    )
+    case.answered_with.set(articles)
+    return case
+
+
+@transaction.atomic
+def transfer_case(
+    case: Case, *, actor, to: Department, reason: str, at: datetime.datetime | None = None
+) -> Case:
+    """Hand the case to an emergency line (110/119/120/122) or another hotline (12333)."""
+    if to is None or to.kind not in TRANSFER_KINDS:
+        raise InvalidInput(
+            f"{to} is not an emergency line or another hotline; transfer only there", field="to"
+        )
+    reason = require_text(reason, "reason", "the reason for the transfer")
+    data = {"to": to.code, "to_name": to.name, "reason": reason}
+    return _end(
+        case,
+        Action.TRANSFER,
+        EventType.TRANSFERRED,
+        actor=actor,
+        what="transfer cases",
+        at=moment(at),
+        data=data,
+        transferred_to=to,
+    )
+
+
+@transaction.atomic
+def invalidate_case(case: Case, *, actor, reason: str, at: datetime.datetime | None = None) -> Case:
+    """Mark a silent, prank or test contact invalid, with the reason."""
+    reason = require_text(reason, "reason", "the reason the case is invalid")
+    return _end(
+        case,
+        Action.INVALIDATE,
+        EventType.INVALIDATED,
+        actor=actor,
+        what="mark cases invalid",
+        at=moment(at),
+        data={"reason": reason},
+    )
+
+
+@transaction.atomic
+def merge_case(case: Case, *, actor, parent: Case, at: datetime.datetime | None = None) -> Case:
+    """Merge a duplicate into its parent; the child's citizen hears the parent's reply."""
+    if parent is None or parent.pk == case.pk:
+        raise InvalidInput(f"case {case.number} cannot be merged into itself", field="parent")
+    first, second = sorted([case, parent], key=lambda c: c.pk)
+    locked = {c.pk: lock_case(c) for c in (first, second)}  # both rows, in id order
+    parent = locked[parent.pk]
+    if parent.status in MERGE_PARENT_REFUSED:
+        raise InvalidInput(
+            f"case {parent.number} is {status_words(parent.status)}; "
+            "merge into a case that is still being handled",
+            field="parent",
+        )
+    return _end(
+        locked[case.pk],
+        Action.MERGE,
+        EventType.MERGED,
+        actor=actor,
+        what="merge cases",
+        at=moment(at),
+        data={"parent": parent.number},
+        parent=parent,
+    )

@@ -1,0 +1,232 @@
+"""The deadline clock: working days and office hours on the official calendar.
+
+Working time is the time inside the office hours (`HOTLINE_OFFICE_HOURS`, local time) of a
+working day. A working day is Monday–Friday unless the `WorkingDay` table says otherwise for that
+date (statutory holidays, and weekend days worked in exchange: 调休). "n working days" is n times
+the length of one office day of working time, counted from the start instant, so a case
+registered on Friday at 10:00 with 2 working days is due on Tuesday at 10:00. A start outside
+office hours starts the clock at the next opening. Clock minutes (urgent signing) ignore the
+calendar.
+
+The calendar of a year and the deadline policies are read once and kept in memory; saving or
+deleting a `WorkingDay` or `DeadlinePolicy` clears that memory (see `CasesConfig.ready`).
+"""
+
+import datetime
+from dataclasses import dataclass
+from functools import cache
+
+from chinese_calendar.constants import holidays, workdays
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+
+from cases.choices import DeadlineStage, DeadlineUnit, RequestType, Urgency
+from cases.models import DeadlinePolicy, WorkingDay
+
+DEFAULT_OFFICE_HOURS = ["09:00-12:00", "13:30-17:30"]  # settings.HOTLINE_OFFICE_HOURS
+MAX_EXTENSIONS = 3  # per assignment (DOMAIN.md); each at most the EXTENSION policy's limit
+
+DEFAULT_POLICIES: list[tuple[str, str, str, int, str]] = [
+    # stage, request type, urgency ("" = any), limit, unit
+    (DeadlineStage.SIGN, "", "", 2, DeadlineUnit.WORKING_HOURS),
+    (DeadlineStage.SIGN, "", Urgency.URGENT, 30, DeadlineUnit.CLOCK_MINUTES),
+    (DeadlineStage.SIGN, "", Urgency.EXTRA_URGENT, 15, DeadlineUnit.CLOCK_MINUTES),
+    (DeadlineStage.RETURN, "", "", 1, DeadlineUnit.WORKING_DAYS),
+    (DeadlineStage.REPLY, "", "", 10, DeadlineUnit.WORKING_DAYS),
+    (DeadlineStage.REPLY, RequestType.CONSULTATION, "", 2, DeadlineUnit.WORKING_DAYS),
+    (DeadlineStage.REPLY, RequestType.HELP, "", 10, DeadlineUnit.WORKING_DAYS),
+    (DeadlineStage.REPLY, RequestType.SUGGESTION, "", 10, DeadlineUnit.WORKING_DAYS),
+    (DeadlineStage.REPLY, RequestType.COMPLAINT, "", 15, DeadlineUnit.WORKING_DAYS),
+    (DeadlineStage.REPLY, RequestType.REPORT, "", 15, DeadlineUnit.WORKING_DAYS),
+    (DeadlineStage.EXTENSION, "", "", 10, DeadlineUnit.WORKING_DAYS),
+]
+
+
+@dataclass(frozen=True)
+class Policy:
+    limit: int
+    unit: str
+
+
+# ---------------------------------------------------------------- office hours and calendar
+
+
+@cache
+def office_spans() -> tuple[tuple[datetime.time, datetime.time], ...]:
+    """The configured office hours as ordered (open, close) local times."""
+    spans = []
+    for text in getattr(settings, "HOTLINE_OFFICE_HOURS", DEFAULT_OFFICE_HOURS):
+        try:
+            start, end = (datetime.time.fromisoformat(p.strip()) for p in text.split("-"))
+        except ValueError as error:
+            raise ImproperlyConfigured(f"HOTLINE_OFFICE_HOURS: bad span {text!r}") from error
+        if end <= start or (spans and start < spans[-1][1]):
+            raise ImproperlyConfigured(f"HOTLINE_OFFICE_HOURS: {text!r} is empty or out of order")
+        spans.append((start, end))
+    return tuple(spans)
+
+
+def office_day() -> datetime.timedelta:
+    """The working time in one working day (7 hours with the default office hours)."""
+    day = datetime.date(2000, 1, 3)
+    return sum(
+        (_combine(day, end) - _combine(day, start) for start, end in office_spans()),
+        datetime.timedelta(),
+    )
+
+
+_calendar: dict[int, dict[datetime.date, bool]] = {}
+_policies: dict[tuple[str, str, str], Policy] = {}
+
+
+def clear_cache(**_kwargs) -> None:
+    """Forget the calendar and policies read so far (called when either table changes)."""
+    _calendar.clear()
+    _policies.clear()
+    office_spans.cache_clear()
+
+
+def _year(year: int) -> dict[datetime.date, bool]:
+    if year not in _calendar:
+        _calendar[year] = dict(
+            WorkingDay.objects.filter(date__year=year).values_list("date", "is_workday")
+        )
+    return _calendar[year]
+
+
+def is_workday(day: datetime.date) -> bool:
+    """Whether `day` is a working day: the official calendar, else Monday to Friday."""
+    official = _year(day.year).get(day)
+    return day.weekday() < 5 if official is None else official
+
+
+def calendar_known(year: int) -> bool:
+    """Whether an official schedule was entered (or seeded) for `year`."""
+    return bool(_year(year))
+
+
+def _combine(day: datetime.date, time: datetime.time) -> datetime.datetime:
+    return datetime.datetime.combine(day, time, tzinfo=timezone.get_default_timezone())
+
+
+def _spans_of(day: datetime.date):
+    if is_workday(day):
+        for start, end in office_spans():
+            yield _combine(day, start), _combine(day, end)
+
+
+# ---------------------------------------------------------------- the clock
+
+
+def add_working_time(start: datetime.datetime, amount: float, unit: str) -> datetime.datetime:
+    """The instant `amount` units of working time (or clock minutes) after `start`."""
+    if unit == DeadlineUnit.CLOCK_MINUTES:
+        return start + datetime.timedelta(minutes=amount)
+    if unit == DeadlineUnit.WORKING_HOURS:
+        remaining = datetime.timedelta(hours=amount)
+    elif unit == DeadlineUnit.WORKING_DAYS:
+        remaining = office_day() * amount
+    else:
+        raise ValueError(f"unknown deadline unit {unit!r}")
+    if remaining < datetime.timedelta() or not office_spans():
+        raise ValueError("working time is added forwards, with office hours configured")
+    day = timezone.localtime(start).date()
+    while True:
+        for span_start, span_end in _spans_of(day):
+            begin = max(span_start, start)
+            if begin >= span_end:
+                continue
+            if remaining <= span_end - begin:
+                return begin + remaining
+            remaining -= span_end - begin
+        day += datetime.timedelta(days=1)
+
+
+def working_time_between(start: datetime.datetime, end: datetime.datetime) -> datetime.timedelta:
+    """The working time inside [start, end] (zero when end is not after start)."""
+    total = datetime.timedelta()
+    if end <= start:
+        return total
+    day, last = timezone.localtime(start).date(), timezone.localtime(end).date()
+    while day <= last:
+        for span_start, span_end in _spans_of(day):
+            overlap = min(span_end, end) - max(span_start, start)
+            if overlap > datetime.timedelta():
+                total += overlap
+        day += datetime.timedelta(days=1)
+    return total
+
+
+def policy_for(stage: str, *, request_type: str = "", urgency: str = "") -> Policy:
+    """The most specific deadline policy: type and urgency, type, urgency, then the default."""
+    if not _policies:
+        for row in DeadlinePolicy.objects.all():
+            key = (row.stage, row.request_type, row.urgency)
+            _policies[key] = Policy(row.limit, row.unit)
+    for key in (
+        (stage, request_type, urgency),
+        (stage, request_type, ""),
+        (stage, "", urgency),
+        (stage, "", ""),
+    ):
+        if key in _policies:
+            return _policies[key]
+    raise ImproperlyConfigured(f"no deadline policy for stage {stage!r}: add one in the admin")
+
+
+def due_at(
+    stage: str, *, request_type: str = "", urgency: str = "", start: datetime.datetime
+) -> datetime.datetime:
+    """When `stage` is due for a case of this type and urgency, counted from `start`."""
+    policy = policy_for(stage, request_type=request_type, urgency=urgency)
+    return add_working_time(start, policy.limit, policy.unit)
+
+
+# ---------------------------------------------------------------- seeding
+
+
+def official_calendar_rows(years=None) -> list[tuple[datetime.date, bool, str]]:
+    """(date, is_workday, name) for every holiday and adjusted working day chinese_calendar knows.
+
+    Only the dates that differ from a plain week, plus the named holidays falling on a weekend,
+    are listed: every other date follows Monday–Friday.
+    """
+    rows = []
+    for day, name in holidays.items():
+        if years is None or day.year in years:
+            rows.append((day, False, str(name)))
+    for day, name in workdays.items():
+        if years is None or day.year in years:
+            rows.append((day, True, f"adjusted working day ({name})"))
+    return sorted(rows)
+
+
+def seed_calendar(model=None, years=None) -> int:
+    """Enter the official holidays the chinesecalendar package knows; existing dates are kept."""
+    model = model or WorkingDay
+    known = set(model.objects.values_list("date", flat=True))
+    new = [
+        model(date=day, is_workday=workday, name=name[:60], source="chinesecalendar")
+        for day, workday, name in official_calendar_rows(years)
+        if day not in known
+    ]
+    model.objects.bulk_create(new)
+    clear_cache()
+    return len(new)
+
+
+def seed_deadline_policies(model=None) -> int:
+    """Create the DOMAIN.md default deadline policies that are missing; edited ones are kept."""
+    model = model or DeadlinePolicy
+    created = 0
+    for stage, request_type, urgency, limit, unit in DEFAULT_POLICIES:
+        _, new = model.objects.get_or_create(
+            stage=stage,
+            request_type=request_type,
+            urgency=urgency,
+            defaults={"limit": limit, "unit": unit},
+        )
+        created += new
+    clear_cache()
+    return created
