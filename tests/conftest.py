@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 
+from cases import sla
 from departments.models import Department
 from hotline.demo import reference
 
@@ -29,6 +30,9 @@ def load_reference_city() -> None:
     reference.load_categories()
     departments = reference.load_departments(regions)
     reference.load_users(departments)
+    # The migration seeds these; a transactional test's flush empties them, so seed again.
+    sla.seed_deadline_policies()
+    sla.seed_calendar()
 
 
 @pytest.fixture(scope="session")
