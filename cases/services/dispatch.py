@@ -332,9 +332,9 @@ def decide_dispute(
     at = moment(at)
     case = lock_case(Case(pk=dispute.case_id))
     lock_assignments(case)
-    dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
     ensure_supervisor(actor, case, "decide jurisdiction disputes")
     target = ensure_transition(case, Action.DECIDE_DISPUTE)
+    dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
     if dispute.status != DisputeStatus.OPEN:
         raise TransitionNotAllowed(f"case {case.number}: this dispute was already decided")
     ensure_dispatchable(department)

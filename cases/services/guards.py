@@ -42,6 +42,11 @@ def status_words(status: str) -> str:
     return status.replace("_", " ")
 
 
+def either(words: list[str]) -> str:
+    """ "a", "a or b", "a, b or c"."""
+    return " or ".join(filter(None, [", ".join(words[:-1]), words[-1]])) if words else "no"
+
+
 def moment(at: datetime.datetime | None) -> datetime.datetime:
     """The time of the transition: now, or the explicit `at` of a backfill (demo data)."""
     return at or timezone.now()
@@ -51,7 +56,7 @@ def ensure_transition(case: Case, action: Action) -> Status:
     """The status after `action`, or TransitionNotAllowed naming the case, its state and why."""
     target = next_status(case.status, action)
     if target is None:
-        sources = " or ".join(status_words(s) for (s, a) in TRANSITIONS if a == action)
+        sources = either([status_words(s) for (s, a) in TRANSITIONS if a == action])
         raise TransitionNotAllowed(
             f"case {case.number} is {status_words(case.status)}; "
             f"only {sources} cases can {ACTION_PHRASES[action]}"
@@ -64,7 +69,7 @@ def ensure_assignment_status(assignment: Assignment, case: Case, allowed, what: 
         raise TransitionNotAllowed(
             f"case {case.number}: the assignment to {assignment.department} is "
             f"{status_words(assignment.status)}; only "
-            f"{' or '.join(status_words(s) for s in allowed)} assignments can {what}"
+            f"{either([status_words(s) for s in allowed])} assignments can {what}"
         )
 
 

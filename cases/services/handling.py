@@ -118,12 +118,12 @@ def decide_extension(
     """A supervisor approves (the reply deadline moves) or rejects an extension."""
     at = moment(at)
     case, assignment, _ = lock_assignment(extension.assignment)
-    extension = Extension.objects.select_for_update().get(pk=extension.pk)
     ensure_supervisor(actor, case, "decide extensions")
     if assignment.role == AssignmentRole.MAIN:
         ensure_transition(case, Action.DECIDE_EXTENSION)
     else:
         ensure_co_open(case, "get an extension")
+    extension = Extension.objects.select_for_update().get(pk=extension.pk)
     if extension.status != Decision.PENDING:
         raise TransitionNotAllowed(f"case {case.number}: this extension was already decided")
     extension.status = Decision.APPROVED if approve else Decision.REJECTED

@@ -93,8 +93,6 @@ def supervise_case(
 
 
 def _ensure_order_department(actor, order: SupervisionOrder, case: Case) -> None:
-    if actor is None or not visible_cases(actor).filter(pk=case.pk).exists():
-        raise NotFound(f"case {case.number} not found")
     if not member_of(actor, order.department):
         raise ActionForbidden(
             f"case {case.number}: only the handlers of {order.department} can answer this order"
@@ -110,11 +108,13 @@ def answer_supervision(
     answer = require_text(answer, "answer", "the answer to the supervision order")
     case = lock_case(Case(pk=order.case_id))
     lock_assignments(case)
+    if actor is None or not visible_cases(actor).filter(pk=case.pk).exists():
+        raise NotFound(f"case {case.number} not found")
+    ensure_transition(case, Action.ANSWER_SUPERVISION)
     order = (
         SupervisionOrder.objects.select_for_update().select_related("department").get(pk=order.pk)
     )
     _ensure_order_department(actor, order, case)
-    ensure_transition(case, Action.ANSWER_SUPERVISION)
     if order.status != SupervisionStatus.OPEN:
         raise TransitionNotAllowed(
             f"case {case.number}: this supervision order was already answered"
