@@ -1,15 +1,90 @@
-"""Sign in, sign out and the home page; each app adds its own pages under its prefix."""
+"""Sign in, sign out and each role's home page; each app adds its own pages under its prefix.
+
+Home shows the queues of the roles the user holds: the agent's (my registered cases, callbacks
+due), the supervisor's (returns to review, extensions to decide, disputes) and the department
+handler's (to sign, due soon, overdue). Each queue is one bounded query.
+"""
+
+import datetime
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import path
+from django.utils import timezone
+
+from cases.choices import AssignmentStatus, Decision, DisputeStatus, Status
+from cases.models import Dispute, Extension
+from cases.selectors import visible_assignments, visible_cases
+from hotline.roles import Role, has_role
+
+QUEUE_SIZE = 20
+DUE_SOON = datetime.timedelta(days=2)
+WORKING = [AssignmentStatus.DISPATCHED, AssignmentStatus.SIGNED]
+
+
+def agent_queues(user) -> dict:
+    """My registered cases (newest first) and the replied cases waiting for a callback."""
+    cases = visible_cases(user)
+    return {
+        "my_cases": list(cases.filter(created_by=user).order_by("-created_at")[:QUEUE_SIZE]),
+        "callbacks_due": list(
+            cases.filter(status=Status.REPLIED).order_by("replied_at", "pk")[:QUEUE_SIZE]
+        ),
+    }
+
+
+def supervisor_queues(user) -> dict:
+    """Returns to review, extensions to decide and open jurisdiction disputes, oldest first."""
+    assignments = visible_assignments(user)
+    cases = visible_cases(user)
+    return {
+        "returns": list(
+            assignments.filter(status=AssignmentStatus.RETURN_REQUESTED)
+            .select_related("return_suggested_department")
+            .order_by("returned_at")[:QUEUE_SIZE]
+        ),
+        "extensions": list(
+            Extension.objects.filter(status=Decision.PENDING, assignment__in=assignments)
+            .select_related("assignment__case", "assignment__department")
+            .order_by("requested_at")[:QUEUE_SIZE]
+        ),
+        "disputes": list(
+            Dispute.objects.filter(status=DisputeStatus.OPEN, case__in=cases)
+            .select_related("case")
+            .order_by("raised_at")[:QUEUE_SIZE]
+        ),
+    }
+
+
+def handler_queues(user, now) -> dict:
+    """To sign (by sign deadline), due within two days, and overdue assignments."""
+    mine = visible_assignments(user).filter(status__in=WORKING)
+    return {
+        "to_sign": list(
+            mine.filter(status=AssignmentStatus.DISPATCHED).order_by("sign_due_at")[:QUEUE_SIZE]
+        ),
+        "due_soon": list(
+            mine.filter(reply_due_at__gte=now, reply_due_at__lt=now + DUE_SOON).order_by(
+                "reply_due_at"
+            )[:QUEUE_SIZE]
+        ),
+        "overdue": list(mine.filter(reply_due_at__lt=now).order_by("reply_due_at")[:QUEUE_SIZE]),
+    }
 
 
 @login_required
 def home(request):
-    """Each role's starting page (the workbench replaces this with real queues)."""
-    return render(request, "hotline/home.html")
+    """Each role's starting page: the queues of the roles the user holds."""
+    user, now = request.user, timezone.now()
+    context = {"now": now}
+    if has_role(user, Role.AGENT):
+        context["agent"] = agent_queues(user)
+    if has_role(user, Role.SUPERVISOR):
+        context["supervisor"] = supervisor_queues(user)
+    if has_role(user, Role.HANDLER, Role.DEPT_ADMIN) and not user.is_superuser:
+        context["handler"] = handler_queues(user, now)
+    return render(request, "hotline/home.html", context)
 
 
 urlpatterns = [

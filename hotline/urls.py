@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/v1/", include("hotline.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("cases/", include("cases.urls")),
     path("", include("hotline.pages")),
 ]

@@ -1,0 +1,19 @@
+"""The workbench pages for cases, under /cases/."""
+
+from django.urls import path
+
+from cases.views import assist, detail, intake, lists
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", lists.case_list, name="list"),
+    path("callbacks/", lists.callback_queue, name="callbacks"),
+    path("new/", intake.intake, name="new"),
+    path("new/caller/", intake.caller_history, name="intake_caller"),
+    path("new/regions/", intake.region_suggestions, name="intake_regions"),
+    path("new/categories/", intake.category_suggestions, name="intake_categories"),
+    path("new/assist/", assist.intake_assist, name="intake_assist"),
+    path("<str:number>/", detail.case_detail, name="detail"),
+    path("<str:number>/act/<str:name>/", detail.case_action, name="action"),
+]

@@ -1,0 +1,1 @@
+"""The workbench pages for cases: lists, intake, the case page and its actions."""

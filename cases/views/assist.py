@@ -1,0 +1,87 @@
+"""What appears beside the intake form as the agent types: articles, duplicates, routing.
+
+Each helper plugs in the part another module provides (knowledge search, routing) and returns
+nothing when that part is not installed, so the form keeps working without them.
+"""
+
+import difflib
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils import timezone
+
+from cases.choices import Status
+from cases.forms import IntakeForm
+from cases.selectors import is_center_staff, visible_cases
+
+DUPLICATE_DAYS = 30
+DUPLICATE_CANDIDATES = 50
+DUPLICATE_MIN_SIMILARITY = 0.3
+MIN_TEXT = 4
+
+
+def knowledge_hits(text: str, region, user) -> list:
+    """Knowledge articles matching what the caller says (knowledgebase.search)."""
+    try:
+        from knowledgebase.search import search_articles
+    except ImportError:
+        return []
+    return list(search_articles(text, region=region, limit=5, user=user))
+
+
+def routing_suggestions(fields: dict) -> list:
+    """Where the routing rules would send a case like this (departments.routing)."""
+    try:
+        from departments.routing import suggest
+    except ImportError:
+        return []
+    return list(suggest(fields, limit=3))
+
+
+def likely_duplicates(user, *, region, category, content: str, limit: int = 5) -> list:
+    """Recent cases of the same region and category with similar text, most similar first."""
+    if not (region and category):
+        return []
+    since = timezone.now() - timezone.timedelta(days=DUPLICATE_DAYS)
+    candidates = (
+        visible_cases(user)
+        .filter(region=region, category=category, created_at__gte=since)
+        .exclude(status__in=[Status.MERGED, Status.INVALID])
+        .order_by("-created_at")[:DUPLICATE_CANDIDATES]
+    )
+    scored = []
+    for case in candidates:
+        ratio = difflib.SequenceMatcher(None, content, case.content).ratio()
+        if ratio >= DUPLICATE_MIN_SIMILARITY:
+            scored.append((ratio, case))
+    scored.sort(key=lambda pair: -pair[0])
+    return [case for _ratio, case in scored[:limit]]
+
+
+@login_required
+def intake_assist(request):
+    """The assist panel for the intake form as typed so far (an htmx fragment)."""
+    if not is_center_staff(request.user):
+        raise PermissionDenied
+    form = IntakeForm(request.GET, user=request.user)
+    form.is_valid()  # only to read what parses; errors are the form's business on saving
+    data = form.cleaned_data
+    content = data.get("content") or request.GET.get("content", "")
+    region, category = data.get("region"), data.get("category")
+    context = {"articles": [], "duplicates": [], "routes": []}
+    if len(content.strip()) >= MIN_TEXT:
+        fields = {
+            "content": content,
+            "title": data.get("title", ""),
+            "address": data.get("address", ""),
+            "request_type": data.get("request_type", ""),
+            "region": region,
+            "category": category,
+        }
+        context["articles"] = knowledge_hits(content, region, request.user)
+        context["routes"] = routing_suggestions(fields)
+        context["duplicates"] = likely_duplicates(
+            request.user, region=region, category=category, content=content
+        )
+    return render(request, "cases/_assist.html", context)

@@ -1,0 +1,144 @@
+"""The case page: summary, timeline, assignments with working time left, and allowed actions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases import services
+from cases.models import Extension
+from cases.selectors import get_case_for, is_center_staff
+from cases.sla import working_time_between
+from cases.views.actions import ACTIONS
+from hotline.errors import ApplicationError, NotFound
+
+# Timeline data keys a department never sees: the citizen's identity stays in the center.
+PRIVATE_KEYS = ("citizen", "phone", "name")
+
+
+def case_for(user, number: str):
+    """The case when the viewer may see it, else 404 (missing and not-yours look the same)."""
+    try:
+        return get_case_for(user, number)
+    except NotFound as error:
+        raise Http404(str(error)) from error
+
+
+def time_left(due, now):
+    """Working time until `due`; negative working time past it."""
+    if due >= now:
+        return working_time_between(now, due)
+    return -working_time_between(due, now)
+
+
+def assignment_rows(case, now) -> list[dict]:
+    rows = []
+    for assignment in case.assignments.select_related("department").order_by("dispatched_at"):
+        open_ = assignment.status in ("dispatched", "signed", "redispatched", "return_requested")
+        rows.append(
+            {
+                "assignment": assignment,
+                "open": open_,
+                "left": time_left(assignment.reply_due_at, now) if open_ else None,
+                "overdue": open_ and assignment.reply_due_at < now,
+                "sign_overdue": assignment.status == "dispatched" and assignment.sign_due_at < now,
+            }
+        )
+    return rows
+
+
+def timeline(case, center: bool) -> list:
+    events = list(case.events.select_related("actor", "assignment__department"))
+    for event in events:
+        data = event.data if isinstance(event.data, dict) else {}
+        if not center:
+            data = {k: v for k, v in data.items() if not k.startswith(PRIVATE_KEYS)}
+        event.shown_data = data
+    return events
+
+
+def action_forms(case, user, bound=None) -> list:
+    """The allowed actions with their forms; `bound` replaces one with the posted form."""
+    names = [name for name in services.allowed_actions(case, user) if name in ACTIONS]
+    if bound is not None and bound[0] not in names:
+        names.append(bound[0])  # a refused action stays on the page with its reason
+    rows = []
+    for name in names:
+        if bound is not None and bound[0] == name:
+            rows.append((ACTIONS[name], bound[1]))
+        else:
+            rows.append(
+                (ACTIONS[name], ACTIONS[name].form(case=case, user=user, auto_id=f"{name}_%s"))
+            )
+    return rows
+
+
+def render_case(request, case, *, bound=None, status=200):
+    now = timezone.now()
+    center = is_center_staff(request.user)
+    context = {
+        "case": case,
+        "center": center,
+        "assignments": assignment_rows(case, now),
+        "events": timeline(case, center),
+        "callbacks": list(case.callbacks.select_related("agent")) if center else [],
+        "extensions": list(
+            Extension.objects.filter(assignment__case=case).select_related("assignment__department")
+        ),
+        "supervisions": list(case.supervisions.select_related("department")),
+        "merged": list(case.merged_cases.only("number", "status")),
+        "actions": action_forms(case, request.user, bound),
+        "open_action": bound[0] if bound else "",
+    }
+    return render(request, "cases/detail.html", context, status=status)
+
+
+@login_required
+def case_detail(request, number: str):
+    """One case as the viewer may see it."""
+    return render_case(request, case_for(request.user, number))
+
+
+@login_required
+@require_POST
+def case_action(request, number: str, name: str):
+    """Run one action on a case through its service; a refusal re-shows the form with the reason."""
+    case = case_for(request.user, number)
+    action = ACTIONS.get(name)
+    if action is None:
+        raise Http404(f"no action {name}")
+    form = action.form(request.POST, case=case, user=request.user, auto_id=f"{name}_%s")
+    status = 400
+    if name not in services.allowed_actions(case, request.user):
+        form.add_error(None, _("This action is not available on this case now."))
+        status = 409
+    elif form.is_valid():
+        try:
+            with transaction.atomic():
+                action.run(case, request.user, form.cleaned_data)
+        except ApplicationError as error:
+            add_domain_error(form, error)
+            status = error.status_code
+        else:
+            messages.success(request, action.done)
+            return redirect(next_url(request, case))
+    return render_case(request, case_for(request.user, number), bound=(name, form), status=status)
+
+
+def add_domain_error(form, error: ApplicationError) -> None:
+    """Show a service's refusal on the form: on its field when the form has one."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def next_url(request, case) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return reverse("cases:detail", args=[case.number])

@@ -1,0 +1,67 @@
+"""Keyset paging for lists of a million cases: no OFFSET, no COUNT(*) over the whole table.
+
+A page is the rows after a cursor (the last row's `created_at` and id) in the list's order, one
+row more than the page to know whether there is a next page, and a count capped at COUNT_CAP.
+"""
+
+import base64
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+PAGE_SIZES = (10, 25, 50, 100)
+DEFAULT_PAGE_SIZE = 25
+COUNT_CAP = 1000
+
+
+@dataclass
+class KeysetPage:
+    """One page of rows, the cursor of the next page, and the capped total."""
+
+    items: list = field(default_factory=list)
+    next_cursor: str = ""
+    size: int = DEFAULT_PAGE_SIZE
+    total: int = 0
+    total_capped: bool = False
+
+
+def page_size(value: str | None) -> int:
+    """The requested page size when it is one we offer, else the default."""
+    return (
+        int(value) if value and value.isdigit() and int(value) in PAGE_SIZES else DEFAULT_PAGE_SIZE
+    )
+
+
+def encode_cursor(created_at: datetime.datetime, pk: int) -> str:
+    raw = f"{created_at.isoformat()}|{pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime.datetime, int] | None:
+    """The (created_at, id) a cursor names, or None when it is not one of ours."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        created, pk = raw.split("|")
+        return datetime.datetime.fromisoformat(created), int(pk)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def keyset_page(
+    queryset: QuerySet, *, cursor: str = "", size: int = DEFAULT_PAGE_SIZE
+) -> KeysetPage:
+    """The page of `queryset` (newest first) that follows `cursor`."""
+    ordered = queryset.order_by("-created_at", "-pk")
+    position = decode_cursor(cursor) if cursor else None
+    if position:
+        created_at, pk = position
+        ordered = ordered.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
+    rows = list(ordered[: size + 1])
+    page = KeysetPage(items=rows[:size], size=size)
+    if len(rows) > size:
+        last = rows[size - 1]
+        page.next_cursor = encode_cursor(last.created_at, last.pk)
+    page.total = queryset.order_by()[: COUNT_CAP + 1].count()
+    page.total_capped = page.total > COUNT_CAP
+    return page
