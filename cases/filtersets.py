@@ -5,8 +5,17 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import ACTIVE_ASSIGNMENT_STATUSES, Channel, RequestType, Status, Urgency
-from cases.models import Assignment, Case, Category
+from cases.choices import (
+    ACTIVE_ASSIGNMENT_STATUSES,
+    Channel,
+    Decision,
+    RequestType,
+    Status,
+    SupervisionLevel,
+    SupervisionStatus,
+    Urgency,
+)
+from cases.models import Assignment, Case, Category, Extension, SupervisionOrder
 from departments.models import Department, Region
 
 OPEN_STATUSES = [
@@ -88,6 +97,13 @@ class AssignmentFilterSet(django_filters.FilterSet):
     open = django_filters.BooleanFilter(method="filter_open", label=_("open"))
     sign_overdue = django_filters.BooleanFilter(method="filter_sign_overdue")
     reply_overdue = django_filters.BooleanFilter(method="filter_reply_overdue")
+    case = django_filters.CharFilter(field_name="case__number", label=_("case"))
+    dispatched_after = django_filters.IsoDateTimeFilter(
+        field_name="dispatched_at", lookup_expr="gte", label=_("dispatched from")
+    )
+    dispatched_before = django_filters.IsoDateTimeFilter(
+        field_name="dispatched_at", lookup_expr="lt", label=_("dispatched before")
+    )
 
     class Meta:
         model = Assignment
@@ -104,3 +120,49 @@ class AssignmentFilterSet(django_filters.FilterSet):
     def filter_reply_overdue(self, queryset, name, value):
         q = Q(status__in=["dispatched", "signed"], reply_due_at__lt=timezone.now())
         return queryset.filter(q) if value else queryset.exclude(q)
+
+
+class ExtensionFilterSet(django_filters.FilterSet):
+    """Filters for extension requests (a supervisor's queue: status=pending)."""
+
+    status = django_filters.MultipleChoiceFilter(choices=Decision.choices, label=_("decision"))
+    case = django_filters.CharFilter(field_name="assignment__case__number", label=_("case"))
+    requested_after = django_filters.IsoDateTimeFilter(
+        field_name="requested_at", lookup_expr="gte", label=_("requested from")
+    )
+
+    class Meta:
+        model = Extension
+        fields = ["assignment"]
+
+
+class SupervisionFilterSet(django_filters.FilterSet):
+    """Filters for supervision orders (a department's queue: status=open)."""
+
+    status = django_filters.MultipleChoiceFilter(
+        choices=SupervisionStatus.choices, label=_("status")
+    )
+    level = django_filters.MultipleChoiceFilter(choices=SupervisionLevel.choices, label=_("level"))
+    case = django_filters.CharFilter(field_name="case__number", label=_("case"))
+    due_before = django_filters.IsoDateTimeFilter(
+        field_name="due_at", lookup_expr="lt", label=_("due before")
+    )
+
+    class Meta:
+        model = SupervisionOrder
+        fields = ["department"]
+
+
+class CategoryFilterSet(django_filters.FilterSet):
+    """Filters for the category tree: level, parent, subtree of a code, open to citizens."""
+
+    within = django_filters.CharFilter(method="filter_within", label=_("subtree of code"))
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("name"))
+
+    class Meta:
+        model = Category
+        fields = ["level", "parent", "code", "public", "is_active"]
+
+    def filter_within(self, queryset, name, value):
+        category = Category.objects.filter(code=value).only("path").first()
+        return queryset.filter(path__startswith=category.path) if category else queryset.none()

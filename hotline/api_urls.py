@@ -6,4 +6,6 @@ app_name = "api"
 
 urlpatterns = [
     path("", include("cases.api.urls")),
+    path("", include("departments.api.urls")),
+    path("routing/", include("departments.api.routing")),
 ]

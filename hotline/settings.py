@@ -132,10 +132,18 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "departments.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PERMISSION_CLASSES": ["hotline.api.ApiScopePermission"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "hotline.api.CursorPage",
+    "EXCEPTION_HANDLER": "hotline.api.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["hotline.api.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env("API_THROTTLE_RATE", default="600/minute")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "12345 Hotline API",
@@ -145,6 +153,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "cases.choices.Status",
+        "AssignmentStatusEnum": "cases.choices.AssignmentStatus",
+        "DecisionEnum": "cases.choices.Decision",
+        "SupervisionStatusEnum": "cases.choices.SupervisionStatus",
+        "ReplyResultEnum": "cases.choices.ReplyResult",
+        "SupervisionLevelEnum": "cases.choices.SupervisionLevel",
+        "RegionLevelEnum": [(n, n) for n in range(1, 6)],
+    },
 }
 
 # Celery runs background work only when a broker is configured; otherwise management
@@ -155,6 +172,8 @@ CELERY_TIMEZONE = TIME_ZONE
 
 # How many times a case may be reopened before it is parked as unresolvable (挂账).
 HOTLINE_MAX_REOPENS = env.int("HOTLINE_MAX_REOPENS", default=2)
+# Office hours of the working-time deadline clock (local time, "HH:MM-HH:MM" spans).
+HOTLINE_OFFICE_HOURS = env.list("HOTLINE_OFFICE_HOURS", default=["09:00-12:00", "13:30-17:30"])
 
 LOGGING = {
     "version": 1,

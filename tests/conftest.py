@@ -14,6 +14,9 @@ from cases import sla
 from departments.models import Department
 from hotline.demo import reference
 
+# API test clients and fixtures (tokens, cases built through the services).
+pytest_plugins = ["tests.apiutil"]
+
 
 def pytest_collection_modifyitems(config, items):
     from django.conf import settings

@@ -1,7 +1,14 @@
-"""API routes for cases and assignments."""
+"""API routes for cases, assignments, extensions, supervision orders and categories."""
 
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
-router = DefaultRouter()
+from cases.api import handling, views
+
+router = SimpleRouter()
+router.register("cases", views.CaseViewSet, basename="case")
+router.register("assignments", handling.AssignmentViewSet, basename="assignment")
+router.register("extensions", handling.ExtensionViewSet, basename="extension")
+router.register("supervisions", handling.SupervisionViewSet, basename="supervision")
+router.register("categories", views.CategoryViewSet, basename="category")
 
 urlpatterns = router.urls

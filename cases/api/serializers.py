@@ -1,0 +1,362 @@
+"""What the API shows of cases and their handling, and what the actions take as input.
+
+The citizen's identity is shaped here, once: the center sees it whole; a department sees a
+masked phone, and nothing at all of a confidential or anonymous reporter.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from cases.choices import (
+    Channel,
+    ReplyResult,
+    RequestType,
+    Satisfaction,
+    SupervisionLevel,
+    Urgency,
+)
+from cases.models import Assignment, Case, CaseEvent, Category, Extension, SupervisionOrder
+from cases.templatetags.workbench import mask_phone
+from departments.models import Department, Region
+
+CITIZEN_KEYS = frozenset({"citizen_name", "citizen_phone", "phone", "name"})
+
+
+def center_view(context) -> bool:
+    """True when the serializer's viewer works for the center (computed once per request)."""
+    return bool(context.get("center"))
+
+
+class CaseBriefSerializer(serializers.ModelSerializer):
+    """A case as it appears inside an assignment, extension or supervision order."""
+
+    category = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Case
+        fields = ["number", "title", "status", "request_type", "urgency", "category"]
+        read_only_fields = fields
+
+
+class AssignmentBriefSerializer(serializers.ModelSerializer):
+    """An assignment inside a case's detail."""
+
+    department_name = serializers.CharField(source="department.name", read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "department",
+            "department_name",
+            "role",
+            "status",
+            "dispatched_at",
+            "sign_due_at",
+            "signed_at",
+            "reply_due_at",
+            "replied_at",
+            "reply_result",
+        ]
+        read_only_fields = fields
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    """A case; the citizen's identity as the viewer may see it."""
+
+    category = serializers.PrimaryKeyRelatedField(read_only=True)
+    category_name = serializers.CharField(source="category.name", read_only=True, default="")
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    main_department = serializers.PrimaryKeyRelatedField(read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "number",
+            "status",
+            "channel",
+            "request_type",
+            "category",
+            "category_name",
+            "title",
+            "content",
+            "citizen_name",
+            "citizen_phone",
+            "anonymous",
+            "confidential",
+            "address",
+            "region",
+            "urgency",
+            "main_department",
+            "parent",
+            "answer",
+            "reply_due_at",
+            "replied_at",
+            "closed_at",
+            "is_overdue",
+            "reopen_count",
+            "resolved",
+            "satisfaction",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not center_view(self.context):
+            hidden = instance.confidential or instance.anonymous
+            data["citizen_name"] = "" if hidden else data["citizen_name"]
+            data["citizen_phone"] = "" if hidden else mask_phone(instance.citizen_phone or "")
+        return data
+
+
+class CaseDetailSerializer(CaseSerializer):
+    """A case with its assignments."""
+
+    assignments = AssignmentBriefSerializer(many=True, read_only=True)
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "assignments"]
+        read_only_fields = fields
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    """What the telephony system or another platform sends to register a case."""
+
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    request_type = serializers.ChoiceField(choices=RequestType.choices)
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    content = serializers.CharField(max_length=5000)
+    citizen_name = serializers.CharField(
+        max_length=50, required=False, allow_blank=True, default=""
+    )
+    citizen_phone = serializers.RegexField(
+        r"^\+?[0-9-]{3,20}$",
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        default="",
+        error_messages={"invalid": _("A phone number has 3 to 20 digits.")},
+    )
+    anonymous = serializers.BooleanField(required=False, default=False)
+    confidential = serializers.BooleanField(required=False, default=False)
+    address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    region = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.all(), required=False, allow_null=True
+    )
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, default="normal")
+
+
+class EventSerializer(serializers.ModelSerializer):
+    """One entry of the timeline."""
+
+    actor = serializers.SerializerMethodField()
+    data = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseEvent
+        fields = ["id", "type", "created_at", "actor", "assignment", "data"]
+        read_only_fields = fields
+
+    def get_actor(self, event) -> str:
+        """Who did it ("" for the automatic sweeps)."""
+        if event.actor is None:
+            return ""
+        return event.actor.get_full_name() or event.actor.username
+
+    def get_data(self, event) -> dict:
+        """The event's details, without the citizen's identity outside the center."""
+        data = event.data or {}
+        if center_view(self.context):
+            return data
+        return {key: value for key, value in data.items() if key not in CITIZEN_KEYS}
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    """One dispatch of a case to a department: the department's work item."""
+
+    case = CaseBriefSerializer(read_only=True)
+    department_name = serializers.CharField(source="department.name", read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "case",
+            "department",
+            "department_name",
+            "role",
+            "parent",
+            "status",
+            "dispatched_at",
+            "sign_due_at",
+            "signed_at",
+            "return_due_at",
+            "reply_due_at",
+            "replied_at",
+            "reply_result",
+            "reply_content",
+            "returned_at",
+            "return_reason",
+            "return_suggested_department",
+            "return_count",
+            "extension_count",
+        ]
+        read_only_fields = fields
+
+
+class ExtensionSerializer(serializers.ModelSerializer):
+    """A request for a later reply deadline and its decision."""
+
+    case = serializers.CharField(source="assignment.case.number", read_only=True)
+    department = serializers.IntegerField(source="assignment.department_id", read_only=True)
+
+    class Meta:
+        model = Extension
+        fields = [
+            "id",
+            "assignment",
+            "case",
+            "department",
+            "reason",
+            "days",
+            "status",
+            "requested_at",
+            "decided_at",
+            "decision_note",
+            "previous_due_at",
+            "new_due_at",
+        ]
+        read_only_fields = fields
+
+
+class SupervisionSerializer(serializers.ModelSerializer):
+    """A supervision order and its answer."""
+
+    case = serializers.CharField(source="case.number", read_only=True)
+
+    class Meta:
+        model = SupervisionOrder
+        fields = [
+            "id",
+            "case",
+            "assignment",
+            "department",
+            "level",
+            "reason",
+            "status",
+            "opened_at",
+            "due_at",
+            "answer",
+            "answered_at",
+        ]
+        read_only_fields = fields
+
+
+# --- action inputs ---------------------------------------------------------------------------
+
+DEPARTMENTS = Department.objects.filter(is_active=True)
+
+
+class AnswerInput(serializers.Serializer):
+    answer = serializers.CharField(max_length=5000)
+    articles = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=20
+    )
+
+
+class TransferInput(serializers.Serializer):
+    to = serializers.PrimaryKeyRelatedField(queryset=DEPARTMENTS)
+    reason = serializers.CharField(max_length=2000)
+
+
+class DispatchInput(serializers.Serializer):
+    department = serializers.PrimaryKeyRelatedField(queryset=DEPARTMENTS)
+    co_departments = serializers.PrimaryKeyRelatedField(
+        queryset=DEPARTMENTS, many=True, required=False, default=list
+    )
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class MergeInput(serializers.Serializer):
+    parent = serializers.RegexField(r"^[0-9]{13}$", help_text=_("The number of the parent case."))
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class NoteInput(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class RequiredNoteInput(serializers.Serializer):
+    note = serializers.CharField(max_length=2000)
+
+
+class CallbackInput(serializers.Serializer):
+    reached = serializers.BooleanField()
+    resolved = serializers.BooleanField(required=False, allow_null=True, default=None)
+    satisfaction = serializers.ChoiceField(
+        choices=Satisfaction.choices, required=False, allow_blank=True, default=""
+    )
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        if not attrs["reached"] and (attrs["resolved"] is not None or attrs["satisfaction"]):
+            raise serializers.ValidationError(
+                {"reached": [_("A callback that did not reach the citizen has no rating.")]}
+            )
+        return attrs
+
+
+class SuperviseInput(serializers.Serializer):
+    level = serializers.ChoiceField(choices=SupervisionLevel.choices, default="normal")
+    reason = serializers.CharField(max_length=2000)
+    due_at = serializers.DateTimeField()
+
+
+class ReturnInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+    suggested_department = serializers.PrimaryKeyRelatedField(
+        queryset=DEPARTMENTS, required=False, allow_null=True, default=None
+    )
+
+
+class ExtendInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+    days = serializers.IntegerField(min_value=1, max_value=10)
+
+
+class ReplyInput(serializers.Serializer):
+    result = serializers.ChoiceField(choices=ReplyResult.choices)
+    content = serializers.CharField(max_length=5000)
+
+
+class ReviewReturnInput(serializers.Serializer):
+    accept = serializers.BooleanField()
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class DecideInput(serializers.Serializer):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class SupervisionAnswerInput(serializers.Serializer):
+    answer = serializers.CharField(max_length=5000)
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    """A node of the category tree."""
+
+    class Meta:
+        model = Category
+        fields = ["id", "code", "name", "level", "parent", "path", "public", "is_active"]
+        read_only_fields = fields

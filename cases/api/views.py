@@ -1,0 +1,238 @@
+"""Cases for the center and the departments: lists, detail, timeline and the center's actions.
+
+Every read goes through `cases.selectors` (a case outside the caller's scope is 404, and absent
+from lists); every action is input serializer → service → the case re-read through the selector.
+"""
+
+from django.db.models import DateTimeField, Prefetch, Value
+from django.db.models.functions import Coalesce
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from cases import services
+from cases.api import serializers as s
+from cases.filtersets import CaseFilterSet, CategoryFilterSet
+from cases.models import Assignment, Case, CaseEvent, Category
+from cases.selectors import get_case_for, is_center_staff, visible_cases
+from hotline.api import ERRORS, IdempotentMixin
+from hotline.errors import TransitionNotAllowed
+
+# Cases without a reply deadline sort last when ordered by `due`.
+NO_DEADLINE = parse_datetime("9999-12-31T00:00:00+00:00")
+
+
+def validated(serializer_class, request, **context) -> dict:
+    """The action's input, or a 400 naming the fields that are wrong."""
+    serializer = serializer_class(data=request.data, context={"request": request, **context})
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class ScopedViewSetMixin(IdempotentMixin):
+    """Tells the serializers whether the caller is the center (who sees citizens' identity)."""
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["center"] = is_center_staff(self.request.user)
+        return context
+
+
+def case_action(input_serializer, summary: str, response=None, code: int = 200):
+    """The schema of one case action: its input, the case (or `response`) or an error."""
+    return extend_schema(
+        summary=summary,
+        request=input_serializer,
+        responses={code: response or s.CaseDetailSerializer, **ERRORS},
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List the cases the caller may see",
+        responses={200: s.CaseSerializer(many=True), **ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One case with its assignments",
+        responses={200: s.CaseDetailSerializer, **ERRORS},
+    ),
+    create=extend_schema(
+        summary="Register a case (the center's systems)",
+        request=s.CaseCreateSerializer,
+        responses={201: s.CaseDetailSerializer, **ERRORS},
+    ),
+)
+class CaseViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Cases: the center sees all, a department the cases it holds an assignment for."""
+
+    serializer_class = s.CaseSerializer
+    filterset_class = CaseFilterSet
+    lookup_field = "number"
+    lookup_value_regex = "[0-9]{13}"
+    ordering_fields = ["created_at", "due", "number", "status", "urgency", "request_type"]
+    ordering = ["-created_at"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return Case.objects.none()
+        queryset = visible_cases(self.request.user).select_related("parent")
+        queryset = queryset.annotate(
+            due=Coalesce("reply_due_at", Value(NO_DEADLINE, output_field=DateTimeField()))
+        )
+        if self.action != "list":
+            assignments = Assignment.objects.select_related("department")
+            queryset = queryset.prefetch_related(Prefetch("assignments", queryset=assignments))
+        return queryset
+
+    def get_serializer_class(self):
+        return s.CaseSerializer if self.action == "list" else s.CaseDetailSerializer
+
+    def get_object(self):
+        number = self.kwargs["number"]
+        get_case_for(self.request.user, number)  # 404 for missing and foreign alike
+        return self.get_queryset().get(number=number)
+
+    def _answer(self, number: str, code: int = status.HTTP_200_OK) -> Response:
+        self.kwargs["number"] = number
+        data = s.CaseDetailSerializer(self.get_object(), context=self.get_serializer_context())
+        return Response(data.data, status=code)
+
+    def create(self, request, *args, **kwargs):
+        """Register a case; answers with its number and status."""
+        data = validated(s.CaseCreateSerializer, request)
+        case = services.register_case(actor=request.user, **data)
+        return self._answer(case.number, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="The case's timeline", responses={200: s.EventSerializer(many=True), **ERRORS}
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def events(self, request, number=None):
+        """The case's timeline, oldest first."""
+        case = get_case_for(request.user, number)
+        events = CaseEvent.objects.filter(case=case).select_related("actor")
+        context = self.get_serializer_context()
+        return Response(s.EventSerializer(events, many=True, context=context).data)
+
+    @case_action(s.AnswerInput, "Answer the citizen directly (consultations)")
+    @action(detail=True, methods=["post"])
+    def answer(self, request, number=None):
+        """Answer the case directly from the knowledge base."""
+        data = validated(s.AnswerInput, request)
+        services.answer_case(get_case_for(request.user, number), actor=request.user, **data)
+        return self._answer(number)
+
+    @case_action(s.TransferInput, "Transfer to an emergency or other hotline")
+    @action(detail=True, methods=["post"])
+    def transfer(self, request, number=None):
+        """Transfer the case to another hotline (110/119/120/122, 12333 …)."""
+        data = validated(s.TransferInput, request)
+        services.transfer_case(get_case_for(request.user, number), actor=request.user, **data)
+        return self._answer(number)
+
+    @case_action(s.DispatchInput, "Dispatch to a main department and co-handlers")
+    @action(detail=True, methods=["post"], url_path="dispatch", url_name="dispatch")
+    def dispatch_case(self, request, number=None):
+        """Dispatch the case to its main department (and co-handlers)."""
+        data = validated(s.DispatchInput, request)
+        services.dispatch_case(get_case_for(request.user, number), actor=request.user, **data)
+        return self._answer(number)
+
+    @case_action(s.MergeInput, "Merge into a parent case (duplicate demand)")
+    @action(detail=True, methods=["post"])
+    def merge(self, request, number=None):
+        """Merge the case into the case that already carries the same demand."""
+        data = validated(s.MergeInput, request)
+        case = get_case_for(request.user, number)
+        parent = get_case_for(request.user, data["parent"])
+        services.merge_case(case, actor=request.user, parent=parent)
+        return self._answer(number)
+
+    @case_action(s.ReasonInput, "Mark invalid (silent, prank, test)")
+    @action(detail=True, methods=["post"])
+    def invalidate(self, request, number=None):
+        """Mark the case invalid with a reason."""
+        data = validated(s.ReasonInput, request)
+        services.invalidate_case(get_case_for(request.user, number), actor=request.user, **data)
+        return self._answer(number)
+
+    @case_action(s.CallbackInput, "Record a callback to the citizen")
+    @action(detail=True, methods=["post"])
+    def callback(self, request, number=None):
+        """Record the callback: reached, resolved and the citizen's satisfaction."""
+        data = validated(s.CallbackInput, request)
+        services.record_callback(get_case_for(request.user, number), actor=request.user, **data)
+        return self._answer(number)
+
+    @case_action(s.ReasonInput, "Reopen an unsatisfied or unresolved case")
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, number=None):
+        """Send the case back to its department (or park it past the reopen cap)."""
+        data = validated(s.ReasonInput, request)
+        services.reopen_case(get_case_for(request.user, number), actor=request.user, **data)
+        return self._answer(number)
+
+    @case_action(s.NoteInput, "Close the case")
+    @action(detail=True, methods=["post"])
+    def close(self, request, number=None):
+        """Close the case."""
+        data = validated(s.NoteInput, request)
+        services.close_case(get_case_for(request.user, number), actor=request.user, **data)
+        return self._answer(number)
+
+    @case_action(s.NoteInput, "Urge the department holding the case")
+    @action(detail=True, methods=["post"])
+    def urge(self, request, number=None):
+        """Urge the case's open main assignment."""
+        data = validated(s.NoteInput, request)
+        case = get_case_for(request.user, number)
+        assignment = open_main_assignment(case)
+        services.urge_assignment(assignment, actor=request.user, **data)
+        return self._answer(number)
+
+    @case_action(s.SuperviseInput, "Open a supervision order", s.SupervisionSerializer, 201)
+    @action(detail=True, methods=["post"])
+    def supervise(self, request, number=None):
+        """Open a formal supervision order the department must answer."""
+        data = validated(s.SuperviseInput, request)
+        case = get_case_for(request.user, number)
+        order = services.supervise_case(case, actor=request.user, **data)
+        order = type(order).objects.select_related("case").get(pk=order.pk)
+        return Response(s.SupervisionSerializer(order).data, status=status.HTTP_201_CREATED)
+
+
+def open_main_assignment(case) -> Assignment:
+    """The assignment a case-level urge goes to, or a 409 when nobody holds the case."""
+    assignment = (
+        case.assignments.filter(role="main", status__in=["dispatched", "signed", "redispatched"])
+        .order_by("-dispatched_at")
+        .first()
+    )
+    if assignment is None:
+        raise TransitionNotAllowed(f"case {case.number} has no open assignment to urge")
+    return assignment
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The category tree (filter by level, parent, subtree)",
+        responses={200: s.CategorySerializer(many=True), **ERRORS},
+    ),
+    retrieve=extend_schema(summary="One category", responses={200: s.CategorySerializer, **ERRORS}),
+)
+class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    """The three-level demand classification (read-only reference data)."""
+
+    queryset = Category.objects.all()
+    serializer_class = s.CategorySerializer
+    filterset_class = CategoryFilterSet
+    ordering_fields = ["code", "id"]
+    ordering = ["code"]

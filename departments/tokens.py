@@ -1,0 +1,166 @@
+"""API tokens: issue, rotate and revoke them, and authenticate requests that carry one.
+
+The key is shown once, when it is issued or rotated; only its SHA-256 is stored. A token
+acts as a service user of its department (one per department, created on first use), so the
+API scopes a machine exactly as it scopes the people of that department.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions
+
+from departments.models import ApiToken, Department, Membership
+from hotline.errors import ActionForbidden, InvalidInput
+from hotline.roles import Role, has_role
+
+KEY_PREFIX = "hl_"
+LAST_USED_PRECISION = timedelta(minutes=1)
+CENTER_KINDS = (Department.Kind.CENTER, Department.Kind.SUB_CENTER)
+
+
+def hash_key(key: str) -> str:
+    """The stored form of a key."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _new_key() -> str:
+    return KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def service_user(department: Department):
+    """The user a department's tokens act as (center: an agent; others: a handler)."""
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=f"api-{department.code}"[:150],
+        defaults={"first_name": str(department.short_name or department.name)[:150]},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    role = Role.AGENT if department.kind in CENTER_KINDS else Role.HANDLER
+    Membership.objects.get_or_create(user=user, department=department, role=role)
+    return user
+
+
+def can_manage_tokens(user, department: Department) -> bool:
+    """Department admins of the department (and superusers) manage its tokens and webhooks."""
+    if user.is_superuser:
+        return True
+    return has_role(user, Role.DEPT_ADMIN) and any(
+        m.role == Role.DEPT_ADMIN and m.department_id == department.pk
+        for m in user.memberships.all()
+    )
+
+
+def ensure_can_manage(user, department: Department) -> None:
+    """Refuse anyone who is not an admin of the department."""
+    if not can_manage_tokens(user, department):
+        raise ActionForbidden(str(_("Only the department's admin manages its tokens.")))
+
+
+@transaction.atomic
+def issue_token(
+    department: Department, *, actor, name: str, scope: str = ApiToken.Scope.API, user=None
+) -> tuple[ApiToken, str]:
+    """Create a token for the department; returns it and the key, which is never shown again."""
+    name = name.strip()
+    if not name:
+        raise InvalidInput(str(_("Give the token a name.")), field="name")
+    if scope not in ApiToken.Scope.values:
+        raise InvalidInput(str(_("Unknown scope.")), field="scope")
+    key = _new_key()
+    token = ApiToken.objects.create(
+        department=department,
+        user=user or service_user(department),
+        name=name[:80],
+        scope=scope,
+        prefix=key[:10],
+        key_hash=hash_key(key),
+        created_by=actor,
+    )
+    return token, key
+
+
+@transaction.atomic
+def rotate_token(token: ApiToken, *, actor) -> str:
+    """Replace the key of a live token; the old key stops working at once."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at:
+        raise InvalidInput(str(_("A revoked token cannot be rotated.")))
+    key = _new_key()
+    token.prefix, token.key_hash = key[:10], hash_key(key)
+    token.save(update_fields=["prefix", "key_hash"])
+    return key
+
+
+def revoke_token(token: ApiToken, *, actor) -> ApiToken:
+    """Switch a token off for good."""
+    if not token.revoked_at:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def find_token(key: str, *, scope: str | None = None) -> ApiToken | None:
+    """The live token for a key (of the given scope), or None."""
+    if not key:
+        return None
+    tokens = ApiToken.objects.select_related("user", "department").filter(
+        key_hash=hash_key(key), revoked_at__isnull=True
+    )
+    if scope:
+        tokens = tokens.filter(scope=scope)
+    token = tokens.first()
+    if token is not None and token.user.is_active:
+        _touch(token)
+        return token
+    return None
+
+
+def _touch(token: ApiToken) -> None:
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+
+
+class ApiTokenAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Token <key>` (or `Bearer <key>`) for machines."""
+
+    keywords = ("token", "bearer")
+
+    def authenticate(self, request):
+        parts = authentication.get_authorization_header(request).split()
+        if not parts or parts[0].decode(errors="replace").lower() not in self.keywords:
+            return None
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed(_("Malformed Authorization header."))
+        token = find_token(parts[1].decode(errors="replace"))
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
+        return token.user, token
+
+    def authenticate_header(self, request):
+        return "Token"
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """Describes token authentication in the OpenAPI schema."""
+
+    target_class = ApiTokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": 'Token authentication: "Token <key>" (or "Bearer <key>").',
+        }
