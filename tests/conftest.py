@@ -8,11 +8,13 @@ their end; pytest-django runs them after the others, and they ask for `transacti
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import connection
 
 from cases import sla
 from departments.models import Department
 from hotline.demo import reference
+from hotline.roles import ROLE_PERMISSIONS
 
 # API test clients and fixtures (tokens, cases built through the services).
 pytest_plugins = ["tests.apiutil"]
@@ -32,6 +34,8 @@ def load_reference_city() -> None:
     regions = reference.load_regions()
     reference.load_categories()
     departments = reference.load_departments(regions)
+    for role in ROLE_PERMISSIONS:  # the roles migration made them; a flush emptied the table
+        Group.objects.get_or_create(name=role)
     reference.load_users(departments)
     # The migration seeds these; a transactional test's flush empties them, so seed again.
     sla.seed_deadline_policies()
