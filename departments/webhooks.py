@@ -20,6 +20,8 @@ import urllib.request
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -62,11 +64,24 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + mac.hexdigest()
 
 
+def _valid_url(url: str) -> str:
+    url = (url or "").strip()
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError as error:
+        raise InvalidInput(str(_("Enter the full URL of your receiver.")), field="url") from error
+    return url
+
+
 def register_endpoint(department: Department, *, actor, url: str) -> WebhookEndpoint:
-    """Register (or replace) the department's endpoint; HTTPS only, except on this machine."""
-    url = url.strip()
+    """Register (or replace) the department's endpoint: HTTPS (HTTP to localhost in dev/tests)."""
+    from departments.tokens import ensure_can_manage
+
+    ensure_can_manage(actor, department)
+    url = _valid_url(url)
     local = url.startswith(("http://127.0.0.1", "http://localhost"))
-    if not (url.startswith("https://") or (local and _setting("DEBUG", False))):
+    trial = _setting("DEBUG", False) or _setting("TESTING", False)
+    if not (url.startswith("https://") or (local and trial)):
         raise InvalidInput(str(_("A webhook URL must start with https://.")), field="url")
     WebhookEndpoint.objects.filter(department=department, is_active=True).update(is_active=False)
     return WebhookEndpoint.objects.create(department=department, url=url, secret=new_secret())

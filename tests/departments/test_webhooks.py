@@ -1,0 +1,189 @@
+"""Webhooks against a real HTTP receiver on 127.0.0.1: signed, retried, never lost."""
+
+import hashlib
+import hmac
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from cases import services
+from departments import webhooks
+from departments.models import WebhookDelivery, WebhookEndpoint
+from hotline.errors import ActionForbidden, InvalidInput
+from tests.apiutil import API, dispatched, register
+
+
+class Receiver:
+    """A department's system: records what it receives, fails the first `failures` posts."""
+
+    def __init__(self, failures: int = 0):
+        self.failures = failures
+        self.received: list[tuple[dict, bytes]] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.received.append((dict(self.headers), body))
+                failing = len(receiver.received) <= receiver.failures
+                self.send_response(500 if failing else 204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    with Receiver() as r:
+        yield r
+
+
+@pytest.fixture
+def flaky_receiver():
+    with Receiver(failures=2) as r:
+        yield r
+
+
+def valid_signature(secret: str, headers: dict, body: bytes) -> bool:
+    message = headers["X-Hotline-Timestamp"].encode() + b"." + body
+    expected = "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, headers["X-Hotline-Signature"])
+
+
+def test_the_dispatched_department_gets_the_signed_event_once(users, cgj, receiver):
+    endpoint = webhooks.register_endpoint(cgj, actor=users["deptadmin"], url=receiver.url)
+    case, assignment = dispatched(users["agent"], cgj)
+    assert webhooks.deliver_due() == {"delivered": 1, "retrying": 0}
+    assert webhooks.deliver_due() == {"delivered": 0, "retrying": 0}
+    [(headers, body)] = receiver.received
+    assert valid_signature(endpoint.secret, headers, body)
+    event = json.loads(body)
+    assert event["event"] == "case_dispatched" and headers["X-Hotline-Event"] == "case_dispatched"
+    assert event["case"]["number"] == case.number and event["assignment"] == assignment.pk
+    assert "13812345678" not in body.decode() and "王小明" not in body.decode()
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.last_response_code) == (
+        "delivered",
+        1,
+        204,
+    )
+
+
+def test_a_receiver_failing_twice_gets_it_on_the_third_try(users, cgj, flaky_receiver, settings):
+    settings.HOTLINE_WEBHOOK_BACKOFF_SECONDS = 0
+    webhooks.register_endpoint(cgj, actor=users["deptadmin"], url=flaky_receiver.url)
+    dispatched(users["agent"], cgj)
+    assert webhooks.deliver_due() == {"delivered": 0, "retrying": 1}
+    assert webhooks.deliver_due() == {"delivered": 0, "retrying": 1}
+    assert webhooks.deliver_due() == {"delivered": 1, "retrying": 0}
+    assert len(flaky_receiver.received) == 3
+    bodies = {body for _, body in flaky_receiver.received}
+    assert len(bodies) == 1  # the same event each time
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("delivered", 3)
+
+
+def test_a_failure_waits_for_its_backoff(users, cgj, flaky_receiver, settings):
+    settings.HOTLINE_WEBHOOK_BACKOFF_SECONDS = 30
+    webhooks.register_endpoint(cgj, actor=users["deptadmin"], url=flaky_receiver.url)
+    dispatched(users["agent"], cgj)
+    webhooks.deliver_due()
+    assert webhooks.deliver_due() == {"delivered": 0, "retrying": 0}
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.last_response_code == 500 and delivery.status == "pending"
+    assert 25 < webhooks.seconds_until_next_due() <= 30
+
+
+def test_gives_up_after_the_last_attempt(users, cgj, flaky_receiver, settings):
+    settings.HOTLINE_WEBHOOK_BACKOFF_SECONDS = 0
+    settings.HOTLINE_WEBHOOK_MAX_ATTEMPTS = 2
+    webhooks.register_endpoint(cgj, actor=users["deptadmin"], url=flaky_receiver.url)
+    dispatched(users["agent"], cgj)
+    webhooks.deliver_due(), webhooks.deliver_due(), webhooks.deliver_due()
+    assert len(flaky_receiver.received) == 2
+    assert WebhookDelivery.objects.get().status == "failed"
+
+
+def test_only_the_concerned_department_and_events_are_sent(users, cgj, scjgj, receiver):
+    WebhookEndpoint.objects.create(department=scjgj, url=receiver.url, secret="s")
+    _case, assignment = dispatched(users["agent"], cgj)
+    services.sign_assignment(assignment, actor=users["handler"])  # not a webhook event
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_urge_and_supervise_reach_the_department(users, cgj, receiver):
+    webhooks.register_endpoint(cgj, actor=users["deptadmin"], url=receiver.url)
+    case, assignment = dispatched(users["agent"], cgj)
+    services.urge_assignment(assignment, actor=users["supervisor"], note="hurry")
+    services.supervise_case(
+        case,
+        actor=users["supervisor"],
+        level="normal",
+        reason="late",
+        due_at=assignment.reply_due_at,
+    )
+    types = list(WebhookDelivery.objects.order_by("id").values_list("event_type", flat=True))
+    assert types == ["case_dispatched", "assignment_urged", "supervision_opened"]
+
+
+def test_registration_rules(users, cgj):
+    with pytest.raises(ActionForbidden):
+        webhooks.register_endpoint(cgj, actor=users["handler"], url="https://erp.example/hook")
+    with pytest.raises(InvalidInput):
+        webhooks.register_endpoint(cgj, actor=users["deptadmin"], url="ftp://erp.example/")
+    with pytest.raises(InvalidInput):
+        webhooks.register_endpoint(cgj, actor=users["deptadmin"], url="http://erp.example/")
+
+
+def test_a_rolled_back_change_writes_no_outbox_row(users, cgj, receiver):
+    webhooks.register_endpoint(cgj, actor=users["deptadmin"], url=receiver.url)
+    case = register(users["agent"])
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.dispatch_case(case, actor=users["agent"], department=cgj)
+        assert WebhookDelivery.objects.count() == 1
+        raise RuntimeError("the process dies before the commit")
+    assert not WebhookDelivery.objects.exists()
+    webhooks.deliver_due()
+    assert receiver.received == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nothing_is_lost_when_the_process_stops_before_delivery(
+    transactional_city, users, departments, receiver, live_server
+):
+    # given: an endpoint, and no broker (nothing delivers during the request)
+    cgj = departments["cgj"]
+    webhooks.register_endpoint(cgj, actor=users["deptadmin"], url=receiver.url)
+    case = register(users["agent"])
+    from tests.apiutil import user_client
+
+    # when: the change is committed through the API and the process "stops" right after
+    client = user_client(users["agent"])
+    response = client.post(
+        f"{API}cases/{case.number}/dispatch/", {"department": cgj.pk}, format="json"
+    )
+    assert response.status_code == 200
+    assert receiver.received == []
+    assert WebhookDelivery.objects.filter(status="pending").count() == 1
+
+    # then: the next run of the delivery command (cron, or a restarted worker) sends it
+    call_command("deliver_webhooks", verbosity=0)
+    assert len(receiver.received) == 1
+    assert WebhookDelivery.objects.get().status == "delivered"
