@@ -35,19 +35,19 @@ INTAKE_INTENTS = ("save", "answer", "dispatch", "transfer", "merge")
 INTAKE_LOOKUPS = {
     "citizen_phone": (
         "cases:intake_caller",
-        "load, keyup changed delay:400ms",
+        "load, input changed delay:400ms",
         "#caller-history",
         "this",
     ),
     "address": (
         "cases:intake_regions",
-        "keyup changed delay:400ms",
+        "input changed delay:400ms",
         "#region-suggestions",
         "#id_region",
     ),
     "category_search": (
         "cases:intake_categories",
-        "keyup changed delay:300ms, focus",
+        "input changed delay:300ms, focus",
         "#category-suggestions",
         "#id_content",
     ),
