@@ -1,0 +1,91 @@
+"""Two people act on the same assignment at the same instant (PostgreSQL, separate connections).
+
+Each thread has its own database connection; a barrier releases them together. The row locks
+(case, then assignments by id) make one wait for the other, which then re-reads the new state
+and is refused: exactly one wins and the timeline holds exactly one event for it.
+"""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from cases import services
+from cases.events import EventType
+from cases.models import CaseEvent
+from hotline.errors import ApplicationError, TransitionNotAllowed
+from tests.cases.lifecycle_world import register, world  # noqa: F401
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def race(*calls):
+    """Run the calls in parallel threads; return ("ok", value) or ("refused", error) each."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait(timeout=10)
+            results[index] = ("ok", call())
+        except ApplicationError as error:
+            results[index] = ("refused", error)
+        finally:
+            connection.close()  # this thread's own connection
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+def dispatched(w):
+    case = register(w)
+    return case, services.dispatch_case(case, actor=w.agent, department=w.dept("cgj"))
+
+
+@pytest.mark.parametrize("attempt", range(2))
+def test_sign_against_return(transactional_city, world, attempt):  # noqa: F811
+    case, assignment = dispatched(world)
+    results = race(
+        lambda: services.sign_assignment(assignment, actor=world.handler),
+        lambda: services.return_assignment(assignment, actor=world.handler, reason="不是我们的"),
+    )
+    outcomes = sorted(kind for kind, _ in results)
+    assert outcomes == ["ok", "refused"]
+    refusal = next(value for kind, value in results if kind == "refused")
+    assert isinstance(refusal, TransitionNotAllowed) and case.number in refusal.message
+    events = CaseEvent.objects.filter(case=case, type__in=[EventType.SIGNED, EventType.RETURNED])
+    assert events.count() == 1
+    case.refresh_from_db()
+    assert case.status == (
+        "in_progress" if events.get().type == EventType.SIGNED else "return_review"
+    )
+
+
+@pytest.mark.parametrize("attempt", range(2))
+def test_reply_against_reply(transactional_city, world, attempt):  # noqa: F811
+    case, assignment = dispatched(world)
+    services.sign_assignment(assignment, actor=world.handler)
+    results = race(
+        lambda: services.reply_assignment(
+            assignment, actor=world.handler, result="resolved", content="第一位承办人的答复"
+        ),
+        lambda: services.reply_assignment(
+            assignment, actor=world.handler, result="explained", content="第二位承办人的答复"
+        ),
+    )
+    assert sorted(kind for kind, _ in results) == ["ok", "refused"]
+    refusal = next(value for kind, value in results if kind == "refused")
+    assert isinstance(refusal, TransitionNotAllowed)
+    assert refusal.message.startswith(f"case {case.number} is replied;")
+    assert CaseEvent.objects.filter(case=case, type=EventType.REPLIED).count() == 1
+    assignment.refresh_from_db()
+    winner = next(value for kind, value in results if kind == "ok")
+    assert assignment.reply_content == winner.reply_content
+
+
+def test_on_postgres(transactional_city, on_postgres):
+    assert on_postgres
