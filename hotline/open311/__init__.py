@@ -1,0 +1,1 @@
+"""Open311 GeoReport v2: citizens' apps list our services and submit and follow requests."""
