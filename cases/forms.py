@@ -93,9 +93,13 @@ class IntakeForm(forms.Form):
     )
     category_search = forms.CharField(label=_("Category"), required=False)
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
-    content = forms.CharField(label=_("What the caller says"), widget=forms.Textarea)
+    content = forms.CharField(
+        label=_("What the caller says"), widget=forms.Textarea(attrs={"rows": 5})
+    )
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial="normal")
-    answer = forms.CharField(label=_("Answer given"), widget=forms.Textarea, required=False)
+    answer = forms.CharField(
+        label=_("Answer given"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     department = forms.ModelChoiceField(dispatch_targets(), label=_("Dispatch to"), required=False)
     transfer_reason = forms.CharField(label=_("Transfer reason"), max_length=200, required=False)
     intent = forms.CharField(widget=forms.HiddenInput, initial="save", required=False)

@@ -67,3 +67,45 @@ def duration(value) -> str:
     parts += [f"{hours}h"] if hours or days else []
     parts.append(f"{minutes}m")
     return sign + " ".join(parts)
+
+
+EVENT_LABELS = {
+    "case_registered": _("Registered"),
+    "case_answered": _("Answered directly"),
+    "case_transferred": _("Transferred"),
+    "case_invalidated": _("Marked invalid"),
+    "case_merged": _("Merged"),
+    "case_dispatched": _("Dispatched"),
+    "assignment_redispatched": _("Re-dispatched"),
+    "assignment_signed": _("Signed for"),
+    "assignment_returned": _("Returned"),
+    "return_accepted": _("Return accepted"),
+    "return_rejected": _("Return rejected"),
+    "dispute_opened": _("Jurisdiction dispute opened"),
+    "dispute_decided": _("Jurisdiction dispute decided"),
+    "extension_requested": _("Extension requested"),
+    "extension_decided": _("Extension decided"),
+    "progress_added": _("Progress"),
+    "assignment_replied": _("Replied"),
+    "callback_recorded": _("Callback"),
+    "case_reopened": _("Reopened"),
+    "case_parked": _("Parked as unresolvable"),
+    "case_closed": _("Closed"),
+    "assignment_urged": _("Urged"),
+    "supervision_opened": _("Supervision order opened"),
+    "supervision_answered": _("Supervision order answered"),
+}
+
+
+@register.filter
+def event_label(event_type: str) -> str:
+    """The timeline entry's name for people (the stored type when it is a new one)."""
+    return EVENT_LABELS.get(event_type, event_type.replace("_", " "))
+
+
+@register.filter
+def person(user) -> str:
+    """A person's name as written in Chinese (family name first), else the username."""
+    if user is None:
+        return _("the system")
+    return f"{user.last_name}{user.first_name}".strip() or user.username

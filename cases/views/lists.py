@@ -2,15 +2,20 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.shortcuts import render
 
-from cases.choices import Status
+from cases.choices import AssignmentRole, AssignmentStatus, Status
 from cases.filtersets import CaseFilterSet
 from cases.forms import CallbackForm
+from cases.models import Assignment
 from cases.selectors import is_center_staff, visible_cases
 from cases.views.paging import PAGE_SIZES, keyset_page, page_size
 
 CALLBACK_QUEUE_SIZE = 50
+REPLIES = Assignment.objects.filter(
+    role=AssignmentRole.MAIN, status=AssignmentStatus.REPLIED
+).select_related("department")
 
 
 @login_required
@@ -43,6 +48,7 @@ def callback_queue(request):
     cases = list(
         visible_cases(request.user)
         .filter(status=Status.REPLIED)
+        .prefetch_related(Prefetch("assignments", queryset=REPLIES, to_attr="replies"))
         .order_by("replied_at", "pk")[:CALLBACK_QUEUE_SIZE]
     )
     rows = [

@@ -1,11 +1,15 @@
 """The workbench pages: who may open them, what each role sees and may do, bounded queries."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cases import services
 from cases.choices import Status
 from cases.models import Case
+from cases.views.actions import ACTIONS
 
 PHONE = "13812345678"
 
@@ -401,18 +405,54 @@ def test_assist_shows_likely_duplicates(client_for, register, departments):
 
 
 @pytest.fixture
-def case_in(dispatched, users, register):
-    """Cases in the states each action needs, keyed by action name, with the acting user."""
-    assignment = main_assignment(dispatched)
+def case_in(dispatched, users, register, departments):
+    """Cases in the states the actions need, built through the services."""
+    handler, agent, supervisor = users["handler"], users["agent"], users["supervisor"]
+
+    def to_cgj(**fields):
+        case = register(**fields)
+        services.dispatch_case(case, actor=agent, department=departments["cgj"])
+        return case
+
+    signed = to_cgj()
+    services.sign_assignment(main_assignment(signed), actor=handler)
+    extension = to_cgj()
+    services.sign_assignment(main_assignment(extension), actor=handler)
+    services.request_extension(
+        main_assignment(extension), actor=handler, reason="Waiting for a survey.", days=3
+    )
+    returned = to_cgj()
+    services.return_assignment(main_assignment(returned), actor=handler, reason="Not ours.")
+    disputed = to_cgj()
+    services.return_assignment(main_assignment(disputed), actor=handler, reason="Not ours.")
+    services.open_dispute(disputed, actor=supervisor, reason="Both say it is not theirs.")
+    replied = to_cgj()
+    services.sign_assignment(main_assignment(replied), actor=handler)
+    services.reply_assignment(
+        main_assignment(replied), actor=handler, result="resolved", content="Done."
+    )
+    supervised = to_cgj()
+    services.supervise_case(
+        supervised,
+        actor=supervisor,
+        level="normal",
+        reason="Slow.",
+        due_at=timezone.now() + datetime.timedelta(days=3),
+    )
     return {
         "registered": register(),
         "dispatched": dispatched,
-        "assignment": assignment,
+        "signed": signed,
+        "extension": extension,
+        "returned": returned,
+        "disputed": disputed,
+        "replied": replied,
+        "supervised": supervised,
     }
 
 
 BAD_ACTION_INPUT = [
-    # (action, acting user, case key, posted data, a typed value that must come back)
+    # (action, acting user, case state, posted data, a typed value that must come back)
     ("answer", "agent", "registered", {"answer": ""}, None),
     ("transfer", "agent", "registered", {"to": "", "reason": "kept reason"}, "kept reason"),
     ("invalidate", "agent", "registered", {"reason": ""}, None),
@@ -423,6 +463,25 @@ BAD_ACTION_INPUT = [
     ("urge", "agent", "dispatched", {"assignment": "0", "note": "hurry please"}, "hurry please"),
     ("supervise", "supervisor", "dispatched", {"reason": "slow work", "due_at": "tomorrow"},
      "slow work"),
+    ("redispatch", "handler", "dispatched", {"department": "", "note": "to the street"},
+     "to the street"),
+    ("reply", "handler", "signed", {"result": "maybe", "content": "we fixed it"}, "we fixed it"),
+    ("add_progress", "handler", "signed", {"note": ""}, None),
+    ("request_extension", "handler", "signed", {"days": "99", "reason": "a survey"}, "a survey"),
+    ("decide_extension", "supervisor", "extension", {"decision": "", "note": "why not"},
+     "why not"),
+    ("accept_return", "supervisor", "returned", {"assignment": "0", "note": "fine by me"},
+     "fine by me"),
+    ("reject_return", "supervisor", "returned", {"assignment": "0", "note": "it is yours"},
+     "it is yours"),
+    ("open_dispute", "supervisor", "returned", {"reason": ""}, None),
+    ("decide_dispute", "supervisor", "disputed", {"department": "", "note": "decided"},
+     "decided"),
+    ("callback", "agent", "replied", {"reached": "no", "satisfaction": "satisfied",
+     "note": "line busy"}, "line busy"),
+    ("reopen", "supervisor", "replied", {"reason": ""}, None),
+    ("close", "handler", "replied", {"note": "closing it myself"}, "closing it myself"),
+    ("answer_supervision", "handler", "supervised", {"answer": ""}, None),
 ]  # fmt: skip
 
 
@@ -432,16 +491,33 @@ def test_bad_action_input_keeps_the_input_and_shows_no_traceback(
 ):
     case = case_in[key]
     before = Case.objects.get(pk=case.pk).status
+    events = case.events.count()
 
     response = client_for(username).post(reverse("cases:action", args=[case.number, name]), data)
 
     page = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code in (400, 409), page
     assert "errorlist" in page
     assert "Traceback" not in page
     if kept:
         assert kept in page
     assert Case.objects.get(pk=case.pk).status == before
+    assert case.events.count() == events
+
+
+def test_every_action_has_a_bad_input_test():
+    tested = {row[0] for row in BAD_ACTION_INPUT}
+
+    assert tested == set(ACTIONS)
+
+
+def test_sign_in_with_a_wrong_password_keeps_the_username(client, db):
+    response = client.post(reverse("login"), {"username": "agent", "password": "wrong"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "errorlist" in page
+    assert 'value="agent"' in page
 
 
 # --- bounded queries -----------------------------------------------------------------------
