@@ -1,0 +1,117 @@
+"""The learned category suggestion: the three most likely categories for a case's text.
+
+scikit-learn over jieba-segmented text: TF-IDF of words and word pairs joined with TF-IDF of
+character n-grams (they catch words jieba splits badly and place names), then a logistic
+regression, whose probabilities are what the agent sees. Trained from closed cases by
+`manage.py train_router`, kept under var/ with joblib and loaded once per process (reloaded
+when the file changes).
+"""
+
+import re
+from pathlib import Path
+
+import jieba
+import joblib
+from django.conf import settings
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from cases.choices import Status
+from cases.models import Case, Category
+
+jieba.setLogLevel(60)
+NOISE = re.compile(r"^[\s\W_]+$")
+TITLE_WEIGHT = 2  # the title says in a few words what the text circles around
+_loaded: dict = {"path": None, "mtime": None, "model": None}
+
+
+def model_path() -> Path:
+    return Path(
+        getattr(settings, "ROUTER_MODEL_PATH", settings.VAR_DIR / "router" / "category.joblib")
+    )
+
+
+def tokenize(text: str) -> list[str]:
+    """jieba words without whitespace and punctuation (module-level so joblib can pickle it)."""
+    return [w for w in jieba.lcut(text) if not NOISE.match(w)]
+
+
+def message_text(title: str, text: str) -> str:
+    """The text the model reads: the title (weighted) and the body."""
+    return " ".join([title or ""] * TITLE_WEIGHT + [text or ""]).strip()
+
+
+def build_pipeline() -> Pipeline:
+    """Word and character TF-IDF features and a logistic regression."""
+    words = TfidfVectorizer(
+        tokenizer=tokenize,
+        token_pattern=None,
+        lowercase=False,
+        ngram_range=(1, 2),
+        min_df=2,
+        sublinear_tf=True,
+    )
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), min_df=2, sublinear_tf=True)
+    classifier = LogisticRegression(C=10, max_iter=2000)
+    features = FeatureUnion([("words", words), ("chars", chars)])
+    return Pipeline([("features", features), ("classifier", classifier)])
+
+
+def train(texts: list[str], labels: list[str]) -> Pipeline:
+    """A fitted pipeline; needs at least two distinct labels."""
+    if len(set(labels)) < 2:
+        raise ValueError("training needs at least two categories")
+    return build_pipeline().fit(texts, labels)
+
+
+def top_k(model: Pipeline, texts: list[str], k: int = 3) -> list[list[tuple[str, float]]]:
+    """For each text the k most likely labels with their probabilities."""
+    probabilities = model.predict_proba(texts)
+    classes = model.classes_
+    ranked = []
+    for row in probabilities:
+        order = row.argsort()[::-1][:k]
+        ranked.append([(str(classes[i]), float(row[i])) for i in order])
+    return ranked
+
+
+def training_set_from_cases() -> tuple[list[str], list[str]]:
+    """Texts and category codes of the closed cases that have a category."""
+    rows = Case.objects.filter(status=Status.CLOSED, category__isnull=False).values_list(
+        "title", "content", "category__code"
+    )
+    texts, labels = [], []
+    for title, content, code in rows.iterator(2000):
+        texts.append(message_text(title, content))
+        labels.append(code)
+    return texts, labels
+
+
+def save(model: Pipeline, path: Path | None = None) -> Path:
+    """Write the model with joblib (creating var/router/)."""
+    path = path or model_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    joblib.dump(model, path)
+    return path
+
+
+def load() -> Pipeline | None:
+    """The saved model, cached per process until its file changes; None when never trained."""
+    path = model_path()
+    if not path.exists():
+        return None
+    mtime = path.stat().st_mtime
+    if _loaded["path"] != path or _loaded["mtime"] != mtime:
+        _loaded.update(path=path, mtime=mtime, model=joblib.load(path))
+    return _loaded["model"]
+
+
+def suggest_categories(text: str, k: int = 3) -> list[tuple[Category, float]]:
+    """The k most likely categories for the text, with probabilities; [] without a model."""
+    model = load()
+    if model is None or not (text or "").strip():
+        return []
+    ranked = top_k(model, [text], k)[0]
+    by_code = Category.objects.in_bulk([code for code, _p in ranked], field_name="code")
+    return [(by_code[code], p) for code, p in ranked if code in by_code]

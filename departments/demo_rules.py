@@ -1,0 +1,91 @@
+"""The demo city's responsibility list: who handles what in Changsha (believable, not official).
+
+Category codes are those of DB44/T 2479-2024 as loaded by hotline.demo.reference. Loading is
+keyed on the rule's name, so running it twice changes nothing; a rule created here gets its
+first revision by the demo supervisor.
+"""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+
+from cases.models import Category
+from departments import rule_services
+from departments.models import Department, Region, ResponsibilityRule
+
+STREET, DISTRICT = ResponsibilityRule.Territorial.STREET, ResponsibilityRule.Territorial.DISTRICT
+CITY_LIST = "长沙市市直部门权责清单（2024年版）"
+STREET_LIST = "长沙市街道（乡镇）职责清单（2023年版）"
+
+# name, category code, department code or territorial level, priority, options
+DEMO_RULES = [
+    ("Street lighting → street office", "030501", STREET, 50, {"include_words": ["路灯"]}),
+    ("Street lighting in 长沙县 → power company", "030501", "power", 40,
+     {"include_words": ["路灯"], "region": "430121"}),
+    ("Manholes, drains and public facilities → 城管局", "030501", "cgj", 100, {}),
+    ("Sanitation facilities → 城管局", "030502", "cgj", 100, {}),
+    ("City appearance → 城管局", "0303", "cgj", 100, {}),
+    ("Illegal building → district center", "030303", DISTRICT, 60, {}),
+    ("Street order → street office", "0307", STREET, 100, {}),
+    ("Property management → street office", "0306", STREET, 100, {}),
+    ("Property fees → 住建局", "030607", "zjj", 90, {}),
+    ("Housing provident fund → 公积金中心", "0301", "gjj", 100, {}),
+    ("Noise at night → 公安局", "040201", "gaj", 50, {"include_words": ["夜"]}),
+    ("Pollution → 生态环境局", "0402", "sthjj", 100, {}),
+    ("Food safety → 市场监督管理局", "0708", "scjgj", 100, {}),
+    ("Market order → 市场监督管理局", "1002", "scjgj", 100, {}),
+    ("Public order → 公安局", "0703", "gaj", 100, {}),
+    ("Fire rescue → 119", "070404", "hotline-119", 10, {}),
+    ("Gas supply → gas company", "040602", "gas", 100, {}),
+    ("Social insurance → 人社局", "0801", "rsj", 100, {"exclude_words": ["医保"]}),
+    ("Medical insurance → 医保局", "080102", "ybj", 90, {}),
+    ("Labour rights → 人社局", "0804", "rsj", 100, {}),
+    ("Labour disputes → 人社局", "0805", "rsj", 100, {}),
+    ("Buses → 公交集团", "0502", "bus", 100, {}),
+    ("Taxis → 交通运输局", "0504", "jtj", 100, {}),
+    ("Traffic violations and parking → 公安局", "051104", "gaj", 100, {}),
+    ("Cars parked anywhere → 公安局", "051111", "gaj", 100, {}),
+    ("Education → 教育局", "0102", "jyj", 100, {}),
+    ("Medical services → 卫健委", "0203", "wjw", 100, {}),
+    ("COVID-19 measures → 卫健委", "020406", "wjw", 50,
+     {"valid_from": datetime.date(2020, 1, 20), "valid_until": datetime.date(2023, 1, 7)}),
+    ("Tax → 税务局", "1102", "tax", 100, {}),
+    ("Civil affairs relief → 民政局", "0901", "mzj", 100, {}),
+    ("Community affairs → street office", "0903", STREET, 100, {}),
+]  # fmt: skip
+
+# What people in Changsha call some places besides their official names.
+REGION_ALIASES = {"430104": ["河西"]}
+
+
+def _fields(category: str, target: str, priority: int, options: dict) -> dict:
+    fields = {
+        "category": Category.objects.get(code=category),
+        "priority": priority,
+        "source_document": STREET_LIST if target in (STREET, DISTRICT) else CITY_LIST,
+        **{k: v for k, v in options.items() if k != "region"},
+    }
+    if "region" in options:
+        fields["region"] = Region.objects.get(code=options["region"])
+    if target in (STREET, DISTRICT):
+        fields["territorial"] = target
+    else:
+        fields["department"] = Department.objects.get(code=target)
+    return fields
+
+
+def load_rules() -> int:
+    """Create the demo rules that are missing (as the demo supervisor); returns how many."""
+    supervisor = get_user_model().objects.get(username="supervisor")
+    for code, aliases in REGION_ALIASES.items():
+        Region.objects.filter(code=code).update(aliases=aliases)
+    created = 0
+    for name, category, target, priority, options in DEMO_RULES:
+        if ResponsibilityRule.objects.filter(name=name).exists():
+            continue
+        fields = {"name": name, **_fields(category, target, priority, options)}
+        rule_services.create_rule(
+            actor=supervisor, fields=fields, reason="demo responsibility list"
+        )
+        created += 1
+    return created
