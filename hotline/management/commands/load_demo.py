@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from departments import demo_rules
 from hotline.demo import reference
 
 
@@ -15,8 +16,10 @@ class Command(BaseCommand):
             categories = reference.load_categories()
             departments = reference.load_departments(regions)
             users = reference.load_users(departments)
+            rules = demo_rules.load_rules()
         self.stdout.write(
             f"Demo city {reference.CITY_NAME}: {len(regions)} regions, {categories} categories, "
             f"{len(departments)} departments."
         )
+        self.stdout.write(f"Responsibility rules added: {rules}.")
         self.stdout.write(f"Demo users (password {reference.DEMO_PASSWORD!r}): {', '.join(users)}")
