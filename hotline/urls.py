@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("cases/", include("cases.urls")),
+    path("dashboards/", include("hotline.dashboards.urls")),
     path("routing/", include("departments.rules_urls")),
     path("departments/", include("departments.urls")),
     path("open311/v2/", include("hotline.open311.urls")),

@@ -1,0 +1,185 @@
+"""Every number the dashboards show, defined once. docs/metrics.md repeats these formulas.
+
+The inputs are `Totals`: the sums of `hotline.models.DailyStat` over a period and a slice
+(department, district, category, channel). Each measure is counted on the local day its event
+happened, so a period [first, last] contains:
+
+- `intake`: cases registered in the period;
+- `dispatched`: assignments dispatched in the period (main and co-handlers);
+- `sign_due`: assignments whose sign-for deadline fell in the period (withdrawn ones excluded);
+  `signed_on_time` those of them signed, or returned, by that deadline;
+- `reply_due`: assignments whose reply deadline (after approved extensions) fell in the period,
+  except those returned, withdrawn or re-dispatched; `replied_on_time` those replied by it;
+- `replied`, `returned`: assignments replied / returned in the period;
+- `extensions`: extension requests made in the period;
+- callbacks in the period that reached the citizen: `rated_resolution` those that said whether
+  the problem was resolved, `resolved` those that said yes, and the satisfaction answers
+  `satisfied`, `basically_satisfied`, `unsatisfied`;
+- `reopened`: reopen events in the period.
+
+A rate whose denominator is zero is None ("no data"), never 0 and never an error.
+"""
+
+from dataclasses import dataclass, field, fields
+
+from django.conf import settings
+
+MEASURES = (
+    "intake",
+    "dispatched",
+    "sign_due",
+    "signed_on_time",
+    "reply_due",
+    "replied_on_time",
+    "replied",
+    "returned",
+    "extensions",
+    "rated_resolution",
+    "resolved",
+    "satisfied",
+    "basically_satisfied",
+    "unsatisfied",
+    "reopened",
+)
+
+DEFAULT_BASIC_SATISFACTION_WEIGHT = 0.8
+DEFAULT_SCORE_WEIGHTS = {
+    "response_rate": 0.15,
+    "on_time_reply_rate": 0.25,
+    "resolution_rate": 0.2,
+    "satisfaction_rate": 0.25,
+    "return_rate": 0.075,
+    "reopen_rate": 0.075,
+}
+# Rates where less is better enter the score as (1 - rate).
+LOWER_IS_BETTER = frozenset({"return_rate", "reopen_rate"})
+LEAGUE_MARKED = 5
+
+
+@dataclass
+class Totals:
+    """The summed measures of one slice of one period."""
+
+    intake: int = 0
+    dispatched: int = 0
+    sign_due: int = 0
+    signed_on_time: int = 0
+    reply_due: int = 0
+    replied_on_time: int = 0
+    replied: int = 0
+    returned: int = 0
+    extensions: int = 0
+    rated_resolution: int = 0
+    resolved: int = 0
+    satisfied: int = 0
+    basically_satisfied: int = 0
+    unsatisfied: int = 0
+    reopened: int = 0
+
+    @classmethod
+    def from_row(cls, row: dict) -> "Totals":
+        return cls(**{f.name: row.get(f.name) or 0 for f in fields(cls)})
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The configurable weights: of "basically satisfied", and of each rate in the score."""
+
+    basic_satisfaction: float = DEFAULT_BASIC_SATISFACTION_WEIGHT
+    score: dict = field(default_factory=lambda: dict(DEFAULT_SCORE_WEIGHTS))
+
+    @classmethod
+    def from_settings(cls) -> "Weights":
+        """HOTLINE_BASIC_SATISFACTION_WEIGHT and HOTLINE_SCORE_WEIGHTS, else the defaults."""
+        score = dict(DEFAULT_SCORE_WEIGHTS)
+        score.update(getattr(settings, "HOTLINE_SCORE_WEIGHTS", {}))
+        basic = getattr(
+            settings, "HOTLINE_BASIC_SATISFACTION_WEIGHT", DEFAULT_BASIC_SATISFACTION_WEIGHT
+        )
+        return cls(basic_satisfaction=float(basic), score=score)
+
+
+def ratio(numerator: float, denominator: float) -> float | None:
+    """numerator / denominator, or None when the denominator is zero."""
+    return numerator / denominator if denominator else None
+
+
+def response_rate(t: Totals) -> float | None:
+    """响应率 = signed_on_time / sign_due."""
+    return ratio(t.signed_on_time, t.sign_due)
+
+
+def on_time_reply_rate(t: Totals) -> float | None:
+    """按时办结率 = replied_on_time / reply_due."""
+    return ratio(t.replied_on_time, t.reply_due)
+
+
+def resolution_rate(t: Totals) -> float | None:
+    """解决率 = resolved / rated_resolution (callbacks that reached the citizen and rated it)."""
+    return ratio(t.resolved, t.rated_resolution)
+
+
+def satisfaction_rate(t: Totals, basic_weight: float = DEFAULT_BASIC_SATISFACTION_WEIGHT):
+    """满意率 = (satisfied + w × basically_satisfied) / (satisfied + basically + unsatisfied)."""
+    rated = t.satisfied + t.basically_satisfied + t.unsatisfied
+    return ratio(t.satisfied + basic_weight * t.basically_satisfied, rated)
+
+
+def return_rate(t: Totals) -> float | None:
+    """退单率 = returned / dispatched."""
+    return ratio(t.returned, t.dispatched)
+
+
+def reopen_rate(t: Totals) -> float | None:
+    """重办率 = reopened / replied."""
+    return ratio(t.reopened, t.replied)
+
+
+def rates(t: Totals, weights: Weights) -> dict[str, float | None]:
+    """Every rate of one slice, by name."""
+    return {
+        "response_rate": response_rate(t),
+        "on_time_reply_rate": on_time_reply_rate(t),
+        "resolution_rate": resolution_rate(t),
+        "satisfaction_rate": satisfaction_rate(t, weights.basic_satisfaction),
+        "return_rate": return_rate(t),
+        "reopen_rate": reopen_rate(t),
+    }
+
+
+def overall_score(slice_rates: dict[str, float | None], weights: Weights) -> float | None:
+    """综合得分 = 100 × Σ wᵢ·sᵢ / Σ wᵢ over the rates with data.
+
+    sᵢ is the rate, or (1 − rate) for the return and reopen rates. Rates without data drop out
+    with their weight, so a department is not punished for what did not happen; with no rate
+    at all the score is None.
+    """
+    total = weighted = 0.0
+    for name, weight in weights.score.items():
+        value = slice_rates.get(name)
+        if value is None or not weight:
+            continue
+        weighted += weight * ((1 - value) if name in LOWER_IS_BETTER else value)
+        total += weight
+    return round(100 * weighted / total, 2) if total else None
+
+
+def change_rate(current: int, previous: int) -> float | None:
+    """环比 = (current − previous) / previous; None when the previous period had nothing."""
+    return ratio(current - previous, previous)
+
+
+def league_marks(scores: list[float | None]) -> list[str]:
+    """'top' / 'bottom' / '' for each row of a league table already sorted by score (desc).
+
+    Only rows with a score are ranked; the first five are top, the last five bottom, and with
+    fewer than ten ranked rows the two halves never overlap.
+    """
+    ranked = [i for i, s in enumerate(scores) if s is not None]
+    marked = min(LEAGUE_MARKED, len(ranked) // 2)
+    marks = [""] * len(scores)
+    for i in ranked[:marked]:
+        marks[i] = "top"
+    for i in ranked[len(ranked) - marked :]:
+        marks[i] = "bottom"
+    return marks

@@ -1,0 +1,258 @@
+"""Reads behind the dashboard pages: each returns the tables (and series) a page shows.
+
+Today's numbers come straight from the case tables (indexed, and bounded by today's intake and
+the open backlog); everything over a period comes from the pre-aggregated `DailyStat` rows, so
+the cost grows with the days and slices shown, not with the number of cases.
+"""
+
+import datetime
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractHour
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import ACTIVE_ASSIGNMENT_STATUSES, Channel, Status
+from cases.filtersets import OPEN_STATUSES
+from cases.models import Assignment, Case, Category, Extension
+from departments.models import Department, Region
+from hotline.dashboards import metrics
+from hotline.dashboards.filters import Slice
+from hotline.dashboards.tables import Cell, Table, case_list_url
+from hotline.models import DailyStat
+
+BACKLOG_STATUSES = [*OPEN_STATUSES, Status.REPLIED]
+
+
+# ---------------------------------------------------------------- today
+
+
+def today_tables(s: Slice, now: datetime.datetime | None = None) -> tuple[list[Table], list]:
+    """Today's intake by channel and hour, the backlog by status and what waits for someone."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    day = Slice(today, today, s.district, s.department, s.category, s.channel)
+    cases = Case.objects.filter(day.case_q()).order_by()
+    by_channel = dict(cases.values_list("channel").annotate(n=Count("id")))
+    by_hour = dict(cases.annotate(h=ExtractHour("created_at")).values_list("h").annotate(
+        n=Count("id")))  # fmt: skip
+    hours = [by_hour.get(h, 0) for h in range(24)]
+    tables = [
+        _channel_table(day, by_channel),
+        _hour_table(day, hours),
+        _backlog_table(s),
+        _waiting_table(s, now),
+    ]
+    return tables, hours
+
+
+def _channel_table(day: Slice, counts: dict) -> Table:
+    rows = [
+        [Cell(label, "text"), Cell(counts.get(value, 0), url=case_list_url(
+            day.case_params() | {"channel": value}))]
+        for value, label in Channel.choices
+    ]  # fmt: skip
+    rows.append([Cell(_("Total"), "text"), Cell(sum(counts.values()),
+                 url=case_list_url(day.case_params()))])  # fmt: skip
+    return Table("today_channel", _("Intake today by channel"), [_("channel"), _("cases")], rows)
+
+
+def _hour_table(day: Slice, hours: list[int]) -> Table:
+    rows = []
+    for hour, count in enumerate(hours):
+        start = datetime.datetime.combine(day.first, datetime.time(hour),
+                                          tzinfo=timezone.get_current_timezone())  # fmt: skip
+        params = day.case_params() | {
+            "created_after": start.isoformat(),
+            "created_before": (start + datetime.timedelta(hours=1)).isoformat(),
+        }
+        rows.append([Cell(f"{hour:02d}:00", "text"), Cell(count, url=case_list_url(params))])
+    return Table("today_hour", _("Intake today by hour"), [_("hour"), _("cases")], rows)
+
+
+def _backlog_table(s: Slice) -> Table:
+    counts = dict(
+        Case.objects.filter(s.case_q(with_period=False), status__in=BACKLOG_STATUSES)
+        .order_by().values_list("status").annotate(n=Count("id"))
+    )  # fmt: skip
+    base = s.case_params(with_period=False)
+    rows = [
+        [Cell(Status(v).label, "text"), Cell(counts.get(v, 0),
+         url=case_list_url(base | {"status": v}))]
+        for v in BACKLOG_STATUSES
+    ]  # fmt: skip
+    return Table("backlog", _("Backlog by status"), [_("status"), _("cases")], rows)
+
+
+def waiting_counts(s: Slice, now: datetime.datetime) -> dict[str, int]:
+    """Overdue to sign / to reply, returns and extensions waiting, callbacks waiting."""
+    counts = Assignment.objects.filter(
+        status__in=ACTIVE_ASSIGNMENT_STATUSES, **_prefixed(s, "")
+    ).aggregate(
+        sign_overdue=Count("id", filter=Q(status="dispatched", sign_due_at__lt=now)),
+        reply_overdue=Count("id", filter=Q(status__in=["dispatched", "signed"],
+                                           reply_due_at__lt=now)),
+        returns_waiting=Count("id", filter=Q(status="return_requested")),
+    )  # fmt: skip
+    counts["extensions_waiting"] = Extension.objects.filter(
+        status="pending", **_prefixed(s, "assignment__")
+    ).count()
+    counts["callbacks_waiting"] = Case.objects.filter(
+        s.case_q(with_period=False), status=Status.REPLIED
+    ).count()
+    return counts
+
+
+def _prefixed(s: Slice, prefix: str) -> dict:
+    lookups = {}
+    if s.district:
+        lookups[f"{prefix}case__region__path__startswith"] = s.district.path
+    if s.department:
+        lookups[f"{prefix}department__path__startswith"] = s.department.path
+    if s.category:
+        lookups[f"{prefix}case__category__path__startswith"] = s.category.path
+    if s.channel:
+        lookups[f"{prefix}case__channel"] = s.channel
+    return lookups
+
+
+def _waiting_table(s: Slice, now) -> Table:
+    counts = waiting_counts(s, now)
+    base = s.case_params(with_period=False)
+    links = {
+        "sign_overdue": base | {"status": Status.DISPATCHED},
+        "reply_overdue": base | {"overdue": "true"},
+        "returns_waiting": base | {"status": Status.RETURN_REVIEW},
+        "extensions_waiting": base | {"status": Status.IN_PROGRESS},
+        "callbacks_waiting": base | {"status": Status.REPLIED},
+    }
+    labels = {
+        "sign_overdue": _("Overdue to sign"),
+        "reply_overdue": _("Overdue to reply"),
+        "returns_waiting": _("Returns waiting for review"),
+        "extensions_waiting": _("Extensions waiting for a decision"),
+        "callbacks_waiting": _("Callbacks waiting"),
+    }
+    rows = [[Cell(labels[k], "text"), Cell(counts[k], url=case_list_url(links[k]))]
+            for k in labels]  # fmt: skip
+    return Table("waiting", _("Waiting for someone"), [_("what"), _("count")], rows)
+
+
+# ---------------------------------------------------------------- assessment
+
+
+def _sums(queryset, *group):
+    measures = {name: Sum(name) for name in metrics.MEASURES}
+    return queryset.values(*group).annotate(**measures).order_by() if group else [
+        queryset.aggregate(**measures)]  # fmt: skip
+
+
+def assessment_rows(s: Slice, by: str, weights: metrics.Weights) -> list[dict]:
+    """One row per department (or district): totals, rates and score, best score first."""
+    group = "department" if by == "department" else "district"
+    rows = []
+    for row in _sums(DailyStat.objects.filter(s.stat_q(), **{f"{group}__isnull": False}), group):
+        totals = metrics.Totals.from_row(row)
+        if not (totals.intake or totals.dispatched or totals.sign_due or totals.reply_due
+                or totals.rated_resolution or totals.replied):  # fmt: skip
+            continue
+        rates = metrics.rates(totals, weights)
+        score = metrics.overall_score(rates, weights)
+        rows.append({"key": row[group], "totals": totals, "rates": rates, "score": score})
+    rows.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0), r["key"]))
+    return rows
+
+
+RATE_COLUMNS = [
+    ("response_rate", _("response rate")),
+    ("on_time_reply_rate", _("on-time reply rate")),
+    ("resolution_rate", _("resolution rate")),
+    ("satisfaction_rate", _("satisfaction rate")),
+    ("return_rate", _("return rate")),
+    ("reopen_rate", _("reopen rate")),
+]
+
+
+def assessment_table(s: Slice, by: str, weights: metrics.Weights) -> Table:
+    """The league table of departments or districts, top and bottom five marked."""
+    rows = assessment_rows(s, by, weights)
+    model = Department if by == "department" else Region
+    names = model.objects.in_bulk([r["key"] for r in rows])
+    columns = [_("rank"), _("department") if by == "department" else _("district"),
+               _("cases registered"), _("dispatched"), *[label for _k, label in RATE_COLUMNS],
+               _("extensions"), _("score")]  # fmt: skip
+    table = Table(f"assessment_{by}", _("Assessment"), columns)
+    for rank, row in enumerate(rows, start=1):
+        obj = names[row["key"]]
+        params = s.case_params() | (
+            {"department": str(obj.pk)} if by == "department" else {"region": obj.code}
+        )
+        url = case_list_url(params)
+        t = row["totals"]
+        table.rows.append([
+            Cell(rank), Cell(getattr(obj, "short_name", "") or obj.name, "text", url),
+            Cell(t.intake, url=url), Cell(t.dispatched, url=url),
+            *[Cell(row["rates"][k], "pct", url) for k, _label in RATE_COLUMNS],
+            Cell(t.extensions, url=url), Cell(row["score"], "score", url),
+        ])  # fmt: skip
+    table.marks = metrics.league_marks([r["score"] for r in rows])
+    return table
+
+
+def period_totals(s: Slice) -> metrics.Totals:
+    """The totals of the whole slice (the assessment page's headline)."""
+    return metrics.Totals.from_row(_sums(DailyStat.objects.filter(s.stat_q()))[0])
+
+
+# ---------------------------------------------------------------- trends
+
+
+def daily_intake(s: Slice) -> tuple[list[int], list[int]]:
+    """Intake per day of the period, and of the same-length period before it."""
+    prev = s.previous()
+    both = Q(day__gte=prev.first, day__lte=s.last) & (s.stat_q() | prev.stat_q())
+    counts = dict(DailyStat.objects.filter(both).values_list("day").annotate(n=Sum("intake"))
+                  .order_by())  # fmt: skip
+    current = [counts.get(s.first + datetime.timedelta(days=i), 0) for i in range(s.days)]
+    previous = [counts.get(prev.first + datetime.timedelta(days=i), 0) for i in range(s.days)]
+    return current, previous
+
+
+def trend_tables(s: Slice) -> tuple[list[Table], list[int], list[int]]:
+    """Daily intake against the period before, and the change per category and district."""
+    current, previous = daily_intake(s)
+    daily = Table("trend_daily", _("Daily intake"), [_("day"), _("cases"), _("previous period")])
+    prev = s.previous()
+    for i, (now_n, before_n) in enumerate(zip(current, previous, strict=True)):
+        day = s.first + datetime.timedelta(days=i)
+        one = Slice(day, day, s.district, s.department, s.category, s.channel)
+        daily.rows.append(
+            [
+                Cell(day.isoformat(), "date"),
+                Cell(now_n, url=case_list_url(one.case_params())),
+                Cell(before_n),
+            ]
+        )
+    tables = [daily,
+              _change_table(s, prev, "category", Category, _("Intake by category")),
+              _change_table(s, prev, "district", Region, _("Intake by district"))]  # fmt: skip
+    return tables, current, previous
+
+
+def _change_table(s: Slice, prev: Slice, group: str, model, title) -> Table:
+    detailed = group == "category"
+    both = s.stat_q(detailed) | prev.stat_q(detailed)
+    rows = (DailyStat.objects.filter(both, **{f"{group}__isnull": False}).values(group)
+            .annotate(now=Sum("intake", filter=Q(day__gte=s.first)),
+                      before=Sum("intake", filter=Q(day__lte=prev.last))).order_by())  # fmt: skip
+    names = model.objects.in_bulk([r[group] for r in rows])
+    table = Table(f"trend_{group}", title,
+                  [_(group), _("cases"), _("previous period"), _("change")])  # fmt: skip
+    for row in sorted(rows, key=lambda r: -(r["now"] or 0)):
+        obj = names[row[group]]
+        now_n, before_n = row["now"] or 0, row["before"] or 0
+        key = "category" if group == "category" else "region"
+        url = case_list_url(s.case_params() | {key: obj.code})
+        table.rows.append([Cell(obj.name, "text", url), Cell(now_n, url=url), Cell(before_n),
+                           Cell(metrics.change_rate(now_n, before_n), "pct")])  # fmt: skip
+    return table

@@ -1,0 +1,223 @@
+"""The pre-aggregated daily counts behind the dashboards, rebuilt from the case tables.
+
+A day's rows are derived data: `refresh_stats(first, last)` recomputes every measure of those
+local days with one GROUP BY per source table and replaces the days' rows in one transaction
+(serialised by an advisory lock on PostgreSQL, by SQLite's write lock otherwise). The sweep
+refreshes yesterday and today on each run; a nightly run (`refresh_stats --days 60`) catches
+late corrections (an extension approved after a deadline, a withdrawn assignment). Measures are
+counted on the day their event happened, so a finished day rarely changes.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.db import connection, transaction
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce, Substr, TruncDate
+from django.utils import timezone
+
+from cases.events import EventType
+from cases.models import Assignment, Callback, Case, CaseEvent, Category, Extension
+from departments.models import Region
+from hotline.models import DailyHotspotCount, DailyStat
+
+# Lengths of materialized-path prefixes: "430000/430100/430102/" is a district,
+# ten more characters a street; "01/" a first-level category, "01/0101/" a second-level one.
+DISTRICT_PATH_LENGTH = 21
+STREET_PATH_LENGTH = 31
+TOP_CATEGORY_PATH_LENGTH = 3
+SECOND_CATEGORY_PATH_LENGTH = 8
+
+ENDED_WITHOUT_REPLY = ["returned", "withdrawn", "redispatched"]
+ADVISORY_LOCK_KEY = 12345_0008
+# Rows with this channel sum a day's department × district over every category and channel:
+# unfiltered pages read only these (a few hundred a day, however many cases there are).
+ROLLUP_CHANNEL = "*"
+
+
+def day_bounds(first: datetime.date, last: datetime.date) -> tuple:
+    """The aware instants [start of `first`, start of the day after `last`) in local time."""
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(
+        last + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+    )
+    return start, end
+
+
+def _sources(start, end, now) -> list:
+    """(queryset, time field, department expr, case prefix, measures) for every measure."""
+    until = min(end, now)  # a deadline counts once it has fallen
+    case_q = "case__"
+    return [
+        (Case.objects.all(), "created_at", F("main_department_id"), "", {"intake": Count("id")}),
+        (Assignment.objects.all(), "dispatched_at", F("department_id"), case_q,
+         {"dispatched": Count("id")}),
+        (Assignment.objects.exclude(status="withdrawn").filter(sign_due_at__lt=until),
+         "sign_due_at", F("department_id"), case_q,
+         {"sign_due": Count("id"), "signed_on_time": Count("id", filter=Q(
+             signed_at__lte=F("sign_due_at")) | Q(returned_at__lte=F("sign_due_at")))}),
+        (Assignment.objects.exclude(status__in=ENDED_WITHOUT_REPLY).filter(reply_due_at__lt=until),
+         "reply_due_at", F("department_id"), case_q,
+         {"reply_due": Count("id"),
+          "replied_on_time": Count("id", filter=Q(replied_at__lte=F("reply_due_at")))}),
+        (Assignment.objects.all(), "replied_at", F("department_id"), case_q,
+         {"replied": Count("id")}),
+        (Assignment.objects.all(), "returned_at", F("department_id"), case_q,
+         {"returned": Count("id")}),
+        (Extension.objects.all(), "requested_at", F("assignment__department_id"),
+         "assignment__case__", {"extensions": Count("id")}),
+        (Callback.objects.filter(reached=True), "created_at", F("case__main_department_id"),
+         case_q, _callback_measures()),
+        (CaseEvent.objects.filter(type=EventType.REOPENED), "created_at",
+         Coalesce("assignment__department_id", "case__main_department_id"), case_q,
+         {"reopened": Count("id")}),
+    ]  # fmt: skip
+
+
+def _callback_measures() -> dict:
+    return {
+        "rated_resolution": Count("id", filter=Q(resolved__isnull=False)),
+        "resolved": Count("id", filter=Q(resolved=True)),
+        "satisfied": Count("id", filter=Q(satisfaction="satisfied")),
+        "basically_satisfied": Count("id", filter=Q(satisfaction="basically_satisfied")),
+        "unsatisfied": Count("id", filter=Q(satisfaction="unsatisfied")),
+    }
+
+
+def _grouped(queryset, when, department, prefix, measures, start, end):
+    """One GROUP BY: day, department, district path, top category path, channel."""
+    return (
+        queryset.filter(**{f"{when}__gte": start, f"{when}__lt": end})
+        .annotate(
+            s_day=TruncDate(when),
+            s_dept=department,
+            s_district=Substr(f"{prefix}region__path", 1, DISTRICT_PATH_LENGTH),
+            s_category=Substr(f"{prefix}category__path", 1, TOP_CATEGORY_PATH_LENGTH),
+            s_channel=F(f"{prefix}channel"),
+        )
+        .values("s_day", "s_dept", "s_district", "s_category", "s_channel")
+        .annotate(**measures)
+        .order_by()
+    )
+
+
+def _path_ids(model, **filters) -> dict[str, int]:
+    return {path: pk for pk, path in model.objects.filter(**filters).values_list("pk", "path")}
+
+
+def compute_daily_stats(first: datetime.date, last: datetime.date) -> list[dict]:
+    """Every DailyStat row of the local days first..last, computed from the case tables."""
+    start, end = day_bounds(first, last)
+    districts = _path_ids(Region, level=Region.Level.DISTRICT)
+    categories = _path_ids(Category, level=1)
+    cells: dict[tuple, dict[str, int]] = defaultdict(dict)
+    for queryset, when, department, prefix, measures in _sources(start, end, timezone.now()):
+        for row in _grouped(queryset, when, department, prefix, measures, start, end):
+            key = (
+                row["s_day"],
+                row["s_dept"],
+                districts.get(row["s_district"] or ""),
+                categories.get(row["s_category"] or ""),
+                row["s_channel"],
+            )
+            cell = cells[key]
+            for name in measures:
+                cell[name] = cell.get(name, 0) + row[name]
+    return [
+        {"day": d, "department_id": dep, "district_id": dis, "category_id": cat, "channel": ch} | m
+        for (d, dep, dis, cat, ch), m in (cells | _rollup(cells)).items()
+    ]
+
+
+def _rollup(cells: dict) -> dict:
+    """The same counts per day, department and district only (category None, channel "*")."""
+    rolled: dict[tuple, dict[str, int]] = defaultdict(dict)
+    for (day, dep, dis, _cat, _ch), measures in cells.items():
+        cell = rolled[(day, dep, dis, None, ROLLUP_CHANNEL)]
+        for name, value in measures.items():
+            cell[name] = cell.get(name, 0) + value
+    return rolled
+
+
+def compute_hotspot_counts(first: datetime.date, last: datetime.date) -> list[dict]:
+    """Daily intake per second-level category and per street for the local days first..last."""
+    start, end = day_bounds(first, last)
+    cases = Case.objects.filter(created_at__gte=start, created_at__lt=end).annotate(
+        s_day=TruncDate("created_at")
+    )
+    rows = []
+    for dimension, field, length, ids in (
+        ("category", "category__path", SECOND_CATEGORY_PATH_LENGTH, _path_ids(Category, level=2)),
+        (
+            "region",
+            "region__path",
+            STREET_PATH_LENGTH,
+            _path_ids(Region, level=Region.Level.STREET),
+        ),
+    ):
+        grouped = (
+            cases.annotate(s_key=Substr(field, 1, length))
+            .values("s_day", "s_key")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        totals: dict[tuple, int] = defaultdict(int)
+        for row in grouped:
+            if (row["s_key"] or "") in ids:
+                totals[(row["s_day"], ids[row["s_key"]])] += row["n"]
+        rows += [{"day": d, "dimension": dimension, "key": k, "count": n}
+                 for (d, k), n in totals.items()]  # fmt: skip
+    return rows
+
+
+def insert_rows(model, rows: list[dict]) -> None:
+    """Insert plain rows fast: COPY on PostgreSQL, executemany on SQLite (ids from the table)."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    values = [tuple(row.get(f.attname, f.get_default()) for f in fields) for row in rows]
+    if not values:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
+
+
+@transaction.atomic
+def refresh_stats(first: datetime.date, last: datetime.date) -> int:
+    """Replace the aggregates of the local days first..last; returns the rows written."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+    stats = compute_daily_stats(first, last)
+    hotspots = compute_hotspot_counts(first, last)
+    DailyStat.objects.filter(day__gte=first, day__lte=last).delete()
+    DailyHotspotCount.objects.filter(day__gte=first, day__lte=last).delete()
+    insert_rows(DailyStat, stats)
+    insert_rows(DailyHotspotCount, hotspots)
+    return len(stats) + len(hotspots)
+
+
+def refresh_recent_stats(days: int = 2) -> int:
+    """Refresh the last `days` local days, today included (what the sweep calls)."""
+    today = timezone.localdate()
+    return refresh_stats(today - datetime.timedelta(days=days - 1), today)
+
+
+def refresh_all_stats(batch_days: int = 31) -> int:
+    """Rebuild the aggregates of every day that has cases, a month at a time."""
+    first = Case.objects.order_by("created_at").values_list("created_at", flat=True).first()
+    if first is None:
+        return 0
+    day, today, written = timezone.localdate(first), timezone.localdate(), 0
+    while day <= today:
+        last = min(day + datetime.timedelta(days=batch_days - 1), today)
+        written += refresh_stats(day, last)
+        day = last + datetime.timedelta(days=1)
+    return written

@@ -1,0 +1,86 @@
+"""What a dashboard shows, as plain tables: the page renders them, Excel exports the same ones."""
+
+import io
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.urls import NoReverseMatch, reverse
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+CASE_LIST_URL_NAMES = ("cases:list", "cases:case_list", "cases:index")
+
+
+def case_list_url(params: dict[str, str]) -> str:
+    """The workbench's case list filtered with CaseFilterSet parameters."""
+    for name in CASE_LIST_URL_NAMES:
+        try:
+            base = reverse(name)
+            break
+        except NoReverseMatch:
+            continue
+    else:
+        base = "/cases/"
+    return f"{base}?{urlencode(params, doseq=True)}" if params else base
+
+
+@dataclass
+class Cell:
+    """One value; `kind` is "int", "pct" (a ratio 0..1), "score", "text" or "date"."""
+
+    value: object
+    kind: str = "int"
+    url: str = ""
+
+    @property
+    def display(self) -> str:
+        if self.value is None:
+            return "–"
+        if self.kind == "pct":
+            return f"{self.value * 100:.1f}%"
+        if self.kind == "score":
+            return f"{self.value:.2f}"
+        return str(self.value)
+
+
+@dataclass
+class Table:
+    """A titled table; `marks` holds a CSS class per row (league table: top / bottom)."""
+
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list[Cell]] = field(default_factory=list)
+    marks: list[str] = field(default_factory=list)
+
+    def row_marks(self):
+        marks = self.marks or [""] * len(self.rows)
+        return list(zip(self.rows, marks, strict=True))
+
+
+EXCEL_FORMATS = {"pct": "0.0%", "score": "0.00", "int": "0"}
+
+
+def export_workbook(tables: list[Table]) -> bytes:
+    """One worksheet per table with the page's exact values (ratios as percent cells)."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for table in tables:
+        sheet = workbook.create_sheet(title=table.key[:31])
+        sheet.append([str(table.title)])
+        sheet["A1"].font = Font(bold=True)
+        sheet.append([str(c) for c in table.columns])
+        for row, mark in table.row_marks():
+            sheet.append([_excel_value(cell) for cell in row] + ([str(mark)] if mark else []))
+            for cell, excel_cell in zip(row, sheet[sheet.max_row], strict=False):
+                if cell.kind in EXCEL_FORMATS and cell.value is not None:
+                    excel_cell.number_format = EXCEL_FORMATS[cell.kind]
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _excel_value(cell: Cell):
+    if cell.value is None:
+        return None
+    return cell.value if cell.kind in EXCEL_FORMATS else str(cell.value)

@@ -1,0 +1,130 @@
+"""Dashboard pages for supervisors and center staff; `?export=xlsx` downloads the tables."""
+
+import datetime
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.selectors import is_center_staff
+from hotline.dashboards import charts, hotspots, selectors, supervision
+from hotline.dashboards.filters import DashboardFilterForm, Slice, WeightsForm
+from hotline.dashboards.tables import Cell, Table, case_list_url, export_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def center_only(view):
+    """Signed-in center staff (agents, supervisors) only; others get 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not is_center_staff(request.user):
+            raise PermissionDenied(_("Dashboards are for the hotline center."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _respond(request, page: str, form, tables: list[Table], **context):
+    if request.GET.get("export") == "xlsx" and not form.errors:
+        response = HttpResponse(export_workbook(tables), content_type=XLSX)
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="{page}-{stamp}.xlsx"'
+        return response
+    export = request.GET.copy()
+    export["export"] = "xlsx"
+    context |= {"page": page, "form": form, "tables": tables, "export_query": export.urlencode()}
+    return render(request, "dashboards/page.html", context, status=400 if form.errors else 200)
+
+
+def _slice(request) -> tuple[DashboardFilterForm, Slice | None]:
+    form = DashboardFilterForm(request.GET or None)
+    if not request.GET:
+        form = DashboardFilterForm({})
+    return form, (form.slice() if form.is_valid() else None)
+
+
+@center_only
+def today(request):
+    """Today: intake by channel and hour, backlog, overdue and waiting work."""
+    form, s = _slice(request)
+    if s is None:
+        return _respond(request, "today", form, [])
+    tables, hours = selectors.today_tables(s)
+    chart = charts.bar_chart(hours, [f"{h:02d}" for h in range(24)], str(_("Intake by hour")))
+    return _respond(request, "today", form, tables, charts=[chart], title=_("Today"))
+
+
+@center_only
+def assessment(request):
+    """Assessment of departments or districts over the period, with the league table."""
+    form, s = _slice(request)
+    weights_form = WeightsForm(request.GET)
+    if s is None or not weights_form.is_valid():
+        return _respond(request, "assessment", form, [], weights_form=weights_form)
+    by = "district" if request.GET.get("by") == "district" else "department"
+    weights = weights_form.weights()
+    tables = [_overall_table(s, weights), selectors.assessment_table(s, by, weights)]
+    return _respond(request, "assessment", form, tables, weights_form=weights_form, by=by,
+                    title=_("Assessment"))  # fmt: skip
+
+
+def _overall_table(s: Slice, weights) -> Table:
+    from hotline.dashboards import metrics
+
+    totals = selectors.period_totals(s)
+    rates = metrics.rates(totals, weights)
+    url = case_list_url(s.case_params())
+    rows = [[Cell(_("cases registered"), "text"), Cell(totals.intake, url=url)],
+            [Cell(_("dispatched"), "text"), Cell(totals.dispatched, url=url)]]  # fmt: skip
+    rows += [[Cell(label, "text"), Cell(rates[k], "pct", url)] for k, label in
+             selectors.RATE_COLUMNS]  # fmt: skip
+    rows += [
+        [Cell(_("extensions"), "text"), Cell(totals.extensions, url=url)],
+        [Cell(_("score"), "text"), Cell(metrics.overall_score(rates, weights), "score")],
+    ]
+    return Table("overall", _("The whole period"), [_("measure"), _("value")], rows)
+
+
+@center_only
+def trends(request):
+    """Daily intake against the previous period; change per category and district."""
+    form, s = _slice(request)
+    if s is None:
+        return _respond(request, "trends", form, [])
+    tables, current, previous = selectors.trend_tables(s)
+    labels = [(s.first + datetime.timedelta(days=i)).strftime("%m-%d") for i in range(s.days)]
+    chart = charts.line_chart(
+        {str(_("this period")): current, str(_("previous period")): previous},
+        labels, str(_("Daily intake")),
+    )  # fmt: skip
+    return _respond(request, "trends", form, tables, charts=[chart], title=_("Trends"))
+
+
+@center_only
+def hotspots_page(request):
+    """Rising categories and streets, and clusters of similar complaints about one place."""
+    form = DashboardFilterForm({})
+    form.is_valid()
+    tables = [hotspots.rising_table(hotspots.rising()),
+              hotspots.cluster_table(hotspots.clusters())]  # fmt: skip
+    return _respond(request, "hotspots", form, tables, title=_("Hotspots"), no_filters=True)
+
+
+@center_only
+def supervision_orders(request, state: str = "open"):
+    """Supervision orders: open, overdue, answered; and overdue cases flagged by the sweep."""
+    queryset = supervision.orders(state)
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    table = supervision.orders_table(state, page.object_list)
+    form = DashboardFilterForm({})
+    form.is_valid()
+    return _respond(request, f"supervision-{state}", form, [table], page_obj=page, state=state,
+                    states=supervision.STATES, title=_("Supervision"), no_filters=True)  # fmt: skip

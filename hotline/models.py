@@ -1,0 +1,131 @@
+"""Center-wide bookkeeping: pre-aggregated daily counts for dashboards and deadline reminders.
+
+`DailyStat` and `DailyHotspotCount` are derived data: `hotline.dashboards.stats` rebuilds any
+range of days from the case tables (the sweep refreshes the recent days, a nightly run the last
+weeks), and the tests compare them with a direct count. `DeadlineReminder` is the sweep's
+memory: one row per assignment, deadline and threshold, unique in the database, so that an
+urge is never sent twice, even by two sweeps running at once.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class DailyStat(models.Model):
+    """Counts for one local day and one combination of department, district, category, channel.
+
+    Each measure is counted on the day its event happened (see `hotline.dashboards.metrics`):
+    intake on the day a case was registered, `sign_due` on the day a sign deadline fell, and so
+    on. `department` is the assignment's department for assignment measures and the case's main
+    department otherwise; `district` the district of the case's region; `category` the
+    first-level category of the case. Roll-up rows (channel "*", no category) repeat each
+    day's counts per department and district, for the pages that filter on neither.
+    """
+
+    day = models.DateField(_("day"))
+    department = models.ForeignKey(
+        "departments.Department", models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    district = models.ForeignKey(
+        "departments.Region", models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    category = models.ForeignKey(
+        "cases.Category", models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    channel = models.CharField(_("channel"), max_length=10)
+    intake = models.PositiveIntegerField(default=0)
+    dispatched = models.PositiveIntegerField(default=0)
+    sign_due = models.PositiveIntegerField(default=0)
+    signed_on_time = models.PositiveIntegerField(default=0)
+    reply_due = models.PositiveIntegerField(default=0)
+    replied_on_time = models.PositiveIntegerField(default=0)
+    replied = models.PositiveIntegerField(default=0)
+    returned = models.PositiveIntegerField(default=0)
+    extensions = models.PositiveIntegerField(default=0)
+    rated_resolution = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    basically_satisfied = models.PositiveIntegerField(default=0)
+    unsatisfied = models.PositiveIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily statistic")
+        verbose_name_plural = _("daily statistics")
+        # A day's rows are always replaced together (delete + insert in one transaction).
+        indexes = [
+            models.Index(fields=["day", "department"], name="dailystat_day_dept"),
+            models.Index(fields=["channel", "day"], name="dailystat_channel_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.department_id}/{self.district_id}/{self.category_id}"
+
+
+class DailyHotspotCount(models.Model):
+    """Intake of one local day for one leaf category or one street (the hotspot baselines)."""
+
+    class Dimension(models.TextChoices):
+        CATEGORY = "category", _("Category")
+        REGION = "region", _("Region")
+
+    day = models.DateField(_("day"))
+    dimension = models.CharField(_("dimension"), max_length=10, choices=Dimension.choices)
+    key = models.BigIntegerField(_("category or region id"))
+    count = models.PositiveIntegerField(_("cases"))
+
+    class Meta:
+        verbose_name = _("daily hotspot count")
+        verbose_name_plural = _("daily hotspot counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "day", "key"], name="hotspotcount_unique_cell"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.dimension}:{self.key} = {self.count}"
+
+
+class DeadlineReminder(models.Model):
+    """The sweep urged this assignment once for this deadline and threshold (never twice)."""
+
+    class Stage(models.TextChoices):
+        SIGN = "sign", _("Sign")
+        REPLY = "reply", _("Reply")
+
+    class Threshold(models.TextChoices):
+        QUARTER_LEFT = "quarter_left", _("A quarter of the limit left")
+        OVERDUE = "overdue", _("Past due")
+
+    assignment = models.ForeignKey(
+        "cases.Assignment", models.CASCADE, related_name="reminders", verbose_name=_("assignment")
+    )
+    stage = models.CharField(_("stage"), max_length=6, choices=Stage.choices)
+    threshold = models.CharField(_("threshold"), max_length=14, choices=Threshold.choices)
+    # An approved extension moves the deadline: the new deadline gets its own reminders.
+    due_at = models.DateTimeField(_("deadline"))
+    created_at = models.DateTimeField(_("urged at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("deadline reminder")
+        verbose_name_plural = _("deadline reminders")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["threshold", "created_at"], name="reminder_threshold")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "stage", "threshold", "due_at"],
+                name="reminder_once_per_threshold",
+                violation_error_message=_("This deadline was already urged at this threshold."),
+            ),
+            models.CheckConstraint(
+                condition=Q(stage__in=["sign", "reply"])
+                & Q(threshold__in=["quarter_left", "overdue"]),
+                name="reminder_stage_threshold_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id} {self.stage} {self.threshold}"
