@@ -1,21 +1,41 @@
 """Case lists: every case the viewer may see with filters, and the callback queue."""
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from cases.choices import AssignmentRole, AssignmentStatus, Status
 from cases.filtersets import CaseFilterSet
 from cases.forms import CallbackForm
-from cases.models import Assignment
+from cases.models import Assignment, Category
 from cases.selectors import is_center_staff, visible_cases
 from cases.views.paging import PAGE_SIZES, keyset_page, page_size
+from departments.models import Region
 
 CALLBACK_QUEUE_SIZE = 50
 REPLIES = Assignment.objects.filter(
     role=AssignmentRole.MAIN, status=AssignmentStatus.REPLIED
 ).select_related("department")
+
+
+def tidy_filter_form(form) -> None:
+    """Pickers instead of bare codes and ISO text: region and category lists, date inputs."""
+    regions = Region.objects.filter(level__in=[Region.Level.DISTRICT, Region.Level.STREET])
+    region_choices = [(r.code, "\u3000" * (r.level - 3) + r.name) for r in regions.order_by("path")]
+    categories = Category.objects.filter(level__lte=2, is_active=True).order_by("path")
+    category_choices = [(c.code, "\u3000" * (c.level - 1) + c.name) for c in categories]
+    form.fields["region"].widget = forms.Select(choices=[("", "—"), *region_choices])
+    form.fields["category"].widget = forms.Select(choices=[("", "—"), *category_choices])
+    form.fields["overdue"].widget = forms.Select(
+        choices=[("", "—"), ("true", _("Overdue")), ("false", _("Not overdue"))]
+    )
+    for name in ("due_before", "due_after", "created_after", "created_before"):
+        form.fields[name].widget.input_type = "datetime-local"
+    for name in ("status", "request_type", "channel", "urgency"):
+        form.fields[name].widget.attrs["size"] = 4
 
 
 @login_required
@@ -28,6 +48,7 @@ def case_list(request):
         queryset = queryset.none()
     size = page_size(request.GET.get("per_page"))
     page = keyset_page(queryset, cursor=request.GET.get("after", ""), size=size)
+    tidy_filter_form(filterset.form)
     params = request.GET.copy()
     params.pop("after", None)
     context = {

@@ -608,3 +608,13 @@ def test_home_queries_are_bounded(client_for, many_cases, django_assert_max_num_
         client = client_for(username)
         with django_assert_max_num_queries(12):
             assert client.get(reverse("home")).status_code == 200
+
+
+def test_case_list_takes_the_browser_datetime_format(client_for, register):
+    case = register()
+
+    response = client_for("agent").get(
+        reverse("cases:list"), {"created_after": "2000-01-01T00:00", "region": "", "overdue": ""}
+    )
+
+    assert [c.number for c in response.context["page"].items] == [case.number]
