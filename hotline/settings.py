@@ -169,6 +169,13 @@ SPECTACULAR_SETTINGS = {
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TIMEZONE = TIME_ZONE
+if CELERY_BROKER_URL:
+    from celery.schedules import crontab
+
+    CELERY_BEAT_SCHEDULE = {
+        "sweep-deadlines": {"task": "hotline.sweep_deadlines", "schedule": 300.0},
+        "refresh-stats": {"task": "hotline.refresh_stats", "schedule": crontab(hour=2, minute=15)},
+    }
 
 # How many times a case may be reopened before it is parked as unresolvable (挂账).
 HOTLINE_MAX_REOPENS = env.int("HOTLINE_MAX_REOPENS", default=2)
