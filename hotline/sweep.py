@@ -44,10 +44,13 @@ def candidates(stage: str, now: datetime.datetime):
     reminded = DeadlineReminder.objects.filter(
         assignment=OuterRef("pk"), stage=stage, due_at=OuterRef(due)
     )
+    quarter_done = Q(**{f"{due}__gt": now}) & Exists(
+        reminded.filter(threshold=Threshold.QUARTER_LEFT)
+    )
     return (
         Assignment.objects.filter(status__in=OPEN_FOR[stage])
         .exclude(Exists(reminded.filter(threshold=Threshold.OVERDUE)))
-        .exclude(Q(**{f"{due}__gt": now}) & Exists(reminded.filter(threshold=Threshold.QUARTER_LEFT)))
+        .exclude(quarter_done)
         .select_related("case")
         .only("id", "case_id", "dispatched_at", "sign_due_at", "reply_due_at", "status",
               "case__request_type", "case__urgency")
