@@ -69,6 +69,10 @@ class Article(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # The published version's words (jieba, space-joined), written when it is published:
+    # the search reads them, and PostgreSQL indexes them (weights A and C).
+    search_title = models.TextField(editable=False, blank=True)
+    search_body = models.TextField(editable=False, blank=True)
 
     class Meta:
         verbose_name = _("article")
@@ -99,6 +103,20 @@ class Article(models.Model):
     def is_stale(self) -> bool:
         """Past its review-by date: still shown, but not as current."""
         return bool(self.review_by and self.review_by < timezone.localdate())
+
+    @property
+    def is_live(self) -> bool:
+        """A version is published and the article is not archived: it can be suggested."""
+        return self.status == ArticleStatus.PUBLISHED or (
+            self.version > 0 and self.status != ArticleStatus.ARCHIVED
+        )
+
+
+# The articles search may suggest: published, or with a published version under revision.
+LIVE_ARTICLES = Q(status=ArticleStatus.PUBLISHED) | Q(
+    version__gt=0,
+    status__in=[ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW, ArticleStatus.SENT_BACK],
+)
 
 
 class ArticleVersion(models.Model):

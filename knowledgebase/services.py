@@ -1,0 +1,208 @@
+"""Writes on knowledge articles: draft, submit, publish or send back, revise, archive, feedback.
+
+Who may do what:
+- an editor of the owning department drafts, edits, submits and archives its articles;
+- a reviewer of the owning department, or of the 12345 center, publishes or sends back with a
+  comment (and may archive);
+- a sub-center such as 12333 owns its articles; once published they are shared with every agent.
+Editing a published article starts its next version; the published one stays live (and is
+kept as an ArticleVersion) until the next is published.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from departments.models import Department
+from hotline.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
+from hotline.roles import Role
+from knowledgebase import textproc
+from knowledgebase.models import Article, ArticleFeedback, ArticleStatus, ArticleVersion
+
+EDITABLE = (ArticleStatus.DRAFT, ArticleStatus.SENT_BACK, ArticleStatus.PUBLISHED)
+CONTENT_FIELDS = (
+    "title",
+    "questions",
+    "answer",
+    "kind",
+    "keywords",
+    "category",
+    "policy_document",
+    "effective_date",
+    "review_by",
+)
+TITLE_MAX = 128
+
+
+def _roles_in(user, department: Department) -> set[str]:
+    return {m.role for m in user.memberships.all() if m.department_id == department.pk}
+
+
+def can_edit(user, article_or_department) -> bool:
+    """Editors of the owning department (and superusers) write its articles."""
+    department = getattr(article_or_department, "department", article_or_department)
+    return user.is_superuser or Role.EDITOR in _roles_in(user, department)
+
+
+def can_review(user, article: Article) -> bool:
+    """Reviewers of the owning department or of the 12345 center publish and send back."""
+    if user.is_superuser:
+        return True
+    return any(
+        m.role == Role.REVIEWER
+        and (m.department_id == article.department_id or m.department.kind == "center")
+        for m in user.memberships.select_related("department")
+    )
+
+
+def _lock(article: Article) -> Article:
+    return Article.objects.select_for_update().get(pk=article.pk)
+
+
+def _clean_content(fields: dict) -> dict:
+    unknown = set(fields) - set(CONTENT_FIELDS) - {"regions"}
+    if unknown:
+        raise InvalidInput(f"unknown article fields: {', '.join(sorted(unknown))}")
+    if "title" in fields:
+        fields["title"] = (fields["title"] or "").strip()
+        if not fields["title"]:
+            raise InvalidInput("an article needs a title (the question it answers)", field="title")
+        if len(fields["title"]) > TITLE_MAX:
+            raise InvalidInput(f"the title is longer than {TITLE_MAX} characters", field="title")
+    if "answer" in fields and not (fields["answer"] or "").strip():
+        raise InvalidInput("an article needs an answer", field="answer")
+    if "questions" in fields:
+        fields["questions"] = [q.strip() for q in fields["questions"] or [] if q and q.strip()]
+    _check_dates(fields.get("effective_date"), fields.get("review_by"))
+    return fields
+
+
+def _check_dates(effective: datetime.date | None, review_by: datetime.date | None) -> None:
+    if effective and review_by and review_by < effective:
+        raise InvalidInput("the review-by date comes before the effective date", field="review_by")
+
+
+@transaction.atomic
+def create_article(*, actor, department: Department, **fields) -> Article:
+    """An editor of the department drafts a new article."""
+    if not can_edit(actor, department):
+        raise ActionForbidden("only the department's knowledge editors draft its articles")
+    fields = _clean_content({"questions": [], **fields})
+    if not fields.get("title") or not fields.get("answer"):
+        raise InvalidInput("an article needs a title and an answer")
+    regions = fields.pop("regions", ())
+    article = Article.objects.create(department=department, created_by=actor, **fields)
+    article.regions.set(regions)
+    return article
+
+
+@transaction.atomic
+def update_article(article: Article, *, actor, **fields) -> Article:
+    """Edit a draft, a sent-back article, or start the next version of a published one."""
+    article = _lock(article)
+    if not can_edit(actor, article):
+        raise ActionForbidden("only the owning department's editors edit this article")
+    if article.status not in EDITABLE:
+        raise TransitionNotAllowed(f"an article that is {article.status} cannot be edited")
+    fields = _clean_content(fields)
+    regions = fields.pop("regions", None)
+    for name, value in fields.items():
+        setattr(article, name, value)
+    if article.effective_date and article.review_by:
+        _check_dates(article.effective_date, article.review_by)
+    article.status = ArticleStatus.DRAFT
+    article.save()
+    if regions is not None:
+        article.regions.set(regions)
+    return article
+
+
+@transaction.atomic
+def submit_article(article: Article, *, actor) -> Article:
+    """The editor sends the draft to review."""
+    article = _lock(article)
+    if not can_edit(actor, article):
+        raise ActionForbidden("only the owning department's editors submit this article")
+    if article.status not in (ArticleStatus.DRAFT, ArticleStatus.SENT_BACK):
+        raise TransitionNotAllowed(f"an article that is {article.status} cannot be submitted")
+    article.status = ArticleStatus.IN_REVIEW
+    article.save(update_fields=["status", "updated_at"])
+    return article
+
+
+@transaction.atomic
+def publish_article(article: Article, *, actor) -> Article:
+    """A reviewer publishes the article in review: a new version, kept, live at once."""
+    article = _lock(article)
+    if not can_review(actor, article):
+        raise ActionForbidden("only a knowledge reviewer publishes articles")
+    if article.status != ArticleStatus.IN_REVIEW:
+        raise TransitionNotAllowed(f"an article that is {article.status} cannot be published")
+    return _publish(article, actor=actor)
+
+
+def _publish(article: Article, *, actor) -> Article:
+    """Write the next version and the search words (the caller holds the row lock)."""
+    now = timezone.now()
+    article.version += 1
+    article.status = ArticleStatus.PUBLISHED
+    article.published_at = now
+    article.review_comment = ""
+    article.search_title = textproc.joined(" ".join([article.title, *article.questions]))
+    article.search_body = textproc.joined(article.answer)
+    article.save()
+    ArticleVersion.objects.create(
+        article=article,
+        version=article.version,
+        title=article.title,
+        questions=article.questions,
+        answer=article.answer,
+        policy_document=article.policy_document,
+        effective_date=article.effective_date,
+        review_by=article.review_by,
+        published_by=actor,
+        published_at=now,
+    )
+    return article
+
+
+@transaction.atomic
+def send_back_article(article: Article, *, actor, comment: str) -> Article:
+    """A reviewer returns the article in review to its editors, saying what to change."""
+    article = _lock(article)
+    if not can_review(actor, article):
+        raise ActionForbidden("only a knowledge reviewer sends articles back")
+    if article.status != ArticleStatus.IN_REVIEW:
+        raise TransitionNotAllowed(f"an article that is {article.status} cannot be sent back")
+    if not (comment or "").strip():
+        raise InvalidInput("say what to change when sending an article back", field="comment")
+    article.status = ArticleStatus.SENT_BACK
+    article.review_comment = comment.strip()
+    article.save(update_fields=["status", "review_comment", "updated_at"])
+    return article
+
+
+@transaction.atomic
+def archive_article(article: Article, *, actor) -> Article:
+    """Withdraw an article for good: it is never suggested again (its history stays)."""
+    article = _lock(article)
+    if not (can_edit(actor, article) or can_review(actor, article)):
+        raise ActionForbidden("only the owning department's editors or a reviewer archive")
+    if article.status == ArticleStatus.ARCHIVED:
+        raise TransitionNotAllowed("the article is already archived")
+    article.status = ArticleStatus.ARCHIVED
+    article.save(update_fields=["status", "updated_at"])
+    return article
+
+
+def record_feedback(article: Article, *, actor, helpful: bool, case=None) -> ArticleFeedback:
+    """An agent (or a citizen, actor None) says whether the article helped."""
+    if actor is not None and actor.is_authenticated:
+        from cases.selectors import is_center_staff
+
+        if not is_center_staff(actor):
+            raise ActionForbidden("only the center's agents give feedback on articles")
+    else:
+        actor = None
+    return ArticleFeedback.objects.create(article=article, user=actor, case=case, helpful=helpful)
