@@ -143,6 +143,21 @@ def add_working_time(start: datetime.datetime, amount: float, unit: str) -> date
         day += datetime.timedelta(days=1)
 
 
+def subtract_working_time(end: datetime.datetime, hours: float) -> datetime.datetime:
+    """The latest instant with `hours` of working time between it and `end` (for backfills)."""
+    remaining = datetime.timedelta(hours=hours)
+    day = timezone.localtime(end).date()
+    while True:
+        for span_start, span_end in reversed(list(_spans_of(day))):
+            finish = min(span_end, end)
+            if finish <= span_start:
+                continue
+            if remaining <= finish - span_start:
+                return finish - remaining
+            remaining -= finish - span_start
+        day -= datetime.timedelta(days=1)
+
+
 def working_time_between(start: datetime.datetime, end: datetime.datetime) -> datetime.timedelta:
     """The working time inside [start, end] (zero when end is not after start)."""
     total = datetime.timedelta()

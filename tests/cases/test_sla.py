@@ -194,3 +194,11 @@ def test_working_time_between_start_and_due_is_the_limit(db, start, hours):
 def test_working_days_are_office_days_of_working_time(db, start, days):
     due = sla.add_working_time(start, days, DAYS)
     assert sla.working_time_between(start, due) == days * 7 * H
+
+
+@PROPERTY
+@given(end=instants, hours=st.integers(1, 100))
+def test_subtracting_working_time_undoes_adding_it(db, end, hours):
+    start = sla.subtract_working_time(end, hours)
+    assert sla.working_time_between(start, end) == hours * H
+    assert sla.add_working_time(start, hours, HOURS) <= end

@@ -3,7 +3,9 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from cases import sla
 from departments import demo_rules
+from hotline.demo import cases as demo_cases
 from hotline.demo import reference
 
 
@@ -17,9 +19,13 @@ class Command(BaseCommand):
             departments = reference.load_departments(regions)
             users = reference.load_users(departments)
             rules = demo_rules.load_rules()
+            sla.seed_deadline_policies()
+            sla.seed_calendar()
+        built = demo_cases.build_demo_cases()
         self.stdout.write(
             f"Demo city {reference.CITY_NAME}: {len(regions)} regions, {categories} categories, "
             f"{len(departments)} departments."
         )
         self.stdout.write(f"Responsibility rules added: {rules}.")
+        self.stdout.write(f"Demo cases built through the lifecycle services: {built}.")
         self.stdout.write(f"Demo users (password {reference.DEMO_PASSWORD!r}): {', '.join(users)}")

@@ -1,0 +1,109 @@
+"""The demo cases: built through the services, every status present, timelines consistent.
+
+Each case's timeline is replayed through the transition table: starting from `registered`,
+every event must be a transition the table allows from the status reached so far, and the
+last status must be the case's. Times never go backwards and never lie in the future.
+"""
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from cases.choices import TRANSITIONS, Action, Status
+from cases.events import EventType
+from cases.models import Assignment, Callback, Case, CaseEvent
+from hotline.demo.cases import build_demo_cases
+
+# The transition each event type records (None: the event does not move the case).
+EVENT_ACTIONS = {
+    EventType.ANSWERED: Action.ANSWER,
+    EventType.TRANSFERRED: Action.TRANSFER,
+    EventType.INVALIDATED: Action.INVALIDATE,
+    EventType.MERGED: Action.MERGE,
+    EventType.DISPATCHED: Action.DISPATCH,
+    EventType.REDISPATCHED: Action.REDISPATCH,
+    EventType.SIGNED: Action.SIGN,
+    EventType.RETURNED: Action.RETURN,
+    EventType.RETURN_ACCEPTED: Action.ACCEPT_RETURN,
+    EventType.RETURN_REJECTED: Action.REJECT_RETURN,
+    EventType.DISPUTE_OPENED: Action.OPEN_DISPUTE,
+    EventType.DISPUTE_DECIDED: Action.DECIDE_DISPUTE,
+    EventType.EXTENSION_REQUESTED: Action.REQUEST_EXTENSION,
+    EventType.EXTENSION_DECIDED: Action.DECIDE_EXTENSION,
+    EventType.PROGRESS: Action.ADD_PROGRESS,
+    EventType.REPLIED: Action.REPLY,
+    EventType.CALLBACK: Action.CALLBACK,
+    EventType.REOPENED: Action.REOPEN,
+    EventType.PARKED: Action.PARK,
+    EventType.CLOSED: Action.CLOSE,
+    EventType.URGED: Action.URGE,
+    EventType.SUPERVISED: Action.SUPERVISE,
+    EventType.SUPERVISION_ANSWERED: Action.ANSWER_SUPERVISION,
+}
+
+
+def replay(case: Case, events: list[CaseEvent]) -> str:
+    """The status the timeline leads to, failing on the first step the table refuses."""
+    assert events[0].type == EventType.REGISTERED and events[0].created_at == case.created_at
+    status = Status.REGISTERED
+    for event in events[1:]:
+        action = EVENT_ACTIONS[event.type]
+        co_handler = event.assignment is not None and event.assignment.role == "co"
+        if co_handler and action in (Action.SIGN, Action.REPLY, Action.ADD_PROGRESS):
+            assert status in (Status.DISPATCHED, Status.IN_PROGRESS), (case.number, event.type)
+            continue
+        assert (status, action) in TRANSITIONS, f"{case.number}: {event.type} from {status}"
+        status = TRANSITIONS[(status, action)]
+    return status
+
+
+def check_dates(case: Case, assignments: list[Assignment], now) -> None:
+    assert (case.closed_at is not None) == (case.status in (Status.CLOSED, Status.PARKED))
+    assert case.reply_due_at is None or case.reply_due_at > case.created_at
+    for a in assignments:
+        assert case.created_at <= a.dispatched_at < a.sign_due_at
+        assert a.signed_at is None or a.dispatched_at <= a.signed_at <= now
+        assert a.replied_at is None or (a.signed_at or a.dispatched_at) <= a.replied_at <= now
+
+
+@pytest.mark.slow
+def test_demo_cases_are_real_timelines_in_every_status(db):
+    # given the demo built once
+    now = timezone.now()
+    built = build_demo_cases()
+    assert built >= 250
+    counts = (Case.objects.count(), CaseEvent.objects.count(), Assignment.objects.count())
+
+    # then every status is present
+    assert set(Case.objects.values_list("status", flat=True)) == set(Status.values)
+
+    # and every timeline replays through the table to the case's status, in time order
+    events, assignments = {}, {}
+    for event in CaseEvent.objects.select_related("assignment").order_by("case_id", "id"):
+        events.setdefault(event.case_id, []).append(event)
+    for assignment in Assignment.objects.order_by("id"):
+        assignments.setdefault(assignment.case_id, []).append(assignment)
+    for case in Case.objects.all():
+        timeline = events[case.pk]
+        assert replay(case, timeline) == case.status
+        times = [e.created_at for e in timeline]
+        assert times == sorted(times) and times[-1] <= now, case.number
+        check_dates(case, assignments.get(case.pk, []), now)
+    assert Callback.objects.filter(reached=False).exists()
+
+    # when load_demo runs (and so the demo again), then nothing changes
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert build_demo_cases() == 0
+    after = (Case.objects.count(), CaseEvent.objects.count(), Assignment.objects.count())
+    assert after == counts
+
+
+def test_demo_content_is_localised_to_the_city(db):
+    from hotline.demo.cases.content import load_messages
+
+    messages = load_messages(200)
+    assert len(messages) == 200
+    for message in messages:
+        text = message["title"] + message["text"]
+        assert "A市" not in text and "A2区" not in text
+    assert any("天心区" in m["text"] for m in messages)
