@@ -1,0 +1,112 @@
+"""Rule simulation on closed cases, and tracing returns and disputes back to their rules."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from cases import services
+from departments import rule_services
+from departments.feedback import blame, rule_trouble
+from departments.simulation import simulate
+from tests.departments.routing_world import (
+    FOOD,
+    category,
+    closed_case,
+    department,
+    fresh_caches,  # noqa: F401
+    handler_of,
+    make_rule,
+    register,
+)
+
+pytestmark = pytest.mark.usefixtures("fresh_caches")
+
+
+@pytest.fixture
+def food_cases(users):
+    """Three food cases closed by 城管局 and one lighting case closed by 城管局."""
+    for _n in range(3):
+        closed_case(users, to="cgj", handler=users["handler"], category=category("070801"))
+    closed_case(users, to="cgj", handler=users["handler"], category=category("030501"))
+
+
+def test_simulation_counts_the_cases_a_draft_would_send_elsewhere(users, food_cases):
+    rule = make_rule("Food → 城管局", category_code=FOOD, to="cgj")
+    rule_services.change_rule(
+        rule,
+        actor=users["supervisor"],
+        fields={"department": department("scjgj")},
+        reason="food belongs to 市场监管局",
+        draft=True,
+    )
+    result = simulate(30)
+    assert (result.cases, result.unchanged, result.changed, result.no_rule) == (4, 0, 3, 1)
+    [move] = result.moves
+    assert (move.went_to, move.would_go_to, move.count) == (
+        "长沙市城市管理和综合执法局",
+        "长沙市市场监督管理局",
+        3,
+    )
+    assert move.rule == "Food → 城管局" and len(move.examples) == 3
+
+
+def test_the_published_rules_replay_unchanged(food_cases):
+    make_rule("Food → 城管局", category_code=FOOD, to="cgj")
+    result = simulate(30)
+    assert (result.unchanged, result.changed, result.no_rule) == (3, 0, 1)
+
+
+def test_cases_closed_before_the_window_are_not_replayed(food_cases):
+    from cases.models import Case
+
+    past = timezone.now() - datetime.timedelta(days=40)
+    Case.objects.update(created_at=past, closed_at=past)
+    assert simulate(30).cases == 0
+
+
+def test_simulate_rules_command_prints_the_moves(users, food_cases, capsys):
+    make_rule("Food draft → 市场监管局", category_code=FOOD, to="scjgj", is_draft=True)
+    call_command("simulate_rules", "--days", "30")
+    out = capsys.readouterr().out
+    assert "4 cases closed in the last 30 days: 0 unchanged, 3 would go elsewhere" in out
+    assert "长沙市城市管理和综合执法局 → 长沙市市场监督管理局" in out
+
+
+def returned_and_accepted(users, to: str, handler, **fields):
+    case = register(users["agent"], **fields)
+    assignment = services.dispatch_case(case, actor=users["agent"], department=department(to))
+    services.return_assignment(assignment, actor=handler, reason="不属于我局职责")
+    services.review_return(assignment, actor=users["supervisor"], accept=True)
+    return case, assignment
+
+
+def test_accepted_returns_and_disputes_are_traced_to_the_rule(users):
+    rule = make_rule("Food → 城管局", category_code=FOOD, to="cgj")
+    for _n in range(2):
+        returned_and_accepted(users, "cgj", users["handler"], category=category("070801"))
+    case = register(users["agent"], category=category("070801"))
+    assignment = services.dispatch_case(case, actor=users["agent"], department=department("cgj"))
+    services.return_assignment(assignment, actor=users["handler"], reason="不归我们管")
+    services.open_dispute(case, actor=users["supervisor"], reason="互相推诿")
+    # a return no rule explains: the agent chose 住建局 by hand
+    returned_and_accepted(users, "zjj", handler_of("zjj"), category=category("030501"))
+    now = timezone.now()
+    rows = rule_trouble(since=now - datetime.timedelta(days=1), until=now + datetime.timedelta(1))
+    assert [(r.rule_id, r.returns, r.disputes) for r in rows] == [(rule.pk, 2, 1), (None, 1, 0)]
+    assert rows[0].traced_by == {"replayed"} and len(rows[0].examples) == 3
+
+
+def test_a_recorded_routing_basis_names_the_rule_without_replaying(users):
+    case, assignment = returned_and_accepted(users, "cgj", users["handler"])
+    basis = {"source": "rule", "rule": 42, "rule_name": "Old rule"}
+    assert blame(assignment, basis) == (42, "Old rule", "recorded")
+    assert blame(assignment, {"source": "history"})[2] == "recorded"
+
+
+def test_returns_outside_the_period_are_not_counted(users):
+    make_rule("Food → 城管局", category_code=FOOD, to="cgj")
+    returned_and_accepted(users, "cgj", users["handler"], category=category("070801"))
+    later = timezone.now() + datetime.timedelta(days=2)
+    assert rule_trouble(since=later, until=later + datetime.timedelta(days=1)) == []
