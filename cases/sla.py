@@ -24,7 +24,8 @@ from django.utils import timezone
 from cases.choices import DeadlineStage, DeadlineUnit, RequestType, Urgency
 from cases.models import DeadlinePolicy, WorkingDay
 
-DEFAULT_OFFICE_HOURS = ["09:00-12:00", "13:30-17:30"]  # settings.HOTLINE_OFFICE_HOURS
+ONE_DAY = datetime.timedelta(days=1)
+ZERO = datetime.timedelta()
 MAX_EXTENSIONS = 3  # per assignment (DOMAIN.md); each at most the EXTENSION policy's limit
 
 DEFAULT_POLICIES: list[tuple[str, str, str, int, str]] = [
@@ -56,7 +57,7 @@ class Policy:
 def office_spans() -> tuple[tuple[datetime.time, datetime.time], ...]:
     """The configured office hours as ordered (open, close) local times."""
     spans = []
-    for text in getattr(settings, "HOTLINE_OFFICE_HOURS", DEFAULT_OFFICE_HOURS):
+    for text in settings.HOTLINE_OFFICE_HOURS:
         try:
             start, end = (datetime.time.fromisoformat(p.strip()) for p in text.split("-"))
         except ValueError as error:
@@ -67,6 +68,7 @@ def office_spans() -> tuple[tuple[datetime.time, datetime.time], ...]:
     return tuple(spans)
 
 
+@cache
 def office_day() -> datetime.timedelta:
     """The working time in one working day (7 hours with the default office hours)."""
     day = datetime.date(2000, 1, 3)
@@ -83,8 +85,10 @@ _policies: dict[tuple[str, str, str], Policy] = {}
 def clear_cache(**_kwargs) -> None:
     """Forget the calendar and policies read so far (called when either table changes)."""
     _calendar.clear()
+    _day_spans.clear()
     _policies.clear()
     office_spans.cache_clear()
+    office_day.cache_clear()
 
 
 def _year(year: int) -> dict[datetime.date, bool]:
@@ -106,14 +110,29 @@ def calendar_known(year: int) -> bool:
     return bool(_year(year))
 
 
+def _local(instant: datetime.datetime) -> datetime.datetime:
+    """The instant in the center's zone (whatever zone a request activated)."""
+    return timezone.localtime(instant, timezone.get_default_timezone())
+
+
 def _combine(day: datetime.date, time: datetime.time) -> datetime.datetime:
     return datetime.datetime.combine(day, time, tzinfo=timezone.get_default_timezone())
 
 
-def _spans_of(day: datetime.date):
-    if is_workday(day):
-        for start, end in office_spans():
-            yield _combine(day, start), _combine(day, end)
+_day_spans: dict[datetime.date, tuple] = {}
+
+
+def _spans_of(day: datetime.date) -> tuple[tuple[datetime.datetime, datetime.datetime], ...]:
+    """The office spans of one date as local datetimes (none on a day off), memoised."""
+    spans = _day_spans.get(day)
+    if spans is None:
+        spans = (
+            tuple((_combine(day, start), _combine(day, end)) for start, end in office_spans())
+            if is_workday(day)
+            else ()
+        )
+        _day_spans[day] = spans
+    return spans
 
 
 # ---------------------------------------------------------------- the clock
@@ -131,31 +150,37 @@ def add_working_time(start: datetime.datetime, amount: float, unit: str) -> date
         raise ValueError(f"unknown deadline unit {unit!r}")
     if remaining < datetime.timedelta() or not office_spans():
         raise ValueError("working time is added forwards, with office hours configured")
-    day = timezone.localtime(start).date()
+    start = _local(start)
+    day, whole = start.date(), office_day()
     while True:
-        for span_start, span_end in _spans_of(day):
-            begin = max(span_start, start)
-            if begin >= span_end:
-                continue
-            if remaining <= span_end - begin:
-                return begin + remaining
-            remaining -= span_end - begin
-        day += datetime.timedelta(days=1)
+        spans = _spans_of(day)
+        if spans and start <= spans[0][0] and remaining > whole:
+            remaining -= whole  # a whole working day at once
+        else:
+            for span_start, span_end in spans:
+                begin = max(span_start, start)
+                if begin >= span_end:
+                    continue
+                if remaining <= span_end - begin:
+                    return begin + remaining
+                remaining -= span_end - begin
+        day += ONE_DAY
 
 
 def subtract_working_time(end: datetime.datetime, hours: float) -> datetime.datetime:
     """The latest instant with `hours` of working time between it and `end` (for backfills)."""
     remaining = datetime.timedelta(hours=hours)
-    day = timezone.localtime(end).date()
+    end = _local(end)
+    day = end.date()
     while True:
-        for span_start, span_end in reversed(list(_spans_of(day))):
+        for span_start, span_end in reversed(_spans_of(day)):
             finish = min(span_end, end)
             if finish <= span_start:
                 continue
             if remaining <= finish - span_start:
                 return finish - remaining
             remaining -= finish - span_start
-        day -= datetime.timedelta(days=1)
+        day -= ONE_DAY
 
 
 def working_time_between(start: datetime.datetime, end: datetime.datetime) -> datetime.timedelta:
@@ -163,13 +188,18 @@ def working_time_between(start: datetime.datetime, end: datetime.datetime) -> da
     total = datetime.timedelta()
     if end <= start:
         return total
-    day, last = timezone.localtime(start).date(), timezone.localtime(end).date()
+    start, end = _local(start), _local(end)
+    day, last, whole = start.date(), end.date(), office_day()
     while day <= last:
-        for span_start, span_end in _spans_of(day):
-            overlap = min(span_end, end) - max(span_start, start)
-            if overlap > datetime.timedelta():
-                total += overlap
-        day += datetime.timedelta(days=1)
+        spans = _spans_of(day)
+        if spans and start <= spans[0][0] and end >= spans[-1][1]:
+            total += whole
+        else:
+            for span_start, span_end in spans:
+                overlap = min(span_end, end) - max(span_start, start)
+                if overlap > ZERO:
+                    total += overlap
+        day += ONE_DAY
     return total
 
 
