@@ -15,5 +15,7 @@ urlpatterns = [
     path("routing/", include("departments.rules_urls")),
     path("departments/", include("departments.urls")),
     path("open311/v2/", include("hotline.open311.urls")),
+    path("kb/", include("knowledgebase.urls")),
+    path("ask/", include("knowledgebase.ask_urls")),
     path("", include("hotline.pages")),
 ]

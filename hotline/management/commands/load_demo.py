@@ -7,6 +7,7 @@ from cases import sla
 from departments import demo_rules
 from hotline.demo import cases as demo_cases
 from hotline.demo import reference
+from knowledgebase.demo import load_demo_articles
 
 
 class Command(BaseCommand):
@@ -22,10 +23,12 @@ class Command(BaseCommand):
             sla.seed_deadline_policies()
             sla.seed_calendar()
         built = demo_cases.build_demo_cases()
+        knowledge = load_demo_articles()
         self.stdout.write(
             f"Demo city {reference.CITY_NAME}: {len(regions)} regions, {categories} categories, "
             f"{len(departments)} departments."
         )
         self.stdout.write(f"Responsibility rules added: {rules}.")
+        self.stdout.write(f"Knowledge articles added: {knowledge.created}.")
         self.stdout.write(f"Demo cases built through the lifecycle services: {built}.")
         self.stdout.write(f"Demo users (password {reference.DEMO_PASSWORD!r}): {', '.join(users)}")

@@ -1,0 +1,51 @@
+"""POST /api/v1/kb/ask/: the citizens' dialogue for other channels (app, WeChat)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from departments.models import Region
+from hotline.api import ERRORS
+from hotline.errors import InvalidInput
+from knowledgebase import dialogue
+from knowledgebase.api import serializers as s
+
+
+class AskView(APIView):
+    """Ask a question (answered from the knowledge base), or escalate the conversation."""
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        request=s.AskInputSerializer,
+        responses={200: s.AskOutputSerializer, 201: s.AskOutputSerializer, **ERRORS},
+    )
+    def post(self, request):
+        """Answer `question`; with `escalate` {name, phone}, register the conversation as a case."""
+        data = s.AskInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        data = data.validated_data
+        region = self._region(data.get("region"))
+        conversation = [{"question": q, "answer": None} for q in data.get("conversation", [])]
+        if data.get("question"):
+            turn = dialogue.ask(conversation, data["question"], region=region)
+        elif not data.get("escalate"):
+            raise InvalidInput("give a question", field="question")
+        else:
+            turn = {"question": "", "answer": None, "others": []}
+        if data.get("escalate"):
+            case = dialogue.escalate(conversation, region=region, **data["escalate"])
+            body = {**turn, "case_number": case.number}
+            return Response(s.AskOutputSerializer(body).data, status=status.HTTP_201_CREATED)
+        return Response(s.AskOutputSerializer({**turn, "case_number": None}).data)
+
+    @staticmethod
+    def _region(code):
+        if not code:
+            return None
+        region = Region.objects.filter(code=code).first()
+        if region is None:
+            raise InvalidInput(f"unknown region {code!r}", field="region")
+        return region

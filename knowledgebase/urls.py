@@ -1,0 +1,15 @@
+"""The agents' knowledge pages, under /kb/."""
+
+from django.urls import path
+
+from knowledgebase import views
+
+app_name = "kb"
+
+urlpatterns = [
+    path("", views.article_list, name="list"),
+    path("stale/", views.stale_list, name="stale"),
+    path("<int:pk>/", views.article_detail, name="detail"),
+    path("<int:pk>/feedback/", views.article_feedback, name="feedback"),
+    path("<int:pk>/<slug:action>/", views.article_action, name="action"),
+]

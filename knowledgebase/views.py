@@ -1,0 +1,160 @@
+"""Pages: the agents' knowledge pages under /kb/ and the citizens' dialogue under /ask/."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from cases.models import Category
+from departments.models import Region
+from hotline.errors import ApplicationError, NotFound
+from knowledgebase import dialogue, selectors, services
+from knowledgebase.search import search_articles
+
+PAGE_SIZE = 25
+SESSION_KEY = "kb_dialogue"
+ACTIONS = {
+    "submit": lambda article, user, post: services.submit_article(article, actor=user),
+    "publish": lambda article, user, post: services.publish_article(article, actor=user),
+    "send_back": lambda article, user, post: services.send_back_article(
+        article, actor=user, comment=post.get("comment", "")
+    ),
+    "archive": lambda article, user, post: services.archive_article(article, actor=user),
+}
+DONE = {
+    "submit": _("Sent to review."),
+    "publish": _("Published."),
+    "send_back": _("Sent back to the editors."),
+    "archive": _("Archived."),
+}
+
+
+def _article_or_404(user, pk):
+    try:
+        return selectors.get_article_for(user, pk)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+def article_list(request):
+    """Search (or browse by category) the knowledge base."""
+    query = request.GET.get("q", "").strip()
+    category = Category.objects.filter(pk=request.GET.get("category") or None).first()
+    context = {"query": query, "category": category, "hits": [], "page": None}
+    if query:
+        context["hits"] = search_articles(query, limit=20, user=request.user)
+    else:
+        articles = selectors.visible_articles(request.user).order_by("title", "pk")
+        if category:
+            articles = articles.filter(category__path__startswith=category.path)
+        context["page"] = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    context["categories"] = Category.objects.filter(level=1).order_by("code")
+    return render(request, "knowledgebase/list.html", context)
+
+
+@login_required
+def article_detail(request, pk: int):
+    """An article, its published versions, its use in cases and the agents' feedback."""
+    article = _article_or_404(request.user, pk)
+    user = request.user
+    context = {
+        "article": article,
+        "versions": article.versions.select_related("published_by"),
+        "can_edit": services.can_edit(user, article),
+        "can_review": services.can_review(user, article),
+    }
+    return render(request, "knowledgebase/detail.html", context)
+
+
+@login_required
+@require_POST
+def article_action(request, pk: int, action: str):
+    """One workflow step (submit, publish, send back, archive) through its service."""
+    article = _article_or_404(request.user, pk)
+    if action not in ACTIONS:
+        raise Http404
+    try:
+        ACTIONS[action](article, request.user, request.POST)
+    except ApplicationError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, DONE[action])
+    return redirect("kb:detail", pk=article.pk)
+
+
+@login_required
+@require_POST
+def article_feedback(request, pk: int):
+    """An agent says whether the article helped."""
+    article = _article_or_404(request.user, pk)
+    try:
+        services.record_feedback(
+            article, actor=request.user, helpful=request.POST.get("helpful") == "yes"
+        )
+    except ApplicationError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("Thank you: your feedback is recorded."))
+    return redirect("kb:detail", pk=article.pk)
+
+
+@login_required
+def stale_list(request):
+    """The articles of my departments that are past their review-by date."""
+    articles = selectors.stale_articles(request.user)
+    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "knowledgebase/stale.html", {"page": page})
+
+
+def _conversation(request) -> list[dict]:
+    return request.session.get(SESSION_KEY, [])
+
+
+def _region(request):
+    code = request.POST.get("region") or request.GET.get("region")
+    return Region.objects.filter(code=code).first() if code else None
+
+
+def ask_page(request):
+    """The citizens' dialogue: ask, read the answer, ask again, or ask to be called."""
+    conversation = _conversation(request)
+    context = {"conversation": conversation, "error": "", "question": ""}
+    if request.method == "POST":
+        question = request.POST.get("question", "")
+        try:
+            dialogue.ask(conversation, question, region=_region(request))
+        except ApplicationError as refusal:
+            context.update(error=refusal.message, question=question)
+        else:
+            request.session[SESSION_KEY] = conversation
+            if not request.htmx:
+                return redirect("ask:page")
+    template = "knowledgebase/_dialogue.html" if request.htmx else "knowledgebase/ask.html"
+    return render(request, template, context)
+
+
+@require_POST
+def ask_escalate(request):
+    """'This did not help': the conversation becomes a case; the citizen gets its number."""
+    conversation = _conversation(request)
+    form = {"name": request.POST.get("name", ""), "phone": request.POST.get("phone", "")}
+    try:
+        case = dialogue.escalate(conversation, region=_region(request), **form)
+    except ApplicationError as refusal:
+        context = {"conversation": conversation, "contact_error": refusal.message, "form": form}
+        template = "knowledgebase/_dialogue.html" if request.htmx else "knowledgebase/ask.html"
+        return render(request, template, context, status=400)
+    request.session[SESSION_KEY] = []
+    template = "knowledgebase/_escalated.html" if request.htmx else "knowledgebase/ask.html"
+    return render(request, template, {"case": case, "conversation": []})
+
+
+@require_POST
+def ask_reset(request):
+    """Start a new conversation."""
+    request.session.pop(SESSION_KEY, None)
+    return redirect("ask:page")
