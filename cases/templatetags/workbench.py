@@ -4,6 +4,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from cases.selectors import is_center_staff
+from cases.sla import office_day
 from hotline.roles import user_roles
 
 register = template.Library()
@@ -54,18 +55,18 @@ def citizen_phone_for(case, user) -> str:
 
 
 @register.filter
-def duration(value) -> str:
-    """A timedelta as '2d 3h 15m' (days of 24 hours), with a minus sign when negative."""
+def working_duration(value) -> str:
+    """Working time as working days and hours ('2d 3h 15m', a day being one office day)."""
     if value is None:
         return ""
+    day = office_day().total_seconds()
     seconds = int(value.total_seconds())
     sign = "-" if seconds < 0 else ""
-    minutes = abs(seconds) // 60
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
+    days, rest = divmod(abs(seconds), int(day))
+    hours, rest = divmod(rest, 3600)
     parts = [f"{days}d"] if days else []
     parts += [f"{hours}h"] if hours or days else []
-    parts.append(f"{minutes}m")
+    parts.append(f"{rest // 60}m")
     return sign + " ".join(parts)
 
 

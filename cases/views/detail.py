@@ -57,6 +57,7 @@ def timeline(case, center: bool) -> list:
     events = list(case.events.select_related("actor", "assignment__department"))
     for event in events:
         data = event.data if isinstance(event.data, dict) else {}
+        data = {k: v for k, v in data.items() if v not in ("", None, [], {})}
         if not center:
             data = {k: v for k, v in data.items() if not k.startswith(PRIVATE_KEYS)}
         event.shown_data = data

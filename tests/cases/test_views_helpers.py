@@ -1,0 +1,35 @@
+"""The small helpers behind the workbench pages: phone masking, working time, keyset cursors."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from cases.templatetags.workbench import mask_phone, working_duration
+from cases.views.paging import decode_cursor, encode_cursor, page_size
+
+
+@pytest.mark.parametrize(
+    "phone,masked",
+    [("13812345678", "138****5678"), ("073188886666", "073*****6666"), ("12345", "*****")],
+)
+def test_mask_phone_keeps_only_the_ends(phone, masked):
+    assert mask_phone(phone) == masked
+
+
+def test_working_duration_counts_office_days_of_seven_hours():
+    assert working_duration(datetime.timedelta(hours=31)) == "4d 3h 0m"
+    assert working_duration(-datetime.timedelta(minutes=95)) == "-1h 35m"
+
+
+def test_a_cursor_round_trips_and_garbage_is_ignored():
+    at = timezone.now()
+
+    assert decode_cursor(encode_cursor(at, 42)) == (at, 42)
+    assert decode_cursor("not-a-cursor") is None
+    assert decode_cursor("") is None
+
+
+@pytest.mark.parametrize("value,size", [("10", 10), ("100", 100), ("1000", 25), ("x", 25)])
+def test_page_size_is_one_we_offer(value, size):
+    assert page_size(value) == size
