@@ -14,9 +14,10 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
@@ -133,6 +134,13 @@ class ErrorSerializer(serializers.Serializer):
     """The one error shape of the API."""
 
     error = ErrorDetailSerializer()
+
+
+@csrf_exempt
+def endpoint_not_found(request, *args, **kwargs) -> JsonResponse:
+    """Addresses under /api/v1/ that match no endpoint: a 404 in the API's error shape."""
+    body = error_body("not_found", _("There is no API endpoint at this address."))
+    return JsonResponse(body, status=404)
 
 
 ERRORS = {code: ErrorSerializer for code in (400, 401, 403, 404, 409, 429)}

@@ -1,6 +1,8 @@
 """The REST API under /api/v1/: each app adds its own urls module here, one line each."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from hotline.api import endpoint_not_found
 
 app_name = "api"
 
@@ -8,4 +10,7 @@ urlpatterns = [
     path("", include("cases.api.urls")),
     path("", include("departments.api.urls")),
     path("routing/", include("departments.api.routing")),
+    path("kb/", include("knowledgebase.api.urls")),
+    # Keep last: any other address under /api/v1/ answers 404 in the API's error shape.
+    re_path(r"", endpoint_not_found),
 ]

@@ -30,7 +30,7 @@ def center_view(context) -> bool:
 class CaseBriefSerializer(serializers.ModelSerializer):
     """A case as it appears inside an assignment, extension or supervision order."""
 
-    category = serializers.PrimaryKeyRelatedField(read_only=True)
+    category = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Case
@@ -64,11 +64,11 @@ class AssignmentBriefSerializer(serializers.ModelSerializer):
 class CaseSerializer(serializers.ModelSerializer):
     """A case; the citizen's identity as the viewer may see it."""
 
-    category = serializers.PrimaryKeyRelatedField(read_only=True)
+    category = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     category_name = serializers.CharField(source="category.name", read_only=True, default="")
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    main_department = serializers.PrimaryKeyRelatedField(read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    main_department = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    parent = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
     is_overdue = serializers.BooleanField(read_only=True)
 
     class Meta:

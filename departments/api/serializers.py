@@ -9,7 +9,7 @@ from departments.models import Department, Region
 class RegionSerializer(serializers.ModelSerializer):
     """An administrative division; `parent` is the parent's code."""
 
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Region
@@ -20,7 +20,7 @@ class RegionSerializer(serializers.ModelSerializer):
 class DepartmentSerializer(serializers.ModelSerializer):
     """A department; `region` is the code of the territory it governs."""
 
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Department
