@@ -148,8 +148,10 @@ def add_working_time(start: datetime.datetime, amount: float, unit: str) -> date
         remaining = office_day() * amount
     else:
         raise ValueError(f"unknown deadline unit {unit!r}")
-    if remaining < datetime.timedelta() or not office_spans():
+    if remaining < ZERO or not office_spans():
         raise ValueError("working time is added forwards, with office hours configured")
+    if remaining == ZERO:
+        return start  # nothing to add: not even a move to the next opening
     start = _local(start)
     day, whole = start.date(), office_day()
     while True:

@@ -175,6 +175,12 @@ def test_due_in_days_is_inside_office_hours_on_a_working_day(db, start, days):
     assert in_office_hours(sla.add_working_time(start, days, DAYS))
 
 
+def test_adding_nothing_stays_put_even_at_closing_time(db):
+    # 12:00 ends the morning span: adding 0 h stays at 12:00, adding 1 h gives 14:30.
+    assert sla.add_working_time(at("2025-12-02 12:00"), 0, HOURS) == at("2025-12-02 12:00")
+    assert sla.add_working_time(at("2025-12-02 12:00"), 1, HOURS) == at("2025-12-02 14:30")
+
+
 @PROPERTY
 @given(start=instants, n=st.integers(0, 80), m=st.integers(0, 80))
 def test_n_then_m_hours_is_n_plus_m(db, start, n, m):
