@@ -172,6 +172,21 @@ def test_agent_sees_center_actions_but_not_the_departments(client_for, dispatche
     assert "urge" in names
 
 
+def test_only_the_supervisor_reviews_a_return(client_for, dispatched, users):
+    services.return_assignment(
+        main_assignment(dispatched), actor=users["handler"], reason="Not a city matter."
+    )
+    url = reverse("cases:detail", args=[dispatched.number])
+
+    supervisor = action_names(client_for("supervisor").get(url))
+    agent = action_names(client_for("agent").get(url))
+    handler = action_names(client_for("handler").get(url))
+
+    assert {"accept_return", "reject_return", "open_dispute"} <= supervisor
+    assert not agent & {"accept_return", "reject_return", "open_dispute"}
+    assert handler == set()
+
+
 def test_agent_sees_intake_actions_on_a_registered_case(client_for, register):
     case = register()
 
