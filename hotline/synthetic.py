@@ -218,7 +218,16 @@ def write_batch(batch: Batch) -> None:
                         copy.write_row(row)
             else:
                 marks = ", ".join(["%s"] * len(_columns(model)))
-                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+                cursor.executemany(
+                    f"INSERT INTO {table} ({names}) VALUES ({marks})", sqlite_rows(rows)
+                )
+
+
+def sqlite_rows(rows):
+    """Rows with datetimes as Django stores them on SQLite (naive UTC text, comparable)."""
+    adapt = connection.ops.adapt_datetimefield_value
+    for row in rows:
+        yield tuple(adapt(v) if isinstance(v, datetime.datetime) else v for v in row)
 
 
 class Generator:
@@ -232,6 +241,7 @@ class Generator:
         self.batch = Batch()
         self.previous_case: int | None = None
         self.due = DueCache()
+        self.office_memo: dict = {}
 
     # ------------------------------------------------------------ driving
 
@@ -348,6 +358,16 @@ class Generator:
             self._sign(case, a, may_reopen)
         self._add(Assignment, **a)
 
+    def _office_time_after(self, start, minutes: int) -> datetime.datetime:
+        """Departments act in office hours: a start out of hours waits for the next opening."""
+        position = DueCache._position(timezone.localtime(start))
+        if position[0]:
+            return start + datetime.timedelta(minutes=minutes)
+        key = (timezone.localtime(start).date(), position[1], minutes)
+        if key not in self.office_memo:
+            self.office_memo[key] = sla.add_working_time(start, minutes / 60, "working_hours")
+        return self.office_memo[key]
+
     def _return(self, case, a) -> None:
         returned = a["dispatched_at"] + datetime.timedelta(minutes=self.rng.uniform(20, 300))
         if returned > self.now:
@@ -370,7 +390,7 @@ class Generator:
 
     def _sign(self, case, a, may_reopen) -> None:
         delay = self.rng.expovariate(1 / 40) * (5 if self.rng.random() < 0.08 else 1)
-        signed = a["dispatched_at"] + datetime.timedelta(minutes=delay)
+        signed = self._office_time_after(a["dispatched_at"], int(delay) + 1)
         if signed > self.now:
             return
         a.update(status="signed", signed_at=signed, signed_by_id=None)

@@ -14,7 +14,7 @@ days) before them, taken as 8 weekly totals with mean m and sample variance v:
 
 Clusters of similar complaints about one place: the complaints and reports of the last 7 days
 grouped by region and leaf category; inside a group, cases whose titles share enough character
-bigrams (Jaccard ≥ 0.3) are linked, and linked groups of three or more cases are shown as one
+bigrams (Jaccard ≥ 0.25) are linked, and linked groups of three or more cases are shown as one
 likely common problem.
 """
 
@@ -39,7 +39,7 @@ FDR_LEVEL = 0.05
 MIN_COUNT = 5
 CLUSTER_TYPES = ("complaint", "report")
 CLUSTER_MIN_SIZE = 3
-CLUSTER_SIMILARITY = 0.3
+CLUSTER_SIMILARITY = 0.25
 CLUSTER_GROUPS = 20
 CLUSTER_CASES_PER_GROUP = 60
 

@@ -186,6 +186,9 @@ def insert_rows(model, rows: list[dict]) -> None:
                     copy.write_row(row)
         else:
             marks = ", ".join(["%s"] * len(fields))
+            adapt = connection.ops.adapt_datefield_value
+            values = [tuple(adapt(v) if isinstance(v, datetime.date) else v for v in row)
+                      for row in values]  # fmt: skip
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
 
 

@@ -33,7 +33,9 @@ def center_only(view):
 
 
 def _respond(request, page: str, form, tables: list[Table], **context):
-    if request.GET.get("export") == "xlsx" and not form.errors:
+    weights_form = context.get("weights_form")
+    invalid = bool(form.errors or (weights_form is not None and weights_form.errors))
+    if request.GET.get("export") == "xlsx" and not invalid:
         response = HttpResponse(export_workbook(tables), content_type=XLSX)
         stamp = timezone.localdate().isoformat()
         response["Content-Disposition"] = f'attachment; filename="{page}-{stamp}.xlsx"'
@@ -41,7 +43,7 @@ def _respond(request, page: str, form, tables: list[Table], **context):
     export = request.GET.copy()
     export["export"] = "xlsx"
     context |= {"page": page, "form": form, "tables": tables, "export_query": export.urlencode()}
-    return render(request, "dashboards/page.html", context, status=400 if form.errors else 200)
+    return render(request, "dashboards/page.html", context, status=400 if invalid else 200)
 
 
 def _slice(request) -> tuple[DashboardFilterForm, Slice | None]:

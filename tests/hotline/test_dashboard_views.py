@@ -1,0 +1,130 @@
+"""Dashboard pages: who may see them, bad filters, links to the case list, bounded queries."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from hotline.dashboards.stats import refresh_stats
+from tests.hotline.crafted import make_assignment, make_callback, make_case
+
+PAGES = [
+    "dashboards:today",
+    "dashboards:assessment",
+    "dashboards:trends",
+    "dashboards:hotspots",
+    "dashboards:supervision",
+]
+
+
+def busy_days(departments, users, per_day: int, days: int = 10) -> None:
+    """`per_day` dispatched, signed, replied and called-back cases on each of the last days."""
+    now = timezone.now()
+    for d in range(days):
+        for i in range(per_day):
+            created = now - datetime.timedelta(days=d, hours=1, minutes=i)
+            department = departments["cgj" if i % 2 else "scjgj"]
+            case = make_case(created, department=department, channel=["phone", "web"][i % 2])
+            make_assignment(case, department, created + datetime.timedelta(minutes=5),
+                            signed_at=created + datetime.timedelta(minutes=30),
+                            status="signed")  # fmt: skip
+            if d:
+                make_callback(case, created + datetime.timedelta(hours=20), resolved=True,
+                              satisfaction="satisfied", agent=users["agent"])  # fmt: skip
+    refresh_stats(timezone.localdate() - datetime.timedelta(days=days + 1), timezone.localdate())
+
+
+@pytest.fixture
+def supervisor_client(client, users):
+    client.force_login(users["supervisor"])
+    return client
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_department_staff_are_refused(client, users, page):
+    client.force_login(users["handler"])
+
+    assert client.get(reverse(page)).status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.get(reverse("dashboards:today"))
+
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_answer_with_fixed_query_counts(supervisor_client, departments, users, page):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert supervisor_client.get(reverse(page)).status_code == 200
+        return len(captured)
+
+    busy_days(departments, users, per_day=1)
+    few = queries()
+    busy_days(departments, users, per_day=6)
+    many = queries()
+
+    assert few == many
+    assert many <= 16
+
+
+def test_every_number_on_today_links_to_the_case_list(supervisor_client, departments, users):
+    busy_days(departments, users, per_day=3, days=1)
+
+    html = supervisor_client.get(reverse("dashboards:today")).content.decode()
+
+    phone = re.search(r'<a href="(/cases/\?[^"]*channel=phone[^"]*)">(\d+)</a>', html)
+    assert phone and int(phone.group(2)) == 2  # two of today's three cases came by phone
+    listed = supervisor_client.get(phone.group(1).replace("&amp;", "&"))
+    assert listed.status_code == 200
+
+
+def test_assessment_marks_top_and_bottom(supervisor_client, departments, users):
+    busy_days(departments, users, per_day=4, days=3)
+
+    response = supervisor_client.get(reverse("dashboards:assessment"), {"by": "department"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="top"' in html and 'class="bottom"' in html
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"date_from": "2026-03-10", "date_to": "2026-03-01"},
+        {"date_from": "yesterday"},
+        {"district": "999999"},
+        {"date_from": "2020-01-01", "date_to": "2026-01-01"},
+    ],
+)
+def test_bad_filters_get_a_clear_answer(supervisor_client, params):
+    response = supervisor_client.get(reverse("dashboards:trends"), params)
+
+    assert response.status_code == 400
+    assert 'class="errors"' in response.content.decode()
+    assert response.context["form"]["date_from"].value() == params.get("date_from")
+
+
+def test_bad_weights_are_refused(supervisor_client):
+    response = supervisor_client.get(reverse("dashboards:assessment"), {"basic_weight": "2"})
+
+    assert response.status_code == 400
+
+
+def test_filters_narrow_the_numbers(supervisor_client, departments, users):
+    busy_days(departments, users, per_day=4, days=2)
+
+    everything = supervisor_client.get(reverse("dashboards:assessment"))
+    web_only = supervisor_client.get(reverse("dashboards:assessment"), {"channel": "web"})
+
+    def registered(response):
+        return response.context["tables"][0].rows[0][1].value
+
+    assert registered(everything) == 8
+    assert registered(web_only) == 4
