@@ -1,21 +1,21 @@
 """What appears beside the intake form as the agent types: articles, duplicates, routing.
 
-Each helper plugs in the part another module provides (knowledge search, routing) and returns
-nothing when that part is not installed, so the form keeps working without them.
+Knowledge search (knowledgebase.search) and routing (departments.routing) belong to their
+own modules; this module only puts their answers beside the form.
 """
 
 import difflib
-from types import SimpleNamespace
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 
 from cases.choices import Status
 from cases.forms import IntakeForm
 from cases.selectors import is_center_staff, visible_cases
+from departments.routing import suggest
+from knowledgebase.search import search_articles
 
 DUPLICATE_DAYS = 30
 DUPLICATE_CANDIDATES = 50
@@ -25,38 +25,12 @@ MIN_TEXT = 4
 
 def knowledge_hits(text: str, region, user) -> list:
     """Knowledge articles matching what the caller says (knowledgebase.search)."""
-    try:
-        from knowledgebase.search import search_articles
-    except ImportError:
-        return title_matches(text)
-    return list(search_articles(text, region=region, limit=5, user=user))
-
-
-def title_matches(text: str, limit: int = 5) -> list:
-    """Until the knowledge search is installed: published articles whose title shares a word."""
-    import jieba
-
-    from knowledgebase.models import Article
-
-    words = {w for w in jieba.cut_for_search(text) if len(w.strip()) >= 2}
-    if not words:
-        return []
-    query = Q()
-    for word in words:
-        query |= Q(title__icontains=word)
-    articles = Article.objects.filter(query, status=Article.Status.PUBLISHED)[:limit]
-    return [
-        SimpleNamespace(article=a, score=0.0, stale=False, snippet=a.answer[:160]) for a in articles
-    ]
+    return search_articles(text, region=region, limit=5, user=user)
 
 
 def routing_suggestions(fields: dict) -> list:
     """Where the routing rules would send a case like this (departments.routing)."""
-    try:
-        from departments.routing import suggest
-    except ImportError:
-        return []
-    return list(suggest(fields, limit=3))
+    return suggest(fields, limit=3)
 
 
 def likely_duplicates(user, *, region, category, content: str, limit: int = 5) -> list:

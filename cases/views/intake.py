@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, Value
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -18,6 +17,8 @@ from cases.forms import IntakeForm, transfer_targets
 from cases.models import Category
 from cases.selectors import is_center_staff, visible_cases
 from cases.views.detail import add_domain_error
+from departments.classifier import suggest_categories
+from departments.gazetteer import resolve_address
 from departments.models import Region
 from hotline.errors import ApplicationError
 
@@ -89,16 +90,6 @@ def caller_history(request):
 
 def regions_in(text: str) -> tuple[list, Region | None]:
     """Regions named in an address (most specific first) and the one to fill in, if certain."""
-    try:
-        from departments.gazetteer import resolve_address
-    except ImportError:
-        found = (
-            Region.objects.annotate(address=Value(text))
-            .filter(address__contains=F("name"))
-            .order_by("-level", "code")[:8]
-        )
-        found = list(found)
-        return found, (found[0] if found else None)
     match = resolve_address(text)
     candidates = list(match.candidates or ([match.region] if match.region else []))
     certain = match.region if match.confidence >= FILL_CONFIDENCE and not match.ambiguous else None
@@ -132,9 +123,5 @@ def category_suggestions(request):
 
 def classifier_guesses(text: str) -> list:
     if len(text.strip()) < 4:
-        return []
-    try:
-        from departments.classifier import suggest_categories
-    except ImportError:
         return []
     return [category for category, _probability in suggest_categories(text, k=3)]

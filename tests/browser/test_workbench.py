@@ -8,12 +8,14 @@ var/screenshots/.
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from cases import services
 from cases.choices import Status
 from cases.models import Case
 from departments.models import Department
+from knowledgebase import services as kb
 
 pytestmark = pytest.mark.browser
 
@@ -94,18 +96,17 @@ def test_phone_case_from_intake_to_closed_callback(login_as, live_server, screen
 
 
 def test_consultation_answered_from_the_knowledge_base(login_as, screenshot):
-    from knowledgebase.models import Article
-
-    # given a published article about social insurance
-    Article.objects.create(
+    # given a published article of the 12333 sub-center about social insurance
+    editor, reviewer = (get_user_model().objects.get(username=n) for n in ("editor", "reviewer"))
+    article = kb.create_article(
+        actor=editor,
+        department=Department.objects.get(code="sub-12333"),
         title="灵活就业人员如何缴纳养老保险",
         questions=["个体户怎么交社保", "灵活就业 养老保险"],
         answer="可携带身份证到社保经办窗口或通过湘税社保平台登记缴纳。",
         keywords=["灵活就业", "养老保险", "社保"],
-        department=Department.objects.get(code="rsj"),
-        status="published",
-        version=1,
     )
+    kb.publish_article(kb.submit_article(article, actor=editor), actor=reviewer)
     agent = login_as("agent")
     agent.goto(agent.url + "cases/new/")
     agent.select_option("#id_request_type", "consultation")

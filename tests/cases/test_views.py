@@ -633,3 +633,24 @@ def test_case_list_takes_the_browser_datetime_format(client_for, register):
     )
 
     assert [c.number for c in response.context["page"].items] == [case.number]
+
+
+def test_assist_shows_matching_knowledge_articles(client_for, users, departments):
+    from knowledgebase import services as kb
+
+    article = kb.create_article(
+        actor=users["editor"],
+        department=departments["sub-12333"],
+        title="失业保险金申领条件",
+        answer="非因本人意愿中断就业且已办理失业登记的，可申领失业保险金。",
+    )
+    kb.publish_article(kb.submit_article(article, actor=users["editor"]), actor=users["reviewer"])
+
+    response = client_for("agent").get(
+        reverse("cases:intake_assist"),
+        {"content": "请问失业保险金怎么申领？", "request_type": "consultation"},
+    )
+
+    page = response.content.decode()
+    assert "失业保险金申领条件" in page
+    assert f'value="answer:{article.pk}"' in page
