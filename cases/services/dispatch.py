@@ -31,6 +31,7 @@ from cases.services.guards import (
     moment,
     require_text,
     status_words,
+    update,
 )
 from departments.models import Department
 from hotline.errors import ActionForbidden, InvalidInput, NotFound, TransitionNotAllowed
@@ -235,19 +236,13 @@ def return_assignment(
     target = ensure_transition(case, Action.RETURN)
     ensure_assignment_status(assignment, case, (AssignmentStatus.DISPATCHED,), "be returned")
     _ensure_return_window(assignment, case, at)
-    assignment.status = AssignmentStatus.RETURN_REQUESTED
-    assignment.returned_at, assignment.return_reason = at, reason
-    assignment.return_suggested_department = suggested_department
-    assignment.return_count += 1
-    assignment.save(
-        update_fields=[
-            "status",
-            "returned_at",
-            "return_reason",
-            "return_suggested_department",
-            "return_count",
-            "updated_at",
-        ]
+    update(
+        assignment,
+        status=AssignmentStatus.RETURN_REQUESTED,
+        returned_at=at,
+        return_reason=reason,
+        return_suggested_department=suggested_department,
+        return_count=assignment.return_count + 1,
     )
     drive_case(case, target)
     suggested = suggested_department.code if suggested_department else None

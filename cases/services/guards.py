@@ -164,6 +164,16 @@ def ensure_department(actor, assignment: Assignment, case: Case, what: str) -> N
         )
 
 
+def update(obj, **fields) -> None:
+    """Set the fields and save exactly them (and `updated_at` where the model keeps one)."""
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    names = list(fields)
+    if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
+        names.append("updated_at")
+    obj.save(update_fields=names)
+
+
 def require_text(value: str, field: str, what: str) -> str:
     value = (value or "").strip()
     if not value:

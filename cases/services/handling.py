@@ -25,6 +25,7 @@ from cases.services.guards import (
     lock_assignment,
     moment,
     require_text,
+    update,
 )
 from hotline.errors import InvalidInput, TransitionNotAllowed
 
@@ -126,19 +127,20 @@ def decide_extension(
     extension = Extension.objects.select_for_update().get(pk=extension.pk)
     if extension.status != Decision.PENDING:
         raise TransitionNotAllowed(f"case {case.number}: this extension was already decided")
-    extension.status = Decision.APPROVED if approve else Decision.REJECTED
-    extension.decided_by, extension.decided_at, extension.decision_note = actor, at, note
     if approve:
-        extension.new_due_at = sla.add_working_time(
+        new_due = sla.add_working_time(
             assignment.reply_due_at, extension.days, DeadlineUnit.WORKING_DAYS
         )
-        assignment.reply_due_at = extension.new_due_at
-        assignment.extension_count += 1
-        assignment.save(update_fields=["reply_due_at", "extension_count", "updated_at"])
+        update(assignment, reply_due_at=new_due, extension_count=assignment.extension_count + 1)
         if assignment.role == AssignmentRole.MAIN:
-            drive_case(case, case.status, reply_due_at=assignment.reply_due_at)
-    extension.save(
-        update_fields=["status", "decided_by", "decided_at", "decision_note", "new_due_at"]
+            drive_case(case, case.status, reply_due_at=new_due)
+    update(
+        extension,
+        status=Decision.APPROVED if approve else Decision.REJECTED,
+        decided_by=actor,
+        decided_at=at,
+        decision_note=note,
+        new_due_at=new_due if approve else None,
     )
     due = extension.new_due_at.isoformat() if extension.new_due_at else None
     data = {"extension": extension.pk, "approve": approve, "note": note, "new_due_at": due}
@@ -167,20 +169,9 @@ def reply_assignment(
     case, assignment, assignments = lock_assignment(assignment)
     ensure_department(actor, assignment, case, "reply")
     target = _guard(assignment, case, Action.REPLY, "reply")
-    for row in [assignment, assignments.get(assignment.parent_id)]:
-        if row is not None:
-            row.status, row.replied_at, row.replied_by = AssignmentStatus.REPLIED, at, actor
-            row.reply_result, row.reply_content = result, content
-            row.save(
-                update_fields=[
-                    "status",
-                    "replied_at",
-                    "replied_by",
-                    "reply_result",
-                    "reply_content",
-                    "updated_at",
-                ]
-            )
+    reply = {"replied_at": at, "replied_by": actor, "reply_result": result}
+    for row in filter(None, [assignment, assignments.get(assignment.parent_id)]):
+        update(row, status=AssignmentStatus.REPLIED, reply_content=content, **reply)
     if target:
         drive_case(case, target, replied_at=at)
     data = {"result": result, "role": assignment.role, "late": at > assignment.reply_due_at}
