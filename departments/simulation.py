@@ -6,13 +6,12 @@ the result is compared with where the case actually went (its last main departme
 """
 
 import datetime
-from collections import Counter
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 
 from cases.choices import Status
-from cases.models import Case
+from cases.models import Assignment, Case
 from departments import ruleset as rules
 from departments.routing import facts_for, rule_suggestions
 from departments.ruleset import RuleSet
@@ -63,8 +62,6 @@ def _actual_department(case: Case, last_main: dict[int, str]) -> str:
 
 
 def _last_main_departments(case_ids: list[int]) -> dict[int, str]:
-    from cases.models import Assignment
-
     rows = (
         Assignment.objects.filter(case_id__in=case_ids, role="main", parent__isnull=True)
         .order_by("dispatched_at")
@@ -73,34 +70,30 @@ def _last_main_departments(case_ids: list[int]) -> dict[int, str]:
     return dict(rows)
 
 
+def _replay(case: Case, draft: RuleSet, went: str, result: SimulationResult, moves: dict) -> None:
+    found = rule_suggestions(facts_for(case, guess_category=False), draft)
+    if not found:
+        result.no_rule += 1
+        return
+    top = found[0]
+    if top.department.name == went:
+        result.unchanged += 1
+        return
+    move = moves.setdefault((went, top.department.name), Move(went, top.department.name))
+    move.count += 1
+    move.rule = top.rule.name
+    if len(move.examples) < EXAMPLES_PER_MOVE:
+        move.examples.append(case.number)
+
+
 def simulate(days: int = 30, draft: RuleSet | None = None) -> SimulationResult:
     """Replay the cases closed in the last `days` days against the draft rules."""
-    rules.published()  # loads the departments territorial targets resolve to
+    rules.published()  # loads the departments that territorial targets resolve to
     draft = draft if draft is not None else rules.build_draft()
-    result = SimulationResult(days=days)
     cases = list(closed_cases(days))
     last_main = _last_main_departments([c.pk for c in cases])
-    moves: dict[tuple[str, str], Move] = {}
-    outcomes = Counter()
+    result, moves = SimulationResult(days=days, cases=len(cases)), {}
     for case in cases:
-        went = _actual_department(case, last_main)
-        found = rule_suggestions(facts_for(case, guess_category=False), draft)
-        if not found:
-            outcomes["no_rule"] += 1
-            continue
-        top = found[0]
-        if top.department.name == went:
-            outcomes["unchanged"] += 1
-            continue
-        move = moves.setdefault((went, top.department.name), Move(went, top.department.name))
-        move.count += 1
-        move.rule = top.rule.name
-        if len(move.examples) < EXAMPLES_PER_MOVE:
-            move.examples.append(case.number)
-    result.cases, result.unchanged, result.no_rule = (
-        len(cases),
-        outcomes["unchanged"],
-        outcomes["no_rule"],
-    )
+        _replay(case, draft, _actual_department(case, last_main), result, moves)
     result.moves = sorted(moves.values(), key=lambda m: -m.count)
     return result

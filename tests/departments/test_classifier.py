@@ -63,7 +63,6 @@ def test_saved_model_suggests_categories_as_objects(model_file):
     assert classifier.suggest_categories("路灯坏了") == []  # nothing trained yet
     classifier.save(small_model())
     guesses = classifier.suggest_categories("路灯坏了，晚上很黑", k=3)
-    assert [c.code for c, _p in guesses][0] == LIGHTS
     assert guesses[0][0] == category(LIGHTS)
     assert classifier.suggest_categories("   ") == []
 
@@ -121,7 +120,7 @@ def test_route_eval_cross_validates_with_weak_lines_always_in_training(tmp_path,
 def test_route_eval_names_a_bad_file(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"title": "x"}\n', encoding="utf-8")
-    with pytest.raises(CommandError, match="bad.jsonl:1: not JSON with a category"):
+    with pytest.raises(CommandError, match=r"bad\.jsonl:1: not JSON with a category"):
         call_command("route_eval", "--train", str(bad), "--test", str(bad))
     with pytest.raises(CommandError, match="no such file"):
         call_command("route_eval", "--train", "missing.jsonl", "--test", str(bad))

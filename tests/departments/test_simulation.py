@@ -99,7 +99,7 @@ def test_accepted_returns_and_disputes_are_traced_to_the_rule(users):
 
 
 def test_a_recorded_routing_basis_names_the_rule_without_replaying(users):
-    case, assignment = returned_and_accepted(users, "cgj", users["handler"])
+    _case, assignment = returned_and_accepted(users, "cgj", users["handler"])
     basis = {"source": "rule", "rule": 42, "rule_name": "Old rule"}
     assert blame(assignment, basis) == (42, "Old rule", "recorded")
     assert blame(assignment, {"source": "history"})[2] == "recorded"

@@ -4,7 +4,7 @@ Either one split (`--train A.jsonl [B.jsonl …] --test C.jsonl`) or k-fold cros
 over gold lines with weak lines always in training (`--gold G.jsonl --weak W.jsonl --folds 5
 --seed 12345`): each gold line is tested exactly once, by a model that never saw it. Lines are
 `{"title", "text", "category"}`; lines without `category` use `category_predicted_not_gold` (the
-weak labels of the shared messages).
+weak labels of the shared messages) and weigh a third of a true label in training.
 """
 
 import json
@@ -17,11 +17,12 @@ from sklearn.model_selection import StratifiedKFold
 from departments import classifier
 
 LABEL_KEYS = ("category", "category_predicted_not_gold")
+GOLD_WEIGHT = 3.0  # a true label counts three times a predicted one in training
 
 
-def read_lines(paths: list[str]) -> tuple[list[str], list[str]]:
-    """Texts and labels of JSON lines files; a line without a label is an error."""
-    texts, labels = [], []
+def read_lines(paths: list[str]) -> tuple[list[str], list[str], list[float]]:
+    """Texts, labels and training weights of JSON lines files (a true label weighs more)."""
+    texts, labels, weights = [], [], []
     for name in paths:
         path = Path(name)
         if not path.exists():
@@ -31,12 +32,17 @@ def read_lines(paths: list[str]) -> tuple[list[str], list[str]]:
                 continue
             try:
                 row = json.loads(line)
-                label = next(row[k] for k in LABEL_KEYS if row.get(k))
+                key = next(k for k in LABEL_KEYS if row.get(k))
             except (ValueError, StopIteration) as error:
                 raise CommandError(f"{name}:{number}: not JSON with a category") from error
             texts.append(classifier.message_text(row.get("title", ""), row.get("text", "")))
-            labels.append(label)
-    return texts, labels
+            labels.append(row[key])
+            weights.append(GOLD_WEIGHT if key == "category" else 1.0)
+    return texts, labels, weights
+
+
+def _pick(values: list, rows) -> list:
+    return [values[i] for i in rows]
 
 
 def evaluate(model, texts: list[str], labels: list[str]) -> tuple[int, int, float]:
@@ -69,26 +75,24 @@ class Command(BaseCommand):
         else:
             raise CommandError("give --train and --test, or --gold (with --weak and --folds)")
         totals = [0, 0, 0.0, 0]
-        for n, ((train_x, train_y), (test_x, test_y)) in enumerate(splits, 1):
-            model = classifier.train(train_x, train_y)
+        for n, ((train_x, train_y, weights), (test_x, test_y, _w)) in enumerate(splits, 1):
+            model = classifier.train(train_x, train_y, weights)
             top1, top3, seconds = evaluate(model, test_x, test_y)
             self._report(f"split {n}", len(train_x), top1, top3, seconds, len(test_x))
-            totals = [
-                totals[0] + top1,
-                totals[1] + top3,
-                totals[2] + seconds,
-                totals[3] + len(test_x),
-            ]
+            for i, value in enumerate((top1, top3, seconds, len(test_x))):
+                totals[i] += value
         self._report("all", None, *totals)
 
     def _folds(self, options):
-        gold_x, gold_y = read_lines([options["gold"]])
-        weak_x, weak_y = read_lines(options["weak"]) if options["weak"] else ([], [])
+        gold_x, gold_y, gold_w = read_lines([options["gold"]])
+        weak_x, weak_y, weak_w = read_lines(options["weak"]) if options["weak"] else ([], [], [])
         folds = StratifiedKFold(options["folds"], shuffle=True, random_state=options["seed"])
         for train, test in folds.split(gold_x, gold_y):
-            train_x = weak_x + [gold_x[i] for i in train]
-            train_y = weak_y + [gold_y[i] for i in train]
-            yield (train_x, train_y), ([gold_x[i] for i in test], [gold_y[i] for i in test])
+            yield (
+                (weak_x + _pick(gold_x, train), weak_y + _pick(gold_y, train),
+                 weak_w + _pick(gold_w, train)),
+                (_pick(gold_x, test), _pick(gold_y, test), _pick(gold_w, test)),
+            )  # fmt: skip
 
     def _report(self, name, trained, top1, top3, seconds, tested):
         trained_on = f"trained on {trained}, " if trained is not None else ""
