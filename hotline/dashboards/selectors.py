@@ -37,11 +37,15 @@ def today_tables(s: Slice, now: datetime.datetime | None = None) -> tuple[list[T
     by_hour = dict(cases.annotate(h=ExtractHour("created_at")).values_list("h").annotate(
         n=Count("id")))  # fmt: skip
     hours = [by_hour.get(h, 0) for h in range(24)]
+    backlog = dict(
+        Case.objects.filter(day.case_q(with_period=False), status__in=BACKLOG_STATUSES)
+        .order_by().values_list("status").annotate(n=Count("id"))
+    )  # fmt: skip
     tables = [
         _channel_table(day, by_channel),
         _hour_table(day, hours),
-        _backlog_table(s),
-        _waiting_table(s, now),
+        _backlog_table(day, backlog),
+        _waiting_table(day, now, callbacks_waiting=backlog.get(Status.REPLIED, 0)),
     ]
     return tables, hours
 
@@ -70,11 +74,7 @@ def _hour_table(day: Slice, hours: list[int]) -> Table:
     return Table("today_hour", _("Intake today by hour"), [_("hour"), _("cases")], rows)
 
 
-def _backlog_table(s: Slice) -> Table:
-    counts = dict(
-        Case.objects.filter(s.case_q(with_period=False), status__in=BACKLOG_STATUSES)
-        .order_by().values_list("status").annotate(n=Count("id"))
-    )  # fmt: skip
+def _backlog_table(s: Slice, counts: dict) -> Table:
     base = s.case_params(with_period=False)
     rows = [
         [Cell(Status(v).label, "text"), Cell(counts.get(v, 0),
@@ -85,7 +85,7 @@ def _backlog_table(s: Slice) -> Table:
 
 
 def waiting_counts(s: Slice, now: datetime.datetime) -> dict[str, int]:
-    """Overdue to sign / to reply, returns and extensions waiting, callbacks waiting."""
+    """Overdue to sign / to reply, returns and extensions waiting for a decision."""
     counts = Assignment.objects.filter(
         status__in=ACTIVE_ASSIGNMENT_STATUSES, **_prefixed(s, "")
     ).aggregate(
@@ -97,27 +97,24 @@ def waiting_counts(s: Slice, now: datetime.datetime) -> dict[str, int]:
     counts["extensions_waiting"] = Extension.objects.filter(
         status="pending", **_prefixed(s, "assignment__")
     ).count()
-    counts["callbacks_waiting"] = Case.objects.filter(
-        s.case_q(with_period=False), status=Status.REPLIED
-    ).count()
     return counts
 
 
 def _prefixed(s: Slice, prefix: str) -> dict:
     lookups = {}
     if s.district:
-        lookups[f"{prefix}case__region__path__startswith"] = s.district.path
+        lookups[f"{prefix}case__region_id__in"] = s.region_ids
     if s.department:
-        lookups[f"{prefix}department__path__startswith"] = s.department.path
+        lookups[f"{prefix}department_id__in"] = s.department_ids
     if s.category:
-        lookups[f"{prefix}case__category__path__startswith"] = s.category.path
+        lookups[f"{prefix}case__category_id__in"] = s.category_ids
     if s.channel:
         lookups[f"{prefix}case__channel"] = s.channel
     return lookups
 
 
-def _waiting_table(s: Slice, now) -> Table:
-    counts = waiting_counts(s, now)
+def _waiting_table(s: Slice, now, callbacks_waiting: int) -> Table:
+    counts = waiting_counts(s, now) | {"callbacks_waiting": callbacks_waiting}
     base = s.case_params(with_period=False)
     links = {
         "sign_overdue": base | {"status": Status.DISPATCHED},

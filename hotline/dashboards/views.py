@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.selectors import is_center_staff
 from hotline.dashboards import charts, hotspots, selectors, supervision
-from hotline.dashboards.filters import DashboardFilterForm, Slice, WeightsForm
+from hotline.dashboards.filters import DashboardFilterForm, Slice, WeightsForm, render_fields
 from hotline.dashboards.tables import Cell, Table, case_list_url, export_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -42,7 +42,9 @@ def _respond(request, page: str, form, tables: list[Table], **context):
         return response
     export = request.GET.copy()
     export["export"] = "xlsx"
-    context |= {"page": page, "form": form, "tables": tables, "export_query": export.urlencode()}
+    fields = "" if context.get("no_filters") else render_fields(form)
+    context |= {"page": page, "form": form, "tables": tables, "export_query": export.urlencode(),
+                "filter_fields": fields}  # fmt: skip
     return render(request, "dashboards/page.html", context, status=400 if invalid else 200)
 
 
