@@ -128,3 +128,29 @@ def test_filters_narrow_the_numbers(supervisor_client, departments, users):
 
     assert registered(everything) == 8
     assert registered(web_only) == 4
+
+
+def test_supervision_orders_have_their_own_lists(supervisor_client, users, departments):
+    from cases import services
+    from tests.hotline.test_sweep import dispatched
+
+    now = timezone.now()
+    cases = [dispatched(users, departments, now - datetime.timedelta(days=3)).case
+             for _ in range(3)]  # fmt: skip
+    orders = [
+        services.supervise_case(case, actor=users["supervisor"], level=level, reason="群众反映强烈",
+                                due_at=now + due, at=now - datetime.timedelta(days=2))
+        for case, level, due in zip(cases, ["normal", "important", "leader"],
+                                    [datetime.timedelta(days=2), -datetime.timedelta(days=1),
+                                     datetime.timedelta(days=5)], strict=True)
+    ]  # fmt: skip
+    services.answer_supervision(orders[2], actor=users["handler"], answer="已处理")
+
+    def numbers(state):
+        response = supervisor_client.get(reverse("dashboards:supervision_state", args=[state]))
+        assert response.status_code == 200
+        return [row[0].value for row in response.context["tables"][0].rows]
+
+    assert numbers("open") == [cases[0].number]
+    assert numbers("overdue") == [cases[1].number]
+    assert numbers("answered") == [cases[2].number]
