@@ -4,6 +4,8 @@ import hashlib
 import hmac
 import json
 import threading
+import time
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -12,7 +14,7 @@ from django.db import transaction
 
 from cases import services
 from departments import webhooks
-from departments.models import WebhookDelivery, WebhookEndpoint
+from departments.models import Department, WebhookDelivery, WebhookEndpoint
 from hotline.errors import ActionForbidden, InvalidInput
 from tests.apiutil import API, dispatched, register
 
@@ -185,5 +187,37 @@ def test_nothing_is_lost_when_the_process_stops_before_delivery(
 
     # then: the next run of the delivery command (cron, or a restarted worker) sends it
     call_command("deliver_webhooks", verbosity=0)
+    assert len(receiver.received) == 1
+    assert WebhookDelivery.objects.get().status == "delivered"
+
+
+@pytest.fixture
+def celery_on_redis(settings):
+    """The Celery app on the local Redis broker, with a worker thread on a queue of its own."""
+    from celery.contrib.testing.worker import start_worker
+
+    from hotline.celery import app
+
+    broker = "redis://127.0.0.1:6379/11"
+    settings.CELERY_BROKER_URL = broker
+    saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager", "task_default_queue")}
+    queue = f"hotline-test-{uuid.uuid4().hex[:8]}"
+    app.conf.update(broker_url=broker, task_always_eager=False, task_default_queue=queue)
+    with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue]):
+        yield app
+    app.conf.update(saved)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_the_celery_worker_delivers_after_commit(
+    transactional_city, users, receiver, celery_on_redis
+):
+    cgj = Department.objects.get(code="cgj")
+    webhooks.register_endpoint(cgj, actor=users["deptadmin"], url=receiver.url)
+    dispatched(users["agent"], cgj)  # commits; on commit the task goes to Redis
+    deadline = time.monotonic() + 20
+    while not receiver.received and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert len(receiver.received) == 1
     assert WebhookDelivery.objects.get().status == "delivered"
