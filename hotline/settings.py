@@ -177,6 +177,11 @@ if CELERY_BROKER_URL:
         "refresh-stats": {"task": "hotline.refresh_stats", "schedule": crontab(hour=2, minute=15)},
     }
 
+# Webhook delivery (departments/webhooks.py): first retry delay (doubling), attempts, timeout.
+HOTLINE_WEBHOOK_BACKOFF_SECONDS = env.int("HOTLINE_WEBHOOK_BACKOFF_SECONDS", default=30)
+HOTLINE_WEBHOOK_MAX_ATTEMPTS = env.int("HOTLINE_WEBHOOK_MAX_ATTEMPTS", default=8)
+HOTLINE_WEBHOOK_TIMEOUT = env.int("HOTLINE_WEBHOOK_TIMEOUT", default=10)
+
 # How many times a case may be reopened before it is parked as unresolvable (挂账).
 HOTLINE_MAX_REOPENS = env.int("HOTLINE_MAX_REOPENS", default=2)
 # Office hours of the working-time deadline clock (local time, "HH:MM-HH:MM" spans).
