@@ -220,7 +220,9 @@ def _reference_changed(**kwargs) -> None:
 
 
 def category(code: str) -> Category | None:
-    """A category by code from the cache (load `published()` first)."""
+    """A category by code from the cache."""
+    if not _cache.categories:
+        published()
     return _cache.categories.get(code)
 
 
@@ -251,4 +253,6 @@ def territorial_authority(region: Region | None, level: str) -> tuple[Department
 
 def category_label(path: str) -> str:
     """'城乡建设/城市设施管理/公共设施' for a category path."""
+    if not _cache.category_names:
+        published()
     return "/".join(_cache.category_names.get(p, "?") for p in ancestor_paths(path))
