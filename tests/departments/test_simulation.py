@@ -110,3 +110,28 @@ def test_returns_outside_the_period_are_not_counted(users):
     returned_and_accepted(users, "cgj", users["handler"], category=category("070801"))
     later = timezone.now() + datetime.timedelta(days=2)
     assert rule_trouble(since=later, until=later + datetime.timedelta(days=1)) == []
+
+
+@pytest.mark.parametrize("returns", [1, 4])
+def test_the_returns_report_costs_the_same_queries_however_many_rows(
+    users, django_assert_max_num_queries, returns
+):
+    make_rule("Food → 城管局", category_code=FOOD, to="cgj")
+    for _n in range(returns):
+        returned_and_accepted(users, "cgj", users["handler"], category=category("070801"))
+    now = timezone.now()
+    with django_assert_max_num_queries(8):
+        rows = rule_trouble(since=now - datetime.timedelta(1), until=now + datetime.timedelta(1))
+    assert rows[0].returns == returns
+
+
+@pytest.mark.parametrize("closed", [1, 4])
+def test_simulation_costs_the_same_queries_however_many_cases(
+    users, django_assert_max_num_queries, closed
+):
+    make_rule("Food → 市场监管局", category_code=FOOD, to="scjgj", is_draft=True)
+    for _n in range(closed):
+        closed_case(users, to="cgj", handler=users["handler"], category=category("070801"))
+    with django_assert_max_num_queries(8):
+        result = simulate(30)
+    assert result.changed == closed
