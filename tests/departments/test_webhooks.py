@@ -3,6 +3,9 @@
 import hashlib
 import hmac
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -10,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from cases import services
 from departments import webhooks
@@ -221,3 +224,45 @@ def test_the_celery_worker_delivers_after_commit(
         time.sleep(0.2)
     assert len(receiver.received) == 1
     assert WebhookDelivery.objects.get().status == "delivered"
+
+
+KILLED_AFTER_COMMIT = """
+import os, signal, django
+django.setup()
+from django.contrib.auth import get_user_model
+from cases import services
+from departments.models import Department
+agent = get_user_model().objects.get(username="agent")
+case = services.register_case(actor=agent, channel="phone", request_type="help", content="x")
+services.dispatch_case(case, actor=agent, department=Department.objects.get(code="cgj"))
+print(case.number, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)  # the process dies right after the commit
+"""
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_process_killed_after_the_commit_loses_nothing(transactional_city, users, receiver):
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    cgj = Department.objects.get(code="cgj")
+    webhooks.register_endpoint(cgj, actor=users["deptadmin"], url=receiver.url)
+    result = subprocess.run(
+        [sys.executable, "-c", KILLED_AFTER_COMMIT],
+        env={
+            **os.environ,
+            "DATABASE_URL": url,
+            "DEBUG": "1",
+            "DJANGO_SETTINGS_MODULE": "hotline.settings",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == -9, result.stderr
+    number = result.stdout.strip()
+    assert WebhookDelivery.objects.get().payload["case"]["number"] == number
+    assert receiver.received == []
+    call_command("deliver_webhooks", verbosity=0)
+    assert len(receiver.received) == 1
