@@ -6,7 +6,10 @@ limited to the case at hand and to what the viewer may see.
 """
 
 from django import forms
+from django.forms.utils import flatatt
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import (
@@ -65,6 +68,24 @@ def dispatch_targets():
 
 def transfer_targets():
     return Department.objects.filter(code__in=TRANSFER_CODES)
+
+
+class QuickSelect(forms.Select):
+    """A <select> built in one pass: Django's one-template-per-option costs ~0.2 ms an option,
+    and the list filters offer hundreds of departments, regions and categories."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value])}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if str(key) in chosen else "", label)
+                for key, label in self.choices
+            ),
+        )
+        attrs = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
+        return format_html("<select{}>{}</select>", attrs, options)
 
 
 def yes_no(value: str) -> bool | None:

@@ -16,4 +16,5 @@ urlpatterns = [
     path("new/assist/", assist.intake_assist, name="intake_assist"),
     path("<str:number>/", detail.case_detail, name="detail"),
     path("<str:number>/act/<str:name>/", detail.case_action, name="action"),
+    path("<str:number>/act/<str:name>/form/", detail.action_form, name="action_form"),
 ]

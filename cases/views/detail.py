@@ -96,6 +96,7 @@ def render_case(request, case, *, bound=None, status=200):
         "merged": list(case.merged_cases.only("number", "status")),
         "actions": action_forms(case, request.user, bound),
         "open_action": bound[0] if bound else "",
+        "next": safe_next(request),
     }
     return render(request, "cases/detail.html", context, status=status)
 
@@ -104,6 +105,18 @@ def render_case(request, case, *, bound=None, status=200):
 def case_detail(request, number: str):
     """One case as the viewer may see it."""
     return render_case(request, case_for(request.user, number))
+
+
+@login_required
+def action_form(request, number: str, name: str):
+    """One allowed action's blank form, as a fragment (the callback queue loads it on demand)."""
+    case = case_for(request.user, number)
+    if name not in ACTIONS or name not in services.allowed_actions(case, request.user):
+        raise Http404(f"no action {name} on case {number} for this user")
+    action = ACTIONS[name]
+    form = action.form(case=case, user=request.user, auto_id=f"{number}_{name}_%s")
+    context = {"case": case, "action": action, "form": form, "next": safe_next(request)}
+    return render(request, "cases/_action_form.html", context)
 
 
 @login_required
@@ -138,8 +151,11 @@ def add_domain_error(form, error: ApplicationError) -> None:
     form.add_error(field, error.message)
 
 
+def safe_next(request) -> str:
+    """The `next` address given with the request, when it points inside this site."""
+    target = request.POST.get("next") or request.GET.get("next", "")
+    return target if url_has_allowed_host_and_scheme(target, {request.get_host()}) else ""
+
+
 def next_url(request, case) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        return target
-    return reverse("cases:detail", args=[case.number])
+    return safe_next(request) or reverse("cases:detail", args=[case.number])

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.choices import AssignmentRole, AssignmentStatus, Status
 from cases.filtersets import CaseFilterSet
-from cases.forms import CallbackForm
+from cases.forms import QuickSelect
 from cases.models import Assignment, Category
 from cases.selectors import is_center_staff, visible_cases
 from cases.views.paging import PAGE_SIZES, keyset_page, page_size
@@ -27,8 +27,10 @@ def tidy_filter_form(form) -> None:
     region_choices = [(r.code, "\u3000" * (r.level - 3) + r.name) for r in regions.order_by("path")]
     categories = Category.objects.filter(level__lte=2, is_active=True).order_by("path")
     category_choices = [(c.code, "\u3000" * (c.level - 1) + c.name) for c in categories]
-    form.fields["region"].widget = forms.Select(choices=[("", "—"), *region_choices])
-    form.fields["category"].widget = forms.Select(choices=[("", "—"), *category_choices])
+    form.fields["region"].widget = QuickSelect(choices=[("", "—"), *region_choices])
+    form.fields["category"].widget = QuickSelect(choices=[("", "—"), *category_choices])
+    department = form.fields["department"]
+    department.widget = QuickSelect(choices=department.choices)
     form.fields["overdue"].widget = forms.Select(
         choices=[("", "—"), ("true", _("Overdue")), ("false", _("Not overdue"))]
     )
@@ -63,7 +65,7 @@ def case_list(request):
 
 @login_required
 def callback_queue(request):
-    """Replied cases waiting for a callback, oldest reply first, each with its callback form."""
+    """Replied cases waiting for a callback, oldest reply first."""
     if not is_center_staff(request.user):
         raise PermissionDenied
     cases = list(
@@ -72,8 +74,5 @@ def callback_queue(request):
         .prefetch_related(Prefetch("assignments", queryset=REPLIES, to_attr="replies"))
         .order_by("replied_at", "pk")[:CALLBACK_QUEUE_SIZE]
     )
-    rows = [
-        (case, CallbackForm(case=case, user=request.user, auto_id=f"cb{case.pk}_%s"))
-        for case in cases
-    ]
-    return render(request, "cases/callbacks.html", {"rows": rows})
+    # Each row's callback form is fetched when the agent opens it (cases:action_form).
+    return render(request, "cases/callbacks.html", {"cases": cases})

@@ -69,6 +69,7 @@ def main_assignment(case):
         ("cases:intake_categories", []),
         ("cases:intake_assist", []),
         ("cases:detail", ["2026010100001"]),
+        ("cases:action_form", ["2026010100001", "sign"]),
     ],
 )
 def test_every_page_sends_anonymous_users_to_sign_in(client, db, name, args):
@@ -216,6 +217,18 @@ def test_a_confidential_reporter_is_hidden_from_the_department(
 
     assert "Wang Fang" not in page
     assert "5678" not in page
+
+
+def test_an_action_form_loads_on_demand_for_allowed_actions_only(client_for, dispatched):
+    form_url = reverse("cases:action_form", args=[dispatched.number, "sign"])
+
+    handler = client_for("handler").get(form_url, {"next": "/"})
+    agent = client_for("agent").get(form_url)
+
+    assert handler.status_code == 200
+    assert 'name="assignment"' in handler.content.decode()
+    assert 'name="next" value="/"' in handler.content.decode()
+    assert agent.status_code == 404
 
 
 def test_handler_signs_and_replies_through_the_page(client_for, dispatched):
@@ -615,7 +628,7 @@ def test_callback_queue_queries_are_bounded(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("cases:callbacks"))
 
-    assert len(response.context["rows"]) == 12
+    assert len(response.context["cases"]) == 12
 
 
 def test_home_queries_are_bounded(client_for, many_cases, django_assert_max_num_queries):
