@@ -37,7 +37,16 @@ class ArticleIndex:
     region_paths: list[tuple[str, ...]]
     stale: np.ndarray
     vocabulary: dict[str, int]
-    weights: sparse.csc_matrix
+    weights: sparse.csr_matrix
+    document_frequency: np.ndarray
+
+    def selective(self, terms, share: float, keep: int) -> list[str]:
+        """The terms found in at most `share` of the articles (at least the `keep` rarest)."""
+        known = sorted(
+            (self.document_frequency[self.vocabulary[t]], t) for t in terms if t in self.vocabulary
+        )
+        limit = share * len(self.ids)
+        return [t for n, (df, t) in enumerate(known) if df <= limit or n < keep]
 
     def scores(self, terms: dict[str, float]) -> np.ndarray:
         """BM25F score of every article for the weighted query terms (stale ones halved)."""
@@ -104,7 +113,7 @@ def build_index(key: tuple) -> ArticleIndex:
                 cols.append(vocabulary.setdefault(term, len(vocabulary)))
                 counts.append(1.0)
         matrices[field] = (rows, cols, counts)
-    weights = _bm25f(matrices, len(articles), len(vocabulary))
+    weights, document_frequency = _bm25f(matrices, len(articles), len(vocabulary))
     today = key[2] if isinstance(key[2], datetime.date) else timezone.localdate()
     return ArticleIndex(
         key=key,
@@ -113,10 +122,11 @@ def build_index(key: tuple) -> ArticleIndex:
         stale=np.array([bool(a.review_by and a.review_by < today) for a in articles], dtype=bool),
         vocabulary=vocabulary,
         weights=weights,
+        document_frequency=document_frequency,
     )
 
 
-def _bm25f(matrices: dict, n_docs: int, n_terms: int) -> sparse.csc_matrix:
+def _bm25f(matrices: dict, n_docs: int, n_terms: int) -> tuple[sparse.csr_matrix, np.ndarray]:
     """Length-normalised, field-weighted term frequencies, saturated, times the idf."""
     shape = (max(n_docs, 1), max(n_terms, 1))
     combined = sparse.csr_matrix(shape)
@@ -131,7 +141,7 @@ def _bm25f(matrices: dict, n_docs: int, n_terms: int) -> sparse.csc_matrix:
     combined.data = combined.data * (K1 + 1) / (combined.data + K1)
     document_frequency = np.diff(combined.indptr)
     idf = np.log(1 + (n_docs - document_frequency + 0.5) / (document_frequency + 0.5))
-    return (combined @ sparse.diags(idf)).tocsr()
+    return (combined @ sparse.diags(idf)).tocsr(), document_frequency
 
 
 def clear() -> None:

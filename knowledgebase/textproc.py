@@ -172,7 +172,7 @@ def query_terms(text: str) -> dict[str, float]:
     """The weighted terms of a question: words, expansions of abbreviations, bigrams."""
     ensure_jieba()
     entities = set()
-    for pair in jieba.posseg.cut(text.lower()):
+    for pair in jieba.posseg.cut(text.lower(), HMM=False):
         if pair.flag in ENTITY_TAGS:
             entities.update(words(pair.word))
     terms: dict[str, float] = {}
