@@ -1,10 +1,14 @@
 """The cases API: registration, lists, detail, timeline and the center's actions."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from cases import services
 from cases.models import Case
+from departments.models import IdempotencyRecord
 from tests.apiutil import API, dispatched, error_of, register, token_client
 
 NEW_CASE = {
@@ -323,3 +327,20 @@ def test_services_refusal_does_not_change_anything(users, cgj, cgj_api):
     response = cgj_api.post(f"{API}assignments/{assignment.pk}/sign/", {}, format="json")
     assert response.status_code == 409
     assert case.events.filter(type="assignment_signed").count() == 1
+
+
+def test_a_key_still_in_progress_is_409_and_an_abandoned_one_is_taken_over(center):
+    api = token_client(center)
+    send = lambda: api.post(f"{API}cases/", NEW_CASE, format="json", HTTP_IDEMPOTENCY_KEY="k")  # noqa: E731
+    assert send().status_code == 201
+    # the first request is still running (no answer stored yet)
+    IdempotencyRecord.objects.filter(key="k").update(status_code=None, response=None)
+    response = send()
+    assert response.status_code == 409 and response["Retry-After"] == "1"
+    assert error_of(response)["code"] == "idempotency_key_in_progress"
+    # the first request died a while ago without an answer: the key is taken over
+    IdempotencyRecord.objects.filter(key="k").update(
+        created_at=timezone.now() - timedelta(minutes=5)
+    )
+    assert send().status_code == 201
+    assert IdempotencyRecord.objects.get(key="k").status_code == 201
