@@ -28,6 +28,8 @@ SUFFIXES = ("街道办事处", "街道", "社区居委会", "居委会", "社区
 MIN_SHORT = 2
 REGION_FIELDS = ["id", "code", "name", "level", "parent_id", "path", "aliases"]
 MAX_CANDIDATES = 10
+ROAD_CHARS = set("路街巷道")
+ROAD_CONFIDENCE = 0.5
 REFRESH_SECONDS = 60
 
 
@@ -133,19 +135,23 @@ def _region_changed(**kwargs) -> None:
     invalidate()
 
 
-def _mentions(text: str, index: _Index) -> list[tuple[str, list[int]]]:
-    """Leftmost-longest scan: each known name found in the text with the regions it names."""
-    found, i = [], 0
+def _mentions(text: str, index: _Index) -> tuple[list[tuple[str, list[int]]], set[str]]:
+    """Leftmost-longest scan: each known name found with the regions it names, and the short
+    forms that are only the start of a road's name (火星路)."""
+    found, roads, i = [], set(), 0
     while i < len(text):
         for length in range(min(index.longest, len(text) - i), MIN_SHORT - 1, -1):
-            ids = index.names.get(text[i : i + length])
+            name = text[i : i + length]
+            ids = index.names.get(name)
             if ids:
-                found.append((text[i : i + length], ids))
+                found.append((name, ids))
                 i += length
+                if name not in index.full_names and text[i : i + 1] in ROAD_CHARS:
+                    roads.add(name)
                 break
         else:
             i += 1
-    return found
+    return found, roads
 
 
 def _ancestor_paths(path: str) -> list[str]:
@@ -180,10 +186,12 @@ def _common_ancestor_path(nodes: list[_Node]) -> str:
     return "/".join(common) + "/" if common else ""
 
 
-def _confidence(node: _Node, mentions, index: _Index) -> float:
-    exact = any(name in index.full_names for name, ids in mentions if node.id in ids)
+def _confidence(node: _Node, mentions, roads: set[str], index: _Index) -> float:
+    own = [name for name, ids in mentions if node.id in ids]
     support = _support(node, [{index.nodes[pk].path for pk in ids} for _n, ids in mentions])
-    base = 0.9 if exact else 0.75
+    if all(name in roads for name in own):
+        return ROAD_CONFIDENCE  # only a road named after the region: it is probably there
+    base = 0.9 if any(name in index.full_names for name in own) else 0.75
     return round(min(0.99, base + 0.03 * (support - 1)), 2)
 
 
@@ -191,14 +199,14 @@ def resolve_address(text: str) -> AddressMatch:
     """The smallest known region an address names, with a confidence and any alternatives."""
     text = (text or "").strip()
     index = _current_index()
-    mentions = _mentions(text, index) if text else []
+    mentions, roads = _mentions(text, index) if text else ([], set())
     if not mentions:
         return AddressMatch(region=None, confidence=0.0)
     best = _best(mentions, index)
     names = [name for name, _ids in mentions]
     if len(best) == 1:
         region = best[0].region()
-        confidence = _confidence(best[0], mentions, index)
+        confidence = _confidence(best[0], mentions, roads, index)
         return AddressMatch(region, confidence, [region], 1, names)
     candidates = [node.region() for node in best[:MAX_CANDIDATES]]
     common = index.by_path.get(_common_ancestor_path(best))

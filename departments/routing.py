@@ -81,19 +81,22 @@ def _fill_category(facts: Facts) -> None:
         )
 
 
+def _case_fields(case: Case) -> tuple[dict, object]:
+    fields = {
+        "title": case.title,
+        "content": case.content,
+        "category": case.category,
+        "request_type": case.request_type,
+        "address": case.address,
+        "region": case.region,
+    }
+    return fields, timezone.localtime(case.created_at).date()
+
+
 def facts_for(case_or_fields, *, guess_category: bool = True, use_address: bool = True) -> Facts:
     """The routing facts of a Case or of a dict of case fields."""
     if isinstance(case_or_fields, Case):
-        case = case_or_fields
-        fields = {
-            "title": case.title,
-            "content": case.content,
-            "category": case.category,
-            "request_type": case.request_type,
-            "address": case.address,
-            "region": case.region,
-        }
-        on = timezone.localtime(case.created_at).date()
+        fields, on = _case_fields(case_or_fields)
     else:
         fields, on = case_or_fields, timezone.localdate()
     text = f"{fields.get('title') or ''} {fields.get('content') or fields.get('text') or ''}"

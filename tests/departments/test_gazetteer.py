@@ -89,3 +89,10 @@ def test_short_forms_keep_two_characters_at_least():
     assert short_forms("坡子街街道") == ["坡子街"]
     assert short_forms("天心区") == ["天心"]
     assert short_forms("东区") == []
+
+
+def test_a_road_named_after_a_street_is_only_a_hint():
+    match = resolve_address("火星路18号")
+    assert match.region.name == "火星街道"
+    assert match.confidence == 0.5
+    assert resolve_address("火星街道火星路18号").confidence >= 0.9
