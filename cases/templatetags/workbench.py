@@ -3,6 +3,7 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from cases.choices import Channel, RequestType, Status, Urgency
 from cases.selectors import is_center_staff
 from cases.sla import office_day
 from hotline.roles import user_roles
@@ -110,3 +111,21 @@ def person(user) -> str:
     if user is None:
         return _("the system")
     return f"{user.last_name}{user.first_name}".strip() or user.username
+
+
+CHOICE_CLASSES = {
+    "status": Status,
+    "request_type": RequestType,
+    "urgency": Urgency,
+    "channel": Channel,
+}
+
+
+@register.filter
+def label(value: str, kind: str) -> str:
+    """A stored choice's label (`{{ case.status|label:"status" }}`): one translation lookup,
+    where `get_status_display` translates the whole choice list on every row."""
+    try:
+        return CHOICE_CLASSES[kind](value).label
+    except ValueError:
+        return value
