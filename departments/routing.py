@@ -158,7 +158,9 @@ def rule_suggestions(facts: Facts, ruleset: RuleSet) -> list[Suggestion]:
     for rank, rule in enumerate(matched):
         department, territorial = rule_target(rule, facts)
         if department is None:
-            unreachable.append(f"rule '{rule.name}': {territorial}")
+            unreachable.append(
+                _("rule '%(rule)s': %(why)s") % {"rule": rule.name, "why": territorial}
+            )
             continue
         reason = _rule_reason(rule, facts, territorial, _conflict_note(rule, matched))
         found.append(Suggestion(department, round(1.0 - 0.1 * rank, 2), reason, rule, "rule"))
