@@ -49,7 +49,7 @@ class CursorPage(CursorPagination):
 class ApiScopePermission(permissions.BasePermission):
     """Signed in, and not with a token that is only good for Open311."""
 
-    message = _("Authentication credentials were not provided.")
+    message = _("This token is for Open311 only; use a token of scope API.")
 
     def has_permission(self, request, view) -> bool:
         if not (request.user and request.user.is_authenticated):
@@ -58,7 +58,7 @@ class ApiScopePermission(permissions.BasePermission):
 
 
 class IsCenterStaff(permissions.BasePermission):
-    """Agents and supervisors of the center (the center's actions)."""
+    """Agents and supervisors of the center (for endpoints only the center uses)."""
 
     message = _("Only the hotline center may do this.")
 
