@@ -84,8 +84,13 @@ class QuickSelect(forms.Select):
                 for key, label in self.choices
             ),
         )
-        attrs = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
+        extra = {"name": name, **({"multiple": True} if self.allow_multiple_selected else {})}
+        attrs = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), **extra}))
         return format_html("<select{}>{}</select>", attrs, options)
+
+
+class QuickSelectMultiple(QuickSelect, forms.SelectMultiple):
+    """QuickSelect for several values."""
 
 
 def yes_no(value: str) -> bool | None:
@@ -121,7 +126,9 @@ class IntakeForm(forms.Form):
     answer = forms.CharField(
         label=_("Answer given"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    department = forms.ModelChoiceField(dispatch_targets(), label=_("Dispatch to"), required=False)
+    department = forms.ModelChoiceField(
+        dispatch_targets(), label=_("Dispatch to"), required=False, widget=QuickSelect
+    )
     transfer_reason = forms.CharField(label=_("Transfer reason"), max_length=200, required=False)
     intent = forms.CharField(widget=forms.HiddenInput, initial="save", required=False)
 
@@ -256,16 +263,20 @@ class MergeForm(CaseActionForm):
 
 
 class DispatchForm(CaseActionForm):
-    department = forms.ModelChoiceField(dispatch_targets(), label=_("Main department"))
+    department = forms.ModelChoiceField(
+        dispatch_targets(), label=_("Main department"), widget=QuickSelect
+    )
     co_departments = forms.ModelMultipleChoiceField(
-        dispatch_targets(), label=_("Co-handlers"), required=False
+        dispatch_targets(), label=_("Co-handlers"), required=False, widget=QuickSelectMultiple
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
 class RedispatchForm(AssignmentActionForm):
     statuses = [AssignmentStatus.DISPATCHED, AssignmentStatus.SIGNED, AssignmentStatus.REDISPATCHED]
-    department = forms.ModelChoiceField(dispatch_targets(), label=_("Re-dispatch to"))
+    department = forms.ModelChoiceField(
+        dispatch_targets(), label=_("Re-dispatch to"), widget=QuickSelect
+    )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
@@ -277,7 +288,7 @@ class ReturnForm(AssignmentActionForm):
     statuses = [AssignmentStatus.DISPATCHED, AssignmentStatus.SIGNED]
     reason = forms.CharField(label=_("Why it is not ours"), widget=forms.Textarea)
     suggested_department = forms.ModelChoiceField(
-        dispatch_targets(), label=_("Whose it is"), required=False
+        dispatch_targets(), label=_("Whose it is"), required=False, widget=QuickSelect
     )
 
 
@@ -288,7 +299,9 @@ class ReviewReturnForm(AssignmentActionForm):
 
 class DecideDisputeForm(CaseActionForm):
     dispute = forms.ModelChoiceField(None, label=_("Dispute"))
-    department = forms.ModelChoiceField(dispatch_targets(), label=_("Responsible department"))
+    department = forms.ModelChoiceField(
+        dispatch_targets(), label=_("Responsible department"), widget=QuickSelect
+    )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
     def limit_choices(self) -> None:

@@ -391,7 +391,7 @@ def test_caller_history_lists_the_callers_earlier_cases(client_for, register):
 
 def test_region_suggestions_find_the_street_named_in_the_address(client_for, db):
     response = client_for("agent").get(
-        reverse("cases:intake_regions"), {"address": "天心区坡子街道 12号"}
+        reverse("cases:intake_regions"), {"address": "天心区坡子街街道 12号"}
     )
 
     page = response.content.decode()
