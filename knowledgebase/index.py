@@ -87,8 +87,8 @@ def get_index() -> ArticleIndex:
 
 def _field_terms(article: Article) -> dict[str, list[str]]:
     title_text = " ".join([article.title, *article.questions])
-    title_words = article.search_title.split() or textproc.words(title_text)
-    body_words = article.search_body.split() or textproc.words(article.answer)
+    title_words = article.search_title.split()
+    body_words = article.search_body.split()
     return {
         "title": title_words + [textproc.bigram_key(b) for b in textproc.bigrams(title_text)],
         "body": body_words + [textproc.bigram_key(b) for b in textproc.bigrams(article.answer)],
@@ -103,6 +103,7 @@ def build_index(key: tuple) -> ArticleIndex:
         .prefetch_related("regions")
         .order_by("pk")
     )
+    _store_missing_words(articles)
     vocabulary: dict[str, int] = {}
     matrices = {}
     for field in FIELD_WEIGHTS:
@@ -124,6 +125,16 @@ def build_index(key: tuple) -> ArticleIndex:
         weights=weights,
         document_frequency=document_frequency,
     )
+
+
+def _store_missing_words(articles: list[Article]) -> None:
+    """Articles published outside the services (admin, raw inserts) get their words stored."""
+    missing = [a for a in articles if not a.search_title]
+    for article in missing:
+        article.search_title = textproc.joined(" ".join([article.title, *article.questions]))
+        article.search_body = textproc.joined(article.answer)
+    if missing:  # bulk_update leaves updated_at alone: the index key does not change
+        Article.objects.bulk_update(missing, ["search_title", "search_body"], batch_size=500)
 
 
 def _bm25f(matrices: dict, n_docs: int, n_terms: int) -> tuple[sparse.csr_matrix, np.ndarray]:

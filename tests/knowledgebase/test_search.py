@@ -98,3 +98,17 @@ def test_a_published_version_stays_live_while_the_next_is_drafted(publish, users
     hits = search_articles("社保卡补办")
     assert hits[0].article.pk == article.pk
     assert hits[0].answer == "旧答案：到网点补办。"
+
+
+def test_an_article_published_outside_the_services_is_found(departments):
+    from knowledgebase.models import Article
+
+    Article.objects.create(
+        title="灵活就业人员如何缴纳养老保险",
+        answer="到社保经办窗口登记缴纳。",
+        department=departments["rsj"],
+        status="published",
+        version=1,
+    )
+    assert titles(search_articles("灵活就业怎么交养老保险")) == ["灵活就业人员如何缴纳养老保险"]
+    assert "养老保险" in Article.objects.get().search_title.split()
