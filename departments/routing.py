@@ -19,11 +19,13 @@ from django.utils.translation import gettext as _
 from cases.choices import AssignmentRole, AssignmentStatus, Status
 from cases.models import Assignment, Case, Category
 from departments import ruleset as rules
+from departments.classifier import suggest_categories
 from departments.gazetteer import resolve_address
 from departments.models import Department, Region
 from departments.ruleset import CompiledRule, Facts, RuleSet
 
 HISTORY_MIN_CASES = 3
+MIN_GUESS = 0.3  # a weaker category guess is shown, not routed on
 TERRITORIAL_KIND_LEVEL = {
     Department.Kind.STREET_OFFICE: "street",
     Department.Kind.DISTRICT_CENTER: "district",
@@ -70,15 +72,16 @@ def _fill_region(facts: Facts, address: str) -> None:
 
 
 def _fill_category(facts: Facts) -> None:
-    from departments.classifier import suggest_categories
-
     guesses = suggest_categories(facts.text, k=1)
-    if guesses:
-        facts.category, probability = guesses[0]
-        facts.notes.append(
-            _("category %(category)s guessed from the text (%(p)d%%)")
-            % {"category": facts.category.name, "p": round(probability * 100)}
-        )
+    if not guesses:
+        return
+    category, probability = guesses[0]
+    words = {"category": category.name, "p": round(probability * 100)}
+    if probability < MIN_GUESS:
+        facts.notes.append(_("category unclear from the text (%(category)s at %(p)d%%)") % words)
+        return
+    facts.category = category
+    facts.notes.append(_("category %(category)s guessed from the text (%(p)d%%)") % words)
 
 
 def _case_fields(case: Case) -> tuple[dict, object]:

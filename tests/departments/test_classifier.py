@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from departments import classifier
-from departments.routing import suggest
+from departments.routing import facts_for, suggest
 from tests.departments.routing_world import (
     LIGHTS,
     category,
@@ -124,3 +124,14 @@ def test_route_eval_names_a_bad_file(tmp_path):
         call_command("route_eval", "--train", str(bad), "--test", str(bad))
     with pytest.raises(CommandError, match="no such file"):
         call_command("route_eval", "--train", "missing.jsonl", "--test", str(bad))
+
+
+def test_a_weak_guess_is_mentioned_but_not_routed_on(model_file):
+    texts = FOOD_TEXTS[:3] + LIGHT_TEXTS[:3] + ["公交车晚点", "公交司机态度差", "公交线路太少"]
+    texts += ["工资被拖欠", "老板不发工资", "拖欠农民工工资"]
+    labels = ["070801"] * 3 + [LIGHTS] * 3 + ["0502"] * 3 + ["080508"] * 3
+    classifier.save(classifier.train(texts, labels))
+    make_rule("Facilities → 城管局", category_code=LIGHTS, to="cgj")
+    facts = facts_for({"content": "你好，请问一下"})
+    assert facts.category is None
+    assert facts.notes[0].startswith("category unclear from the text")
