@@ -667,3 +667,27 @@ def test_assist_shows_matching_knowledge_articles(client_for, users, departments
     page = response.content.decode()
     assert "失业保险金申领条件" in page
     assert f'value="answer:{article.pk}"' in page
+
+
+def test_assist_shows_the_routing_suggestion_with_its_reason(client_for, users, departments):
+    from departments.rule_services import create_rule
+
+    create_rule(
+        actor=users["supervisor"],
+        fields={
+            "name": "Food safety goes to market supervision",
+            "include_words": ["过期食品"],
+            "department": departments["scjgj"],
+            "priority": 10,
+        },
+        reason="Responsibility list of the market supervision bureau",
+    )
+
+    response = client_for("agent").get(
+        reverse("cases:intake_assist"),
+        {"content": "超市出售过期食品，要求查处。", "request_type": "complaint"},
+    )
+
+    page = response.content.decode()
+    assert f'value="dispatch:{departments["scjgj"].pk}"' in page
+    assert "市场监督管理局" in page
