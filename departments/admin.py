@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.db import models
 
+from departments import rule_services
 from departments.models import (
     ApiToken,
     Department,
@@ -55,7 +56,7 @@ class RuleRevisionInline(admin.TabularInline):
     model = RuleRevision
     extra = 0
     can_delete = False
-    readonly_fields = ["changed_at", "changed_by", "reason", "snapshot"]
+    readonly_fields = ["changed_at", "action", "changed_by", "reason", "snapshot"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("changed_by")
@@ -70,8 +71,22 @@ class ResponsibilityRuleAdmin(admin.ModelAdmin):
     list_filter = ["territorial", "is_active"]
     search_fields = ["name", "source_document", "department__name", "category__name"]
     list_select_related = ["category", "region", "department"]
-    raw_id_fields = ["category", "region", "department"]
+    raw_id_fields = ["category", "region", "department", "replaces"]
     inlines = [RuleRevisionInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate instead, so that the rule's history stays
+
+    def save_model(self, request, obj, form, change):
+        """Saved, and versioned like a change made on the routing pages."""
+        super().save_model(request, obj, form, change)
+        RuleRevision.objects.create(
+            rule=obj,
+            action=RuleRevision.Action.CHANGED if change else RuleRevision.Action.CREATED,
+            snapshot=rule_services.snapshot(obj),
+            changed_by=request.user,
+            reason="edited in the admin",
+        )
 
 
 @admin.register(ApiToken)

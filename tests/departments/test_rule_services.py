@@ -119,3 +119,31 @@ def test_a_period_that_ends_before_it_starts_is_refused(users):
     )
     with pytest.raises(InvalidInput, match="ends after it starts"):
         rule_services.create_rule(actor=users["supervisor"], fields=fields, reason="x")
+
+
+def test_a_rule_saved_in_the_admin_is_versioned_too(client, users):
+    client.force_login(users["supervisor"])
+    users["supervisor"].is_superuser = True
+    users["supervisor"].save()
+    response = client.post(
+        "/admin/departments/responsibilityrule/add/",
+        {
+            "name": "Food (admin)",
+            "category": category(FOOD).pk,
+            "department": department("scjgj").pk,
+            "request_types": "[]",
+            "include_words": "[]",
+            "exclude_words": "[]",
+            "priority": 100,
+            "is_active": "on",
+            "revisions-TOTAL_FORMS": 0,
+            "revisions-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    revision = ResponsibilityRule.objects.get(name="Food (admin)").revisions.get()
+    assert (revision.action, revision.changed_by, revision.reason) == (
+        "created",
+        users["supervisor"],
+        "edited in the admin",
+    )
