@@ -136,6 +136,7 @@ class IntakeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["citizen_phone"].widget.input_type = "tel"
+        self.fields["citizen_phone"].widget.attrs["autofocus"] = True  # the caller is talking
         self.fields["region_label"].widget.attrs.update(readonly=True, tabindex="-1")
         for name, (url, trigger, target, include) in INTAKE_LOOKUPS.items():
             self.fields[name].widget.attrs.update(
