@@ -42,7 +42,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Rebuilt {rows} aggregate rows in {time.monotonic() - started:.1f} s."
             )
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
             # Fresh planner statistics and visibility maps, as autovacuum would give them later.
             with connection.cursor() as cursor:
                 cursor.execute(f"VACUUM (ANALYZE) {', '.join(VACUUMED)}")
