@@ -7,11 +7,10 @@ articles change (their count or latest `updated_at`) or the day changes (stalene
 """
 
 import dataclasses
-import datetime
 import threading
 
 import numpy as np
-from django.db.models import Count, Max
+from django.db.models import Max
 from django.utils import timezone
 from scipy import sparse
 
@@ -68,9 +67,13 @@ class ArticleIndex:
 
 
 def current_key() -> tuple:
-    """What the index depends on: the live articles' count, latest change, and today."""
-    state = Article.objects.filter(LIVE_ARTICLES).aggregate(n=Count("pk"), last=Max("updated_at"))
-    return (state["n"], state["last"], timezone.localdate())
+    """What the index depends on: the latest change to any article (an index lookup), today.
+
+    Every service that changes an article saves `updated_at`. A deleted article stays in the
+    index until the next change, harmlessly: hits are re-read from the database.
+    """
+    last = Article.objects.aggregate(last=Max("updated_at"))["last"]
+    return (last, timezone.localdate())
 
 
 def get_index() -> ArticleIndex:
@@ -115,7 +118,7 @@ def build_index(key: tuple) -> ArticleIndex:
                 counts.append(1.0)
         matrices[field] = (rows, cols, counts)
     weights, document_frequency = _bm25f(matrices, len(articles), len(vocabulary))
-    today = key[2] if isinstance(key[2], datetime.date) else timezone.localdate()
+    today = key[1]
     return ArticleIndex(
         key=key,
         ids=np.array([a.pk for a in articles], dtype=np.int64),

@@ -81,6 +81,8 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "review_by"], name="article_status_review"),
             models.Index(fields=["department", "status"], name="article_dept_status"),
+            # The search index's freshness check reads the latest change.
+            models.Index(fields=["updated_at"], name="article_updated"),
         ]
         constraints = [
             models.CheckConstraint(
