@@ -21,7 +21,8 @@ class DailyStat(models.Model):
     on. `department` is the assignment's department for assignment measures and the case's main
     department otherwise; `district` the district of the case's region; `category` the
     first-level category of the case. Roll-up rows (channel "*", no category) repeat each
-    day's counts per department and district, for the pages that filter on neither.
+    day's counts per department and district, for the pages that filter on neither; rows with
+    channel "*c" (no department, no district) repeat them per category.
     """
 
     day = models.DateField(_("day"))
@@ -58,6 +59,7 @@ class DailyStat(models.Model):
         indexes = [
             models.Index(fields=["day", "department"], name="dailystat_day_dept"),
             models.Index(fields=["channel", "day"], name="dailystat_channel_day"),
+            models.Index(fields=["category", "day"], name="dailystat_category_day"),
         ]
 
     def __str__(self) -> str:

@@ -15,7 +15,7 @@ from cases.choices import Channel
 from cases.models import Category
 from departments.models import Department, Region
 from hotline.dashboards.metrics import Weights
-from hotline.dashboards.stats import ROLLUP_CHANNEL, day_bounds
+from hotline.dashboards.stats import CATEGORY_ROLLUP_CHANNEL, ROLLUP_CHANNEL, ROLLUPS, day_bounds
 
 MAX_PERIOD_DAYS = 3 * 366
 
@@ -58,7 +58,7 @@ class Slice:
         """A filter on DailyStat: the roll-up rows unless a category, channel or detail asked."""
         q = Q(day__gte=self.first, day__lte=self.last)
         if detailed or self.category or self.channel:
-            q &= ~Q(channel=ROLLUP_CHANNEL)
+            q &= ~Q(channel__in=ROLLUPS)
         else:
             q &= Q(channel=ROLLUP_CHANNEL)
         if self.district:
@@ -70,6 +70,13 @@ class Slice:
         if self.channel:
             q &= Q(channel=self.channel)
         return q
+
+    def category_rollup_q(self) -> Q | None:
+        """The per-category roll-up rows, when no filter but the category is set (else None)."""
+        if self.district or self.department or self.channel:
+            return None
+        q = Q(day__gte=self.first, day__lte=self.last, channel=CATEGORY_ROLLUP_CHANNEL)
+        return q & Q(category=self.category) if self.category else q
 
     def case_q(self, with_period: bool = True) -> Q:
         """The same slice as a filter on Case."""

@@ -207,7 +207,9 @@ def period_totals(s: Slice) -> metrics.Totals:
 def daily_intake(s: Slice) -> tuple[list[int], list[int]]:
     """Intake per day of the period, and of the same-length period before it."""
     prev = s.previous()
-    both = Q(day__gte=prev.first, day__lte=s.last) & (s.stat_q() | prev.stat_q())
+    rollup = s.category_rollup_q() if s.category else None
+    both = (rollup | prev.category_rollup_q()) if rollup is not None else (
+        s.stat_q() | prev.stat_q())  # fmt: skip
     counts = dict(DailyStat.objects.filter(both).values_list("day").annotate(n=Sum("intake"))
                   .order_by())  # fmt: skip
     current = [counts.get(s.first + datetime.timedelta(days=i), 0) for i in range(s.days)]
@@ -237,8 +239,11 @@ def trend_tables(s: Slice) -> tuple[list[Table], list[int], list[int]]:
 
 
 def _change_table(s: Slice, prev: Slice, group: str, model, title) -> Table:
-    detailed = group == "category"
-    both = s.stat_q(detailed) | prev.stat_q(detailed)
+    rollup = s.category_rollup_q() if group == "category" else None
+    if rollup is not None:
+        both = rollup | prev.category_rollup_q()
+    else:
+        both = s.stat_q(group == "category") | prev.stat_q(group == "category")
     rows = (DailyStat.objects.filter(both, **{f"{group}__isnull": False}).values(group)
             .annotate(now=Sum("intake", filter=Q(day__gte=s.first)),
                       before=Sum("intake", filter=Q(day__lte=prev.last))).order_by())  # fmt: skip

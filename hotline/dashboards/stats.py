@@ -33,6 +33,10 @@ ADVISORY_LOCK_KEY = 12345_0008
 # Rows with this channel sum a day's department × district over every category and channel:
 # unfiltered pages read only these (a few hundred a day, however many cases there are).
 ROLLUP_CHANNEL = "*"
+# Rows with this channel sum a day's category over every department, district and channel
+# (the trends page's per-category table when no other filter is set).
+CATEGORY_ROLLUP_CHANNEL = "*c"
+ROLLUPS = (ROLLUP_CHANNEL, CATEGORY_ROLLUP_CHANNEL)
 
 
 def day_bounds(first: datetime.date, last: datetime.date) -> tuple:
@@ -131,12 +135,14 @@ def compute_daily_stats(first: datetime.date, last: datetime.date) -> list[dict]
 
 
 def _rollup(cells: dict) -> dict:
-    """The same counts per day, department and district only (category None, channel "*")."""
+    """The same counts per day, department and district, and per day and category."""
     rolled: dict[tuple, dict[str, int]] = defaultdict(dict)
-    for (day, dep, dis, _cat, _ch), measures in cells.items():
-        cell = rolled[(day, dep, dis, None, ROLLUP_CHANNEL)]
-        for name, value in measures.items():
-            cell[name] = cell.get(name, 0) + value
+    for (day, dep, dis, cat, _ch), measures in cells.items():
+        for key in ((day, dep, dis, None, ROLLUP_CHANNEL),
+                    (day, None, None, cat, CATEGORY_ROLLUP_CHANNEL)):  # fmt: skip
+            cell = rolled[key]
+            for name, value in measures.items():
+                cell[name] = cell.get(name, 0) + value
     return rolled
 
 

@@ -13,7 +13,7 @@ from cases import sla
 from cases.choices import ACTIVE_ASSIGNMENT_STATUSES
 from cases.events import EventType
 from cases.models import Assignment, Callback, Case, CaseEvent, Extension
-from hotline.dashboards.stats import day_bounds
+from hotline.dashboards.stats import ROLLUPS, day_bounds
 from hotline.models import DailyStat
 
 COUNT, DAYS = 2500, 45
@@ -84,7 +84,8 @@ def test_aggregates_equal_a_direct_count(generated):
     first = last - datetime.timedelta(days=20)
     start, end = day_bounds(first, last)
     rollup = DailyStat.objects.filter(day__gte=first, day__lte=last, channel="*")
-    detailed = DailyStat.objects.filter(day__gte=first, day__lte=last).exclude(channel="*")
+    detailed = DailyStat.objects.filter(day__gte=first, day__lte=last).exclude(channel__in=ROLLUPS)
+    by_category = DailyStat.objects.filter(day__gte=first, day__lte=last, channel="*c")
 
     sums = rollup.aggregate(i=Sum("intake"), d=Sum("dispatched"), r=Sum("replied"),
                             s=Sum("satisfied"), e=Sum("extensions"))  # fmt: skip
@@ -103,6 +104,7 @@ def test_aggregates_equal_a_direct_count(generated):
     )  # fmt: skip
     assert {k: v for k, v in per_department.items() if v} == direct
     assert detailed.aggregate(n=Sum("intake"))["n"] == sums["i"]
+    assert by_category.aggregate(n=Sum("intake"))["n"] == sums["i"]
 
 
 def test_bad_arguments_are_refused(db):

@@ -9,7 +9,12 @@ from departments.models import Region
 from hotline.dashboards import metrics
 from hotline.dashboards.filters import Slice
 from hotline.dashboards.selectors import assessment_rows, assessment_table, period_totals
-from hotline.dashboards.stats import refresh_stats
+from hotline.dashboards.stats import (
+    CATEGORY_ROLLUP_CHANNEL,
+    ROLLUP_CHANNEL,
+    ROLLUPS,
+    refresh_stats,
+)
 from hotline.models import DailyStat
 from tests.hotline.crafted import (
     at,
@@ -163,10 +168,12 @@ def test_the_period_boundary_follows_local_days(crafted_week, departments):
 
 
 def test_rollup_rows_equal_the_detailed_rows(crafted_week):
-    detailed = DailyStat.objects.exclude(channel="*").aggregate(n=Sum("intake"), r=Sum("replied"))
-    rolled = DailyStat.objects.filter(channel="*").aggregate(n=Sum("intake"), r=Sum("replied"))
+    sums = {"n": Sum("intake"), "r": Sum("replied")}
+    detailed = DailyStat.objects.exclude(channel__in=ROLLUPS).aggregate(**sums)
+    rolled = DailyStat.objects.filter(channel=ROLLUP_CHANNEL).aggregate(**sums)
+    by_category = DailyStat.objects.filter(channel=CATEGORY_ROLLUP_CHANNEL).aggregate(**sums)
 
-    assert detailed == rolled == {"n": 7, "r": 2}
+    assert detailed == rolled == by_category == {"n": 7, "r": 2}
 
 
 def test_per_district_rows_and_league_table(crafted_week, departments, users):
