@@ -45,5 +45,9 @@ messages: install
 	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var
 	DEBUG=1 $(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
+# Dashboard timings at the current data size (fill it first: manage.py generate_cases --count N).
+bench: install
+	DEBUG=1 $(PY) manage.py bench_dashboards
+
 clean:
 	rm -rf var/hotline.sqlite3* var/static .pytest_cache
