@@ -48,6 +48,7 @@ messages: install
 # Dashboard timings at the current data size (fill it first: manage.py generate_cases --count N).
 bench: install
 	DEBUG=1 $(PY) manage.py bench_dashboards
+	DEBUG=1 $(PY) manage.py bench_routing
 
 clean:
 	rm -rf var/hotline.sqlite3* var/static .pytest_cache
