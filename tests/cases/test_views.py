@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.choices import Status
-from cases.models import Case
+from cases.models import Case, Category
 from cases.views.actions import ACTIONS
 
 PHONE = "13812345678"
@@ -407,26 +407,25 @@ def test_category_search_finds_categories_by_name(client_for, db):
     assert "招生考试" in response.content.decode()
 
 
-def test_assist_shows_likely_duplicates(client_for, register, departments):
-    region = departments["s-430103002"].region if "s-430103002" in departments else None
-    from cases.models import Category
-
+def test_assist_shows_likely_duplicates_with_merge_into(client_for, register, departments):
+    region = departments["s-430103002"].region
     category = Category.objects.filter(level=3).first()
     earlier = register(region=region, category=category)
+    elsewhere = register(region=departments["s-430102001"].region, category=category)
 
     response = client_for("agent").get(
         reverse("cases:intake_assist"),
         {
             "content": "Street vendors block the pavement every evening!",
-            "region": region.code if region else "",
+            "region": region.code,
             "category": category.code,
             "request_type": "complaint",
         },
     )
 
-    assert response.status_code == 200
-    if region:
-        assert earlier.number in response.content.decode()
+    page = response.content.decode()
+    assert f'value="merge:{earlier.number}"' in page
+    assert elsewhere.number not in page
 
 
 # --- bad input to every action form -------------------------------------------------------
