@@ -14,6 +14,7 @@ from django.urls import path
 from django.utils import timezone
 
 from cases.choices import AssignmentStatus, Decision, DisputeStatus, Status
+from cases.filtersets import OPEN_STATUSES
 from cases.models import Dispute, Extension
 from cases.selectors import visible_assignments, visible_cases
 from hotline.roles import Role, has_role
@@ -35,7 +36,7 @@ def agent_queues(user) -> dict:
 
 
 def supervisor_queues(user) -> dict:
-    """Returns to review, extensions to decide and open jurisdiction disputes, oldest first."""
+    """Returns to review, extensions to decide, open disputes and overdue cases, oldest first."""
     assignments = visible_assignments(user)
     cases = visible_cases(user)
     return {
@@ -53,6 +54,11 @@ def supervisor_queues(user) -> dict:
             Dispute.objects.filter(status=DisputeStatus.OPEN, case__in=cases)
             .select_related("case")
             .order_by("raised_at")[:QUEUE_SIZE]
+        ),
+        "overdue": list(
+            cases.filter(status__in=OPEN_STATUSES, reply_due_at__lt=timezone.now()).order_by(
+                "reply_due_at"
+            )[:QUEUE_SIZE]
         ),
     }
 

@@ -690,3 +690,19 @@ def test_assist_shows_the_routing_suggestion_with_its_reason(client_for, users, 
     page = response.content.decode()
     assert f'value="dispatch:{departments["scjgj"].pk}"' in page
     assert "市场监督管理局" in page
+
+
+def test_an_overdue_case_shows_on_the_supervisor_and_handler_homes(
+    client_for, register, users, departments
+):
+    long_ago = timezone.now() - datetime.timedelta(days=40)
+    case = register(at=long_ago)
+    services.dispatch_case(case, actor=users["agent"], department=departments["cgj"], at=long_ago)
+
+    supervisor = client_for("supervisor").get(reverse("home"))
+    handler = client_for("handler").get(reverse("home"))
+
+    assert case.number in [c.number for c in supervisor.context["supervisor"]["overdue"]]
+    assert case.number in [a.case.number for a in handler.context["handler"]["overdue"]]
+    detail = client_for("agent").get(reverse("cases:detail", args=[case.number])).content.decode()
+    assert 'class="num overdue"' in detail
