@@ -1,0 +1,111 @@
+"""List pages: filters, keyset paging, scope, and a query count that does not grow with the rows."""
+
+# The shared fixtures are imported from test_views; using them as arguments is not a redefinition.
+# ruff: noqa: F811
+
+import pytest
+from django.urls import reverse
+
+from cases import services
+from tests.cases.test_views import (  # noqa: F401 (fixtures)
+    client_for,
+    main_assignment,
+    register,
+)
+
+
+@pytest.fixture
+def many_cases(register, users, departments):
+    cases = [register(content=f"Case {i}: loud music at night.") for i in range(105)]
+    for case in cases[:30]:
+        services.dispatch_case(case, actor=users["agent"], department=departments["cgj"])
+    return cases
+
+
+@pytest.mark.parametrize("username", ["agent", "handler", "supervisor"])
+def test_case_list_queries_do_not_grow_with_the_page_size(
+    client_for, many_cases, django_assert_max_num_queries, username
+):
+    client = client_for(username)
+    counts = []
+    for size in (10, 100):
+        with django_assert_max_num_queries(12) as captured:
+            response = client.get(reverse("cases:list"), {"per_page": size})
+        assert response.status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+
+
+def test_case_list_pages_with_a_cursor(client_for, many_cases):
+    client = client_for("agent")
+
+    first = client.get(reverse("cases:list"), {"per_page": 10})
+    second = client.get(
+        reverse("cases:list"), {"per_page": 10, "after": first.context["page"].next_cursor}
+    )
+
+    first_numbers = [c.number for c in first.context["page"].items]
+    second_numbers = [c.number for c in second.context["page"].items]
+    assert len(second_numbers) == 10
+    assert not set(first_numbers) & set(second_numbers)
+    assert first_numbers[-1] > second_numbers[0]
+
+
+def test_case_list_filters_by_status_and_text(client_for, many_cases):
+    response = client_for("agent").get(
+        reverse("cases:list"), {"status": "dispatched", "q": "Case 1"}
+    )
+
+    items = response.context["page"].items
+    assert items
+    assert all(c.status == "dispatched" and "Case 1" in c.content for c in items)
+
+
+def test_case_list_bad_filter_shows_errors_not_a_traceback(client_for, db):
+    response = client_for("agent").get(reverse("cases:list"), {"created_after": "yesterday-ish"})
+
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    assert "yesterday-ish" in response.content.decode()
+
+
+def test_handler_list_shows_only_their_departments_cases(client_for, many_cases):
+    response = client_for("handler").get(reverse("cases:list"), {"per_page": 100})
+
+    assert len(response.context["page"].items) == 30
+
+
+def test_callback_queue_queries_are_bounded(
+    client_for, register, users, departments, django_assert_max_num_queries
+):
+    for i in range(12):
+        case = register(content=f"Case {i}: broken street light.")
+        services.dispatch_case(case, actor=users["agent"], department=departments["cgj"])
+        assignment = main_assignment(case)
+        services.sign_assignment(assignment, actor=users["handler"])
+        services.reply_assignment(
+            assignment, actor=users["handler"], result="resolved", content="Fixed."
+        )
+    client = client_for("agent")
+
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("cases:callbacks"))
+
+    assert len(response.context["cases"]) == 12
+
+
+def test_home_queries_are_bounded(client_for, many_cases, django_assert_max_num_queries):
+    for username in ("agent", "handler", "supervisor"):
+        client = client_for(username)
+        with django_assert_max_num_queries(12):
+            assert client.get(reverse("home")).status_code == 200
+
+
+def test_case_list_takes_the_browser_datetime_format(client_for, register):
+    case = register()
+
+    response = client_for("agent").get(
+        reverse("cases:list"), {"created_after": "2000-01-01T00:00", "region": "", "overdue": ""}
+    )
+
+    assert [c.number for c in response.context["page"].items] == [case.number]
