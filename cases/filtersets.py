@@ -1,9 +1,13 @@
 """One FilterSet per model, shared by the API, the agents' list pages and the dashboards."""
 
+import datetime
+
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 
 from cases.choices import (
     ACTIVE_ASSIGNMENT_STATUSES,
@@ -17,6 +21,27 @@ from cases.choices import (
 )
 from cases.models import Assignment, Case, Category, Extension, SupervisionOrder
 from departments.models import Department, Region
+
+# Real zone offsets stay within ±14 hours; PostgreSQL refuses more than ±16.
+MAX_UTC_OFFSET = datetime.timedelta(hours=14)
+
+
+class ZonedDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time whose zone offset is one the world (and the database) uses."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        offset = value.utcoffset() if value else None
+        if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+            raise forms.ValidationError(_("A time zone offset is at most ±14:00."))
+        return value
+
+
+class DateTimeFilter(django_filters.IsoDateTimeFilter):
+    """ISO 8601 date-time filter that refuses impossible zone offsets (400, not 500)."""
+
+    field_class = ZonedDateTimeField
+
 
 OPEN_STATUSES = [
     Status.REGISTERED,
@@ -54,16 +79,12 @@ class CaseFilterSet(django_filters.FilterSet):
     region = django_filters.CharFilter(method="filter_region", label=_("region code"))
     category = django_filters.CharFilter(method="filter_category", label=_("category code"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
-    due_before = django_filters.IsoDateTimeFilter(
-        field_name="reply_due_at", lookup_expr="lt", label=_("due before")
-    )
-    due_after = django_filters.IsoDateTimeFilter(
-        field_name="reply_due_at", lookup_expr="gte", label=_("due after")
-    )
-    created_after = django_filters.IsoDateTimeFilter(
+    due_before = DateTimeFilter(field_name="reply_due_at", lookup_expr="lt", label=_("due before"))
+    due_after = DateTimeFilter(field_name="reply_due_at", lookup_expr="gte", label=_("due after"))
+    created_after = DateTimeFilter(
         field_name="created_at", lookup_expr="gte", label=_("created from")
     )
-    created_before = django_filters.IsoDateTimeFilter(
+    created_before = DateTimeFilter(
         field_name="created_at", lookup_expr="lt", label=_("created before")
     )
     phone = django_filters.CharFilter(field_name="citizen_phone", label=_("citizen phone"))
@@ -107,10 +128,10 @@ class AssignmentFilterSet(django_filters.FilterSet):
     sign_overdue = django_filters.BooleanFilter(method="filter_sign_overdue")
     reply_overdue = django_filters.BooleanFilter(method="filter_reply_overdue")
     case = django_filters.CharFilter(field_name="case__number", label=_("case"))
-    dispatched_after = django_filters.IsoDateTimeFilter(
+    dispatched_after = DateTimeFilter(
         field_name="dispatched_at", lookup_expr="gte", label=_("dispatched from")
     )
-    dispatched_before = django_filters.IsoDateTimeFilter(
+    dispatched_before = DateTimeFilter(
         field_name="dispatched_at", lookup_expr="lt", label=_("dispatched before")
     )
 
@@ -136,7 +157,7 @@ class ExtensionFilterSet(django_filters.FilterSet):
 
     status = django_filters.MultipleChoiceFilter(choices=Decision.choices, label=_("decision"))
     case = django_filters.CharFilter(field_name="assignment__case__number", label=_("case"))
-    requested_after = django_filters.IsoDateTimeFilter(
+    requested_after = DateTimeFilter(
         field_name="requested_at", lookup_expr="gte", label=_("requested from")
     )
 
@@ -153,9 +174,7 @@ class SupervisionFilterSet(django_filters.FilterSet):
     )
     level = django_filters.MultipleChoiceFilter(choices=SupervisionLevel.choices, label=_("level"))
     case = django_filters.CharFilter(field_name="case__number", label=_("case"))
-    due_before = django_filters.IsoDateTimeFilter(
-        field_name="due_at", lookup_expr="lt", label=_("due before")
-    )
+    due_before = DateTimeFilter(field_name="due_at", lookup_expr="lt", label=_("due before"))
 
     class Meta:
         model = SupervisionOrder

@@ -344,3 +344,10 @@ def test_a_key_still_in_progress_is_409_and_an_abandoned_one_is_taken_over(cente
     )
     assert send().status_code == 201
     assert IdempotencyRecord.objects.get(key="k").status_code == 201
+
+
+def test_an_impossible_zone_offset_is_a_400_not_a_500(agent_api):
+    # found by schemathesis on PostgreSQL, which refuses offsets beyond ±16 hours
+    response = agent_api.get(f"{API}cases/", {"created_after": "2026-12-04T08:17:59+21:12"})
+    assert response.status_code == 400
+    assert "created_after" in error_of(response)["fields"]

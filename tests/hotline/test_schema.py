@@ -7,7 +7,9 @@ schema declares them.
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.cache import cache
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 from hypothesis import HealthCheck, settings
@@ -73,7 +75,17 @@ def test_swagger_ui_is_served_from_local_static_files(client):
 
 
 @pytest.fixture
-def center_key(db, departments, settings):
+def wsgi_keeps_the_test_connection():
+    """Calls through the WSGI app must not close the test's connection (as the test client)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def center_key(db, departments, settings, wsgi_keeps_the_test_connection):
     rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "token": "100000/minute"}
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
     cache.clear()
