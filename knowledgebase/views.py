@@ -12,6 +12,7 @@ from cases.models import Category
 from departments.models import Region
 from hotline.errors import ApplicationError, NotFound
 from knowledgebase import dialogue, selectors, services
+from knowledgebase.forms import ArticleForm
 from knowledgebase.search import search_articles
 
 PAGE_SIZE = 25
@@ -53,6 +54,7 @@ def article_list(request):
             articles = articles.filter(category__path__startswith=category.path)
         context["page"] = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
     context["categories"] = Category.objects.filter(level=1).order_by("code")
+    context["can_draft"] = request.user.memberships.filter(role="editor").exists()
     return render(request, "knowledgebase/list.html", context)
 
 
@@ -68,6 +70,59 @@ def article_detail(request, pk: int):
         "can_review": services.can_review(user, article),
     }
     return render(request, "knowledgebase/detail.html", context)
+
+
+def _save_form(request, form, save):
+    """Run the service on a valid form; its refusal becomes a form error (fields kept)."""
+    if not form.is_valid():
+        return None
+    try:
+        return save(form.content())
+    except ApplicationError as refusal:
+        form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+        return None
+
+
+@login_required
+def article_create(request):
+    """An editor drafts an article for their department."""
+    departments = [
+        m.department
+        for m in request.user.memberships.select_related("department")
+        if m.role == "editor"
+    ]
+    if not departments:
+        raise Http404
+    form = ArticleForm(request.POST or None)
+    if request.method == "POST":
+        article = _save_form(
+            request,
+            form,
+            lambda fields: services.create_article(
+                actor=request.user, department=departments[0], **fields
+            ),
+        )
+        if article:
+            messages.success(request, _("Draft saved."))
+            return redirect("kb:detail", pk=article.pk)
+    return render(request, "knowledgebase/form.html", {"form": form, "article": None})
+
+
+@login_required
+def article_edit(request, pk: int):
+    """An editor edits a draft, or starts the next version of a published article."""
+    article = _article_or_404(request.user, pk)
+    form = ArticleForm(request.POST or None, instance=article)
+    if request.method == "POST":
+        saved = _save_form(
+            request,
+            form,
+            lambda fields: services.update_article(article, actor=request.user, **fields),
+        )
+        if saved:
+            messages.success(request, _("Draft saved."))
+            return redirect("kb:detail", pk=saved.pk)
+    return render(request, "knowledgebase/form.html", {"form": form, "article": article})
 
 
 @login_required

@@ -119,3 +119,34 @@ def test_the_list_page_query_count_does_not_grow(
     client.force_login(users["agent"])
     with django_assert_max_num_queries(12):
         assert client.get(reverse("kb:list")).status_code == 200
+
+
+def test_an_editor_drafts_and_revises_through_the_pages(client, users, departments):
+    client.force_login(users["editor"])
+    bad = client.post(
+        reverse("kb:new"), {"title": "x" * 129, "answer": "保留的答案", "kind": "hot_question"}
+    )
+    assert bad.status_code == 200 and "保留的答案" in bad.content.decode()
+    response = client.post(
+        reverse("kb:new"),
+        {
+            "title": "社保卡挂失",
+            "questions": "社保卡丢了\n\n卡丢了怎么办",
+            "answer": "拨打12333。",
+            "kind": "hot_question",
+        },
+    )
+    from knowledgebase.models import Article
+
+    article = Article.objects.get(title="社保卡挂失")
+    assert response.status_code == 302
+    assert (article.department.code, article.status) == ("sub-12333", "draft")
+    assert article.questions == ["社保卡丢了", "卡丢了怎么办"]
+    client.post(
+        reverse("kb:edit", args=[article.pk]),
+        {"title": "社保卡挂失", "answer": "拨打12333或网上挂失。", "kind": "hot_question"},
+    )
+    article.refresh_from_db()
+    assert article.answer == "拨打12333或网上挂失。"
+    client.force_login(users["agent"])
+    assert client.get(reverse("kb:new")).status_code == 404
