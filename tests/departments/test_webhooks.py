@@ -266,3 +266,21 @@ def test_a_process_killed_after_the_commit_loses_nothing(transactional_city, use
     assert receiver.received == []
     call_command("deliver_webhooks", verbosity=0)
     assert len(receiver.received) == 1
+
+
+def test_return_review_extension_decision_and_reopen_reach_the_department(users, cgj, receiver):
+    webhooks.register_endpoint(cgj, actor=users["deptadmin"], url=receiver.url)
+    case, assignment = dispatched(users["agent"], cgj)
+    handler, supervisor = users["handler"], users["supervisor"]
+    services.return_assignment(assignment, actor=handler, reason="not ours")
+    services.review_return(assignment, actor=supervisor, accept=False, note="it is yours")
+    services.sign_assignment(assignment, actor=handler)
+    extension = services.request_extension(assignment, actor=handler, reason="parts", days=2)
+    services.decide_extension(extension, actor=supervisor, approve=True)
+    services.reply_assignment(assignment, actor=handler, result="unresolved", content="no")
+    services.record_callback(
+        case, actor=users["agent"], reached=True, resolved=False, satisfaction="unsatisfied"
+    )
+    services.reopen_case(case, actor=supervisor, reason="citizen unsatisfied")
+    types = list(WebhookDelivery.objects.order_by("id").values_list("event_type", flat=True))
+    assert types == ["case_dispatched", "return_rejected", "extension_decided", "case_reopened"]
