@@ -108,15 +108,15 @@ def build_index(key: tuple) -> ArticleIndex:
     )
     _store_missing_words(articles)
     vocabulary: dict[str, int] = {}
+    documents = [_field_terms(article) for article in articles]
     matrices = {}
     for field in FIELD_WEIGHTS:
-        rows, cols, counts = [], [], []
-        for row, article in enumerate(articles):
-            for term in _field_terms(article)[field]:
-                rows.append(row)
-                cols.append(vocabulary.setdefault(term, len(vocabulary)))
-                counts.append(1.0)
-        matrices[field] = (rows, cols, counts)
+        rows, cols = [], []
+        for row, fields in enumerate(documents):
+            columns = [vocabulary.setdefault(term, len(vocabulary)) for term in fields[field]]
+            cols.extend(columns)
+            rows.extend([row] * len(columns))
+        matrices[field] = (rows, cols, np.ones(len(cols)))
     weights, document_frequency = _bm25f(matrices, len(articles), len(vocabulary))
     today = key[1]
     return ArticleIndex(
