@@ -11,7 +11,7 @@
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from cases.models import Assignment, Case
-from departments.models import Department
+from departments.models import Department, Region
 from hotline.errors import NotFound
 from hotline.roles import CENTER_ROLES, DEPARTMENT_ROLES, Role
 
@@ -36,11 +36,22 @@ def staff_departments(user, roles=DEPARTMENT_ROLES | CENTER_ROLES) -> list[Depar
     return [m.department for m in _memberships(user) if m.role in roles]
 
 
-def _department_subtree_q(departments, prefix: str = "department__") -> Q:
-    q = Q(pk__in=[])
+def _department_subtree_q(departments, prefix: str = "") -> Q:
+    """`<prefix>department` is one of `departments` or below them (an id subquery, no join)."""
+    subtree = Q(pk__in=[])
     for department in departments:
-        q |= Q(**{f"{prefix}path__startswith": department.path})
-    return q
+        subtree |= Q(path__startswith=department.path)
+    ids = Department.objects.filter(subtree).values("id")
+    return Q(**{f"{prefix}department_id__in": ids})
+
+
+def _district_q(departments, prefix: str = "") -> Q:
+    """`<prefix>region` lies in a district governed by one of `departments`."""
+    territory = Q(pk__in=[])
+    for department in departments:
+        if department.kind == Department.Kind.DISTRICT_CENTER and department.region_id:
+            territory |= Q(path__startswith=department.region.path)
+    return Q(**{f"{prefix}region_id__in": Region.objects.filter(territory).values("id")})
 
 
 def case_scope_q(user) -> Q | None:
@@ -54,10 +65,13 @@ def case_scope_q(user) -> Q | None:
         return Q(pk__in=[])
     held = Assignment.objects.filter(_department_subtree_q(departments), case=OuterRef("pk"))
     q = Q(Exists(held))
-    for department in departments:
-        if department.kind == Department.Kind.DISTRICT_CENTER and department.region_id:
-            q |= Q(region__path__startswith=department.region.path)
+    if _governs_a_district(departments):
+        q |= _district_q(departments)
     return q
+
+
+def _governs_a_district(departments) -> bool:
+    return any(d.kind == Department.Kind.DISTRICT_CENTER and d.region_id for d in departments)
 
 
 def visible_cases(user) -> QuerySet[Case]:
@@ -76,9 +90,8 @@ def visible_assignments(user) -> QuerySet[Assignment]:
     if not departments:
         return queryset.none()
     q = _department_subtree_q(departments)
-    for department in departments:
-        if department.kind == Department.Kind.DISTRICT_CENTER and department.region_id:
-            q |= Q(case__region__path__startswith=department.region.path)
+    if _governs_a_district(departments):
+        q |= _district_q(departments, prefix="case__")
     return queryset.filter(q)
 
 

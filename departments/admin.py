@@ -91,11 +91,17 @@ class ResponsibilityRuleAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued on the department admin's page (the key is shown once there)."""
+
     list_display = ["name", "department", "user", "scope", "prefix", "last_used_at", "revoked_at"]
     list_filter = ["scope"]
     search_fields = ["name", "prefix", "department__name"]
     list_select_related = ["department", "user"]
     raw_id_fields = ["department", "user", "created_by"]
+    readonly_fields = ["prefix", "created_by", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(WebhookEndpoint)

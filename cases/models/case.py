@@ -107,6 +107,8 @@ class Case(models.Model):
             models.Index(fields=["citizen_phone", "created_at"], name="case_phone_created"),
             models.Index(fields=["created_at"], name="case_created"),
             models.Index(fields=["status", "created_at"], name="case_status_created"),
+            # the callback queue: replied cases, oldest reply first
+            models.Index(fields=["status", "replied_at"], name="case_status_replied"),
         ]
         constraints = [
             models.CheckConstraint(

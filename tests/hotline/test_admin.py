@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from cases.models import Case, CaseEvent
 from cases.numbers import next_case_number
+from departments.tokens import issue_token
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +45,7 @@ def some_cases(departments):
     ]
     for case in cases:
         CaseEvent.objects.create(case=case, type="registered", data={})
+    issue_token(departments["cgj"], actor=None, name="城管业务系统")
     return cases
 
 
