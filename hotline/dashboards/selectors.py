@@ -37,9 +37,10 @@ def today_tables(s: Slice, now: datetime.datetime | None = None) -> tuple[list[T
     by_hour = dict(cases.annotate(h=ExtractHour("created_at")).values_list("h").annotate(
         n=Count("id")))  # fmt: skip
     hours = [by_hour.get(h, 0) for h in range(24)]
+    # COUNT(*) lets PostgreSQL answer from the status index alone (an index-only scan).
     backlog = dict(
         Case.objects.filter(day.case_q(with_period=False), status__in=BACKLOG_STATUSES)
-        .order_by().values_list("status").annotate(n=Count("id"))
+        .order_by().values_list("status").annotate(n=Count("*"))
     )  # fmt: skip
     tables = [
         _channel_table(day, by_channel),
