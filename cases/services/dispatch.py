@@ -33,6 +33,7 @@ from cases.services.guards import (
     status_words,
     update,
 )
+from departments import routing
 from departments.models import Department
 from hotline.errors import ActionForbidden, InvalidInput, NotFound, TransitionNotAllowed
 from hotline.roles import CENTER_ROLES, DEPARTMENT_ROLES
@@ -127,8 +128,17 @@ def dispatch_case(
         new_assignment(case, co, role=AssignmentRole.CO, actor=actor, at=at)
     drive_case(case, target, main)
     data = {"department": department.code, "co": [c.code for c in co_departments], "note": note}
+    data |= routing_basis(case, department)
     record_event(case, EventType.DISPATCHED, actor=actor, assignment=main, data=data, at=at)
     return main
+
+
+def routing_basis(case: Case, department: Department) -> dict:
+    """The rule or history suggestion this dispatch followed, so a later return can name it."""
+    for suggestion in routing.suggest(case, limit=5):
+        if suggestion.department.pk == department.pk:
+            return routing.dispatch_basis(suggestion)
+    return routing.dispatch_basis(None)
 
 
 def _ensure_territory(actor, assignment: Assignment, case: Case, department) -> None:

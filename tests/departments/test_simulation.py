@@ -7,17 +7,24 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from cases import services
+from cases.events import EventType
+from cases.models import CaseEvent
 from departments import rule_services
+from departments import ruleset as compiled
 from departments.feedback import blame, rule_trouble
 from departments.simulation import simulate
 from tests.departments.routing_world import (
     FOOD,
+    LIGHTS,
+    POZIJIE,
+    TIANXIN,
     category,
     closed_case,
     department,
     fresh_caches,  # noqa: F401
     handler_of,
     make_rule,
+    region,
     register,
 )
 
@@ -95,13 +102,15 @@ def test_accepted_returns_and_disputes_are_traced_to_the_rule(users):
     now = timezone.now()
     rows = rule_trouble(since=now - datetime.timedelta(days=1), until=now + datetime.timedelta(1))
     assert [(r.rule_id, r.returns, r.disputes) for r in rows] == [(rule.pk, 2, 1), (None, 1, 0)]
-    assert rows[0].traced_by == {"replayed"} and len(rows[0].examples) == 3
+    # every dispatch now records the rule it followed, so nothing needs replaying
+    assert rows[0].traced_by == {"recorded"} and len(rows[0].examples) == 3
 
 
 def test_a_recorded_routing_basis_names_the_rule_without_replaying(users):
     _case, assignment = returned_and_accepted(users, "cgj", users["handler"])
     basis = {"source": "rule", "rule": 42, "rule_name": "Old rule"}
     assert blame(assignment, basis) == (42, "Old rule", "recorded")
+    assert blame(assignment, {})[2] == "replayed"  # dispatches from before bases were kept
     assert blame(assignment, {"source": "history"})[2] == "recorded"
 
 
@@ -135,3 +144,21 @@ def test_simulation_costs_the_same_queries_however_many_cases(
     with django_assert_max_num_queries(8):
         result = simulate(30)
     assert result.changed == closed
+
+
+def test_a_dispatch_records_the_rule_it_followed(users):
+    # given a rule for street lighting in 天心区 and a case it matches
+    rule = make_rule(
+        "Street lighting → 城管局", category_code=LIGHTS, region_code=TIANXIN, to="cgj"
+    )
+    compiled.invalidate()
+    case = register(users["agent"], category=category(LIGHTS), region=region(POZIJIE))
+    # when the agent dispatches as the rule says, and another case elsewhere by hand
+    services.dispatch_case(case, actor=users["agent"], department=department("cgj"))
+    manual = register(users["agent"], category=category(LIGHTS), region=region(POZIJIE))
+    services.dispatch_case(manual, actor=users["agent"], department=department("jyj"))
+    # then the dispatch events say which rule was followed, or that none was
+    followed = CaseEvent.objects.get(case=case, type=EventType.DISPATCHED).data["routing"]
+    assert (followed["source"], followed["rule"]) == ("rule", rule.pk)
+    by_hand = CaseEvent.objects.get(case=manual, type=EventType.DISPATCHED).data["routing"]
+    assert by_hand == {"source": "manual"}
