@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.utils import translation
 
 from cases import sla
 from departments.models import Department
@@ -72,3 +73,11 @@ def departments(db):
 @pytest.fixture
 def on_postgres():
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture(autouse=True)
+def english_by_default(settings):
+    """Tests assert on the English source strings; the Chinese interface has its own tests."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -42,7 +42,17 @@ def test_debug_runs_on_the_embedded_database_without_configuration():
     assert result.returncode == 0, result.stderr
 
 
-def test_defaults_are_chinese_first_in_shanghai(settings):
-    assert settings.LANGUAGE_CODE == "zh-hans"
-    assert settings.TIME_ZONE == "Asia/Shanghai"
-    assert [code for code, _ in settings.LANGUAGES] == ["zh-hans", "en"]
+def test_defaults_are_chinese_first_in_shanghai():
+    environment = {k: v for k, v in os.environ.items() if k not in {"LANGUAGE_CODE", "TIME_ZONE"}}
+    shown = (
+        "from django.conf import settings as s; print(s.LANGUAGE_CODE, s.TIME_ZONE, s.LANGUAGES)"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", shown],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=environment | {"DEBUG": "1"},
+    )
+    assert "zh-hans Asia/Shanghai [('zh-hans', " in result.stdout, result.stderr
