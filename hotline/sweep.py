@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 Stage, Threshold = DeadlineReminder.Stage, DeadlineReminder.Threshold
 OPEN_FOR = {Stage.SIGN: ["dispatched"], Stage.REPLY: ["dispatched", "signed"]}
 DUE_FIELD = {Stage.SIGN: "sign_due_at", Stage.REPLY: "reply_due_at"}
+# The case statuses the transition table lets an urge through (others would be refused).
+URGEABLE_CASES = ["dispatched", "in_progress"]
 
 
 def candidates(stage: str, now: datetime.datetime):
@@ -48,7 +50,7 @@ def candidates(stage: str, now: datetime.datetime):
         reminded.filter(threshold=Threshold.QUARTER_LEFT)
     )
     return (
-        Assignment.objects.filter(status__in=OPEN_FOR[stage])
+        Assignment.objects.filter(status__in=OPEN_FOR[stage], case__status__in=URGEABLE_CASES)
         .exclude(Exists(reminded.filter(threshold=Threshold.OVERDUE)))
         .exclude(quarter_done)
         .select_related("case")
