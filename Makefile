@@ -42,7 +42,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 messages: install
-	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var
+	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=tests
 	DEBUG=1 $(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 # Dashboard timings at the current data size (fill it first: manage.py generate_cases --count N).
