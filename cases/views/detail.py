@@ -53,11 +53,18 @@ def assignment_rows(case, now) -> list[dict]:
     return rows
 
 
+def _shown(value):
+    """Nested data (such as a dispatch's routing basis) shows its reason, not a raw dict."""
+    if isinstance(value, dict):
+        return value.get("reason") or value.get("source") or ""
+    return value
+
+
 def timeline(case, center: bool) -> list:
     events = list(case.events.select_related("actor", "assignment__department"))
     for event in events:
         data = event.data if isinstance(event.data, dict) else {}
-        data = {k: v for k, v in data.items() if v not in ("", None, [], {})}
+        data = {k: _shown(v) for k, v in data.items() if v not in ("", None, [], {})}
         if not center:
             data = {k: v for k, v in data.items() if not k.startswith(PRIVATE_KEYS)}
         event.shown_data = data

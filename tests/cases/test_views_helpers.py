@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from cases import services
 from cases.templatetags.workbench import mask_phone, working_duration
 from cases.views.paging import decode_cursor, encode_cursor, page_size
 
@@ -33,3 +34,15 @@ def test_a_cursor_round_trips_and_garbage_is_ignored():
 @pytest.mark.parametrize("value,size", [("10", 10), ("100", 100), ("1000", 25), ("x", 25)])
 def test_page_size_is_one_we_offer(value, size):
     assert page_size(value) == size
+
+
+@pytest.mark.django_db
+def test_the_timeline_shows_why_a_case_was_routed_not_a_raw_record(client, users, departments):
+    case = services.register_case(
+        actor=users["agent"], channel="phone", request_type="complaint", content="路灯不亮"
+    )
+    services.dispatch_case(case, actor=users["agent"], department=departments["cgj"])
+    client.force_login(users["agent"])
+    page = client.get(f"/cases/{case.number}/").content.decode()
+    assert "routing: manual" in page
+    assert "{&#x27;source&#x27;" not in page and "{'source'" not in page
