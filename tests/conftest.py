@@ -21,6 +21,7 @@ from hotline.roles import ROLE_PERMISSIONS
 pytest_plugins = ["tests.apiutil"]
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     from django.conf import settings
 
@@ -29,6 +30,20 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if on_sqlite and "postgres" in item.keywords:
             item.add_marker(skip)
+    # pytest-django runs the transactional tests after the others, because their flush empties
+    # the session's reference city; pytest's own grouping of session-scoped parameters (the
+    # Playwright browser) can undo that order, so it is restored here, last.
+    items.sort(key=_flushes_the_database)
+
+
+def _flushes_the_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(
+        (marker and marker.kwargs.get("transaction"))
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
+    )
 
 
 def load_reference_city() -> None:

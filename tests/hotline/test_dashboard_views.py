@@ -44,11 +44,11 @@ def supervisor_client(client, users):
     return client
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_department_staff_are_refused(client, users, page):
+@pytest.mark.parametrize("url_name", PAGES)
+def test_department_staff_are_refused(client, users, url_name):
     client.force_login(users["handler"])
 
-    assert client.get(reverse(page)).status_code == 403
+    assert client.get(reverse(url_name)).status_code == 403
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client):
@@ -57,11 +57,11 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_pages_answer_with_fixed_query_counts(supervisor_client, departments, users, page):
+@pytest.mark.parametrize("url_name", PAGES)
+def test_pages_answer_with_fixed_query_counts(supervisor_client, departments, users, url_name):
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
-            assert supervisor_client.get(reverse(page)).status_code == 200
+            assert supervisor_client.get(reverse(url_name)).status_code == 200
         return len(captured)
 
     busy_days(departments, users, per_day=1)

@@ -46,7 +46,7 @@ def workbook_tables(content: bytes, widths: dict[str, int]) -> dict[str, list[li
 
 
 @pytest.mark.parametrize(
-    ("page", "params"),
+    ("url_name", "params"),
     [
         ("dashboards:today", {}),
         ("dashboards:assessment", {"by": "department"}),
@@ -55,19 +55,19 @@ def workbook_tables(content: bytes, widths: dict[str, int]) -> dict[str, list[li
         ("dashboards:hotspots", {}),
     ],
 )
-def test_export_matches_the_page(client, users, departments, page, params):
+def test_export_matches_the_page(client, users, departments, url_name, params):
     busy_days(departments, users, per_day=5, days=4)
     client.force_login(users["supervisor"])
 
-    on_screen = page_tables(client.get(reverse(page), params).content.decode())
-    download = client.get(reverse(page), params | {"export": "xlsx"})
+    on_screen = page_tables(client.get(reverse(url_name), params).content.decode())
+    download = client.get(reverse(url_name), params | {"export": "xlsx"})
 
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")
     widths = {key: len(rows[0]) if rows else 0 for key, rows in on_screen.items()}
     exported = workbook_tables(download.content, widths)
     assert exported.keys() == on_screen.keys()
     assert exported == on_screen
-    assert any(rows for rows in on_screen.values()) or page == "dashboards:hotspots"
+    assert any(rows for rows in on_screen.values()) or url_name == "dashboards:hotspots"
 
 
 def test_league_marks_are_exported(client, users, departments):
