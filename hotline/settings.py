@@ -15,10 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
-SHARED_DATA_DIR = BASE_DIR.parent / "shared" / "data"
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
+
+# The real public data the demo city, tests and measurements read (see ../shared/data/README).
+SHARED_DATA_DIR = env.path("SHARED_DATA_DIR", default=BASE_DIR.parent / "shared" / "data")
 
 TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
 DEBUG = env.bool("DEBUG", default=False)

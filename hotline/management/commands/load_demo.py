@@ -1,6 +1,9 @@
 """Build the demo city: regions, categories, departments, users and demo cases."""
 
-from django.core.management.base import BaseCommand
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from cases import sla
@@ -14,6 +17,12 @@ class Command(BaseCommand):
     help = "Load the demo city from ../shared/data. Running it twice changes nothing."
 
     def handle(self, *args, **options):
+        data = Path(settings.SHARED_DATA_DIR)
+        if not (data / "regions" / "streets.csv").exists():
+            raise CommandError(
+                f"The shared data is not at {data}: put ../shared/data beside the project "
+                "or set SHARED_DATA_DIR to its folder."
+            )
         with transaction.atomic():
             regions = reference.load_regions()
             categories = reference.load_categories()
