@@ -24,16 +24,19 @@ SHARED_DATA_DIR = env.path("SHARED_DATA_DIR", default=BASE_DIR.parent / "shared"
 
 TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
 DEBUG = env.bool("DEBUG", default=False)
+# Only a server needs the secret and the host names: maintenance commands (migrate,
+# makemigrations --check, load_demo …) run without them, on a throwaway key.
+SERVING = not TESTING and (Path(sys.argv[0]).name != "manage.py" or sys.argv[1:2] == ["runserver"])
 
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if SERVING and not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see .env.example).")
     SECRET_KEY = get_random_secret_key()
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
-    if not (DEBUG or TESTING):
+    if SERVING and not DEBUG:
         raise ImproperlyConfigured(
             "ALLOWED_HOSTS must be set when DEBUG is off (see .env.example)."
         )
