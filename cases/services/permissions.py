@@ -2,7 +2,13 @@
 
 from django.conf import settings
 
-from cases.choices import Action, AssignmentStatus, SupervisionStatus, allowed_from
+from cases.choices import (
+    ACTIVE_ASSIGNMENT_STATUSES,
+    Action,
+    AssignmentStatus,
+    SupervisionStatus,
+    allowed_from,
+)
 from cases.models import Assignment, Case
 from cases.selectors import CENTER_KINDS, is_center_staff
 from cases.services.guards import _holds, active_main, member_of
@@ -38,19 +44,21 @@ DEPARTMENT_ACTIONS = frozenset(
 )
 
 
-def _main(case: Case) -> Assignment | None:
-    rows = case.assignments.select_related("department").order_by("id")
-    return active_main({a.pk: a for a in rows})
+def _open_assignments(case: Case) -> dict[int, Assignment]:
+    rows = case.assignments.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES)
+    return {a.pk: a for a in rows.select_related("department").order_by("id")}
 
 
-def _may(user, action: Action, case: Case, main: Assignment | None) -> bool:
+def _may(user, action: Action, case: Case, main: Assignment | None, mine: list) -> bool:
     center = is_center_staff(user)
     if action in CENTER_ACTIONS:
         return center
     if action in SUPERVISOR_ACTIONS:
         return center and _holds(user, {Role.SUPERVISOR}, CENTER_KINDS)
-    if action in DEPARTMENT_ACTIONS:
-        return main is not None and member_of(user, main.department)
+    if action in (Action.SIGN, Action.RETURN):
+        return any(a.status == AssignmentStatus.DISPATCHED for a in mine)
+    if action in DEPARTMENT_ACTIONS:  # main or co-handler alike act on their own assignment
+        return bool(mine)
     if action == Action.REDISPATCH:
         return (
             main is not None
@@ -72,8 +80,16 @@ def allowed_actions(case: Case, user) -> list[str]:
     actions = allowed_from(case.status)
     parked = case.reopen_count >= settings.HOTLINE_MAX_REOPENS
     actions = [a for a in actions if a != (Action.REOPEN if parked else Action.PARK)]
-    main = _main(case) if set(actions) & (DEPARTMENT_ACTIONS | {Action.REDISPATCH}) else None
-    allowed = [a.value for a in actions if _may(user, a, case, main)]
+    main, mine = None, []
+    if set(actions) & (DEPARTMENT_ACTIONS | {Action.REDISPATCH}):
+        open_ = _open_assignments(case)
+        main = active_main(open_)
+        mine = [
+            a
+            for a in open_.values()
+            if a.status != AssignmentStatus.REDISPATCHED and member_of(user, a.department)
+        ]
+    allowed = [a.value for a in actions if _may(user, a, case, main, mine)]
     if main is not None and main.status != AssignmentStatus.DISPATCHED:
-        allowed = [a for a in allowed if a not in (Action.SIGN, Action.RETURN, Action.REDISPATCH)]
+        allowed = [a for a in allowed if a != Action.REDISPATCH]
     return allowed

@@ -106,3 +106,20 @@ def test_allowed_actions_follow_table_role_and_scope(world):  # noqa: F811
         "add_progress",
         "reply",
     ]
+
+
+def test_a_co_handler_is_offered_the_actions_on_its_own_assignment(world):  # noqa: F811
+    case = register(world)
+    main = services.dispatch_case(
+        case, actor=world.agent, department=world.dept("cgj"), co_departments=[world.dept("scjgj")]
+    )
+    case.refresh_from_db()
+    # handler2 works for 市场监管局, the co-handler: it may sign or return its own dispatch
+    assert services.allowed_actions(case, world.handler2) == ["sign", "return"]
+    services.sign_assignment(main, actor=world.handler)
+    case.refresh_from_db()
+    assert services.allowed_actions(case, world.handler2) == [
+        "request_extension",
+        "add_progress",
+        "reply",
+    ]
