@@ -2,51 +2,61 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | md5sum | cut -c1-8)
+RUNTIME_STAMP := $(VENV)/.runtime-$(shell md5sum < requirements.txt | cut -c1-8)
+DEV_STAMP := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt | md5sum | cut -c1-8)
 # pytest workers: one per core by default; `make test WORKERS=0` runs in one process.
 WORKERS ?= auto
 
-.PHONY: install run test test-fast test-browser lint format messages bench clean
+.PHONY: install install-dev run test test-fast test-browser lint format messages bench clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+# `make run` needs the runtime packages only; the test and lint targets add the development ones.
+$(RUNTIME_STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	rm -f $(VENV)/.runtime-*; touch $(RUNTIME_STAMP)
+
+$(DEV_STAMP): $(RUNTIME_STAMP) requirements-dev.txt
 	$(PY) -m pip install -q -r requirements-dev.txt
-	rm -f $(VENV)/.installed-*; touch $(STAMP)
+	rm -f $(VENV)/.dev-*; touch $(DEV_STAMP)
 
-install: $(STAMP)
+install: $(RUNTIME_STAMP)
 
+install-dev: $(DEV_STAMP)
+
+# Migrate, build the lived-in demo (cases, statistics, the trained category learner, one sweep)
+# and serve it. Running it again adds nothing to the database and serves at once.
 run: install
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	DEBUG=1 $(PY) manage.py load_demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-test: install
+test: install-dev
 	bash scripts/ensure-chromium
 	$(PY) -m pytest -n $(WORKERS) $(PYTEST_ARGS)
 
-test-fast: install
+test-fast: install-dev
 	$(PY) -m pytest -n $(WORKERS) -m "not browser and not slow" $(PYTEST_ARGS)
 
-test-browser: install
+test-browser: install-dev
 	bash scripts/ensure-chromium
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)
 
-lint: install
+lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
-format: install
+format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-messages: install
+messages: install-dev
 	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=tests
 	DEBUG=1 $(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 # Dashboard timings at the current data size (fill it first: manage.py generate_cases --count N).
-bench: install
+bench: install-dev
 	DEBUG=1 $(PY) manage.py bench_dashboards
 	DEBUG=1 $(PY) manage.py bench_routing
 

@@ -12,7 +12,9 @@ class CasesConfig(AppConfig):
         from cases.models import DeadlinePolicy, WorkingDay
 
         # The deadline clock keeps the calendar and the policies in memory: forget them when
-        # a supervisor edits either (in this process; other processes on their next restart).
+        # a supervisor edits either, here at once and in every other process within a second.
         for model in (WorkingDay, DeadlinePolicy):
             for signal in (post_save, post_delete):
-                signal.connect(sla.clear_cache, sender=model, dispatch_uid=f"sla-{model.__name__}")
+                signal.connect(
+                    sla.announce_change, sender=model, dispatch_uid=f"sla-{model.__name__}"
+                )

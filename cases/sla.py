@@ -9,7 +9,9 @@ office hours starts the clock at the next opening. Clock minutes (urgent signing
 calendar.
 
 The calendar of a year and the deadline policies are read once and kept in memory; saving or
-deleting a `WorkingDay` or `DeadlinePolicy` clears that memory (see `CasesConfig.ready`).
+deleting a `WorkingDay` or `DeadlinePolicy` clears that memory in this process and announces the
+change to every other process through the "deadline-clock" generation (`core.generations`, see
+`CasesConfig.ready`), which they check at most once a second.
 """
 
 import datetime
@@ -23,6 +25,7 @@ from django.utils import timezone
 
 from cases.choices import DeadlineStage, DeadlineUnit, RequestType, Urgency
 from cases.models import DeadlinePolicy, WorkingDay
+from core import generations
 
 ONE_DAY = datetime.timedelta(days=1)
 ZERO = datetime.timedelta()
@@ -80,6 +83,8 @@ def office_day() -> datetime.timedelta:
 
 _calendar: dict[int, dict[datetime.date, bool]] = {}
 _policies: dict[tuple[str, str, str], Policy] = {}
+GENERATION = "deadline-clock"
+_watch = generations.Watch(GENERATION)
 
 
 def clear_cache(**_kwargs) -> None:
@@ -91,7 +96,19 @@ def clear_cache(**_kwargs) -> None:
     office_day.cache_clear()
 
 
+def announce_change(**_kwargs) -> None:
+    """Forget the calendar and policies here and, after commit, in every other process."""
+    clear_cache()
+    generations.bump(GENERATION)
+
+
+def _forget_if_changed_elsewhere() -> None:
+    if _watch.changed():
+        clear_cache()
+
+
 def _year(year: int) -> dict[datetime.date, bool]:
+    _forget_if_changed_elsewhere()
     if year not in _calendar:
         _calendar[year] = dict(
             WorkingDay.objects.filter(date__year=year).values_list("date", "is_workday")
@@ -207,6 +224,7 @@ def working_time_between(start: datetime.datetime, end: datetime.datetime) -> da
 
 def policy_for(stage: str, *, request_type: str = "", urgency: str = "") -> Policy:
     """The most specific deadline policy: type and urgency, type, urgency, then the default."""
+    _forget_if_changed_elsewhere()
     if not _policies:
         for row in DeadlinePolicy.objects.all():
             key = (row.stage, row.request_type, row.urgency)
@@ -259,7 +277,7 @@ def seed_calendar(model=None, years=None) -> int:
         if day not in known
     ]
     model.objects.bulk_create(new)
-    clear_cache()
+    announce_change()
     return len(new)
 
 
@@ -275,5 +293,5 @@ def seed_deadline_policies(model=None) -> int:
             defaults={"limit": limit, "unit": unit},
         )
         created += new
-    clear_cache()
+    announce_change()
     return created

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from cases import services, sla
 from cases.models import Assignment
+from core.progress import progress
 from hotline.dashboards.stats import refresh_recent_stats
 from hotline.errors import ApplicationError
 from hotline.models import DeadlineReminder
@@ -100,7 +101,8 @@ def sweep_deadlines(now: datetime.datetime | None = None, *, refresh: bool = Tru
     now = now or timezone.now()
     sent: Counter = Counter()
     for stage in (Stage.SIGN, Stage.REPLY):
-        for assignment in candidates(stage, now).iterator(chunk_size=2000):
+        watched = candidates(stage, now).iterator(chunk_size=2000)
+        for assignment in progress(watched, desc=f"Deadline sweep ({stage})", unit="assignment"):
             threshold = threshold_reached(assignment, stage, now)
             if threshold and urge_once(assignment, stage, threshold, now):
                 sent[f"{stage}:{threshold}"] += 1

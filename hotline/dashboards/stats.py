@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from cases.events import EventType
 from cases.models import Assignment, Callback, Case, CaseEvent, Category, Extension
+from core.progress import progress
 from departments.models import Region
 from hotline.models import DailyHotspotCount, DailyStat
 
@@ -225,8 +226,10 @@ def refresh_all_stats(batch_days: int = 31) -> int:
     if first is None:
         return 0
     day, today, written = timezone.localdate(first), timezone.localdate(), 0
-    while day <= today:
-        last = min(day + datetime.timedelta(days=batch_days - 1), today)
-        written += refresh_stats(day, last)
-        day = last + datetime.timedelta(days=1)
+    with progress(desc="Daily statistics", total=(today - day).days + 1, unit="day") as bar:
+        while day <= today:
+            last = min(day + datetime.timedelta(days=batch_days - 1), today)
+            written += refresh_stats(day, last)
+            bar.update((last - day).days + 1)
+            day = last + datetime.timedelta(days=1)
     return written
