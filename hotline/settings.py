@@ -19,8 +19,8 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
-# The real public data the demo city, tests and measurements read (see ../shared/data/README).
-SHARED_DATA_DIR = env.path("SHARED_DATA_DIR", default=BASE_DIR.parent / "shared" / "data")
+# The demo city's data, kept in the repository (hotline/demo/data/README.md names each source).
+DEMO_DATA_DIR = BASE_DIR / "hotline" / "demo" / "data"
 
 TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
 DEBUG = env.bool("DEBUG", default=False)

@@ -13,9 +13,7 @@ import itertools
 import json
 import random
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -25,6 +23,7 @@ from cases.events import EventType as E
 from cases.models import Assignment, Callback, Case, CaseEvent, Category, Extension
 from cases.numbers import allocate_case_numbers
 from departments.models import Department, Region
+from hotline.demo import SYNTHETIC_MESSAGES, data_path
 
 CHANNELS = {"phone": 55, "wechat": 15, "web": 9, "app": 9, "sms": 3, "open311": 4,
             "email": 2, "transfer": 3}  # fmt: skip
@@ -90,14 +89,13 @@ class World:
 
 
 def _texts() -> list[tuple[str, str]]:
-    path = Path(settings.SHARED_DATA_DIR) / "messages" / "messages_with_votes.jsonl"
+    """(title, text) of the sampled real messages the cases' content is drawn from."""
     texts = []
-    if path.exists():
-        with path.open(encoding="utf-8") as handle:
-            for line in handle:
-                row = json.loads(line)
-                texts.append((row.get("title", "")[:200], (row.get("text") or "")[:400]))
-    return texts or [("路灯不亮", "小区门口路灯坏了一个月，晚上出行不便，请尽快维修。")]
+    with data_path(SYNTHETIC_MESSAGES).open(encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            texts.append((row.get("title", "")[:200], (row.get("text") or "")[:400]))
+    return texts
 
 
 @dataclass

@@ -4,14 +4,13 @@ Everything is keyed on official codes, so loading twice updates in place and add
 """
 
 import csv
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from cases.models import Category
 from departments.models import Department, Membership, Region
+from hotline.demo import AREAS, CATEGORIES, STREETS, data_path
 from hotline.roles import Role
 
 CITY_CODE = "430100"
@@ -72,8 +71,7 @@ DEMO_USERS = {
 
 
 def _rows(relative: str) -> list[dict[str, str]]:
-    path = Path(settings.SHARED_DATA_DIR) / relative
-    with path.open(encoding="utf-8") as handle:
+    with data_path(relative).open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -94,7 +92,7 @@ def load_regions() -> dict[str, Region]:
         Region, {"code": CITY_CODE}, name=CITY_NAME, level=Region.Level.CITY, parent=province
     )
     regions = {city.code: city}
-    for row in _rows("regions/areas.csv"):
+    for row in _rows(AREAS):
         if row["cityCode"] == CITY_CODE[:4]:
             regions[row["code"]] = _upsert(
                 Region,
@@ -103,7 +101,7 @@ def load_regions() -> dict[str, Region]:
                 level=Region.Level.DISTRICT,
                 parent=city,
             )
-    for row in _rows("regions/streets.csv"):
+    for row in _rows(STREETS):
         if row["cityCode"] == CITY_CODE[:4]:
             street = _upsert(
                 Region,
@@ -128,7 +126,7 @@ def load_regions() -> dict[str, Region]:
 def load_categories() -> int:
     """The DB44/T 2479-2024 classification; blank third levels describe their second level."""
     nodes: dict[str, Category] = {}
-    for row in _rows("categories/db44t2479-2024.csv"):
+    for row in _rows(CATEGORIES):
         l1, l2 = row["level_1_code"], row["level_2_code"]
         if l1 not in nodes:
             nodes[l1] = _upsert(Category, {"code": l1}, name=row["level_1_name"], level=1)

@@ -1,6 +1,6 @@
 """The deadline clock: properties (hypothesis) and worked examples around National Day 2026.
 
-The 2026 schedule (State Council notice, in ../shared/data/holidays): Mid-Autumn Festival
+The 2026 schedule (State Council notice, in hotline/demo/data/holidays): Mid-Autumn Festival
 Friday 25 – Sunday 27 September off; National Day Thursday 1 – Wednesday 7 October off;
 Sunday 20 September and Saturday 10 October are worked. Office hours 09:00–12:00, 13:30–17:30
 (7 working hours a day), local time Asia/Shanghai.
@@ -32,8 +32,8 @@ def at(text: str) -> datetime.datetime:
 
 
 def _official_days() -> dict[datetime.date, bool]:
-    """An oracle independent of the seeding code: the holidays file of the shared data."""
-    path = Path(settings.SHARED_DATA_DIR) / "holidays" / "holidays_cn_2007_2026.csv"
+    """An oracle independent of the seeding code: the holidays file of the demo data."""
+    path = Path(settings.DEMO_DATA_DIR) / "holidays" / "holidays_cn_2007_2026.csv"
     with path.open(encoding="utf-8") as handle:
         return {
             datetime.date.fromisoformat(row["date"]): row["isOffDay"] == "False"

@@ -1,9 +1,11 @@
 """Time a suggestion with 1,000 rules and every street of China loaded (then roll it all back).
 
 Inside one transaction that is rolled back at the end: all provinces, cities, districts and
-streets of ../shared/data/regions are added to the gazetteer (about 45,000 regions), 1,000
-random responsibility rules are generated, and `suggest` is timed on random cases whose address
-names a random street. The first call (which builds the in-memory indexes) is reported apart.
+streets of the full regions data (`--regions DIR`, by default ../shared/data/regions beside the
+project; the repository holds only the demo city's) are added to the gazetteer (about 45,000
+regions), 1,000 random responsibility rules are generated, and `suggest` is timed on random
+cases whose address names a random street. The first call (which builds the in-memory
+indexes) is reported apart.
 """
 
 import csv
@@ -29,8 +31,15 @@ class Rollback(Exception):
     """Raised to undo everything the benchmark loaded."""
 
 
-def _rows(name: str) -> list[dict]:
-    with (Path(settings.SHARED_DATA_DIR) / "regions" / name).open(encoding="utf-8") as handle:
+REGION_FILES = ("provinces.csv", "cities.csv", "areas.csv", "streets.csv")
+
+
+def default_regions() -> Path:
+    return Path(settings.BASE_DIR).parent / "shared" / "data" / "regions"
+
+
+def _rows(folder: Path, name: str) -> list[dict]:
+    with (folder / name).open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -51,20 +60,23 @@ def _add_level(rows, level, code_of, parent_of, known: dict[str, Region]) -> Non
     Region.objects.bulk_create(fresh, batch_size=2000)
 
 
-def load_all_regions() -> int:
-    """Every region of the shared data that is not there yet; returns the total."""
+def load_all_regions(folder: Path) -> int:
+    """Every region of the files in `folder` that is not there yet; returns the total."""
     known = {r.code: r for r in Region.objects.all()}
     known[""] = None
-    provinces = [{"code": _six(r["code"]), "name": r["name"]} for r in _rows("provinces.csv")]
+    provinces = [
+        {"code": _six(r["code"]), "name": r["name"]} for r in _rows(folder, "provinces.csv")
+    ]
     for row in provinces:
         if row["code"] not in known:
             region = Region.objects.create(code=row["code"], name=row["name"], level=1)
             known[region.code] = region
-    _add_level(_rows("cities.csv"), 2, lambda r: _six(r["code"]),
+    _add_level(_rows(folder, "cities.csv"), 2, lambda r: _six(r["code"]),
                lambda r: _six(r["provinceCode"]), known)  # fmt: skip
-    _add_level(_rows("areas.csv"), 3, lambda r: r["code"],
+    _add_level(_rows(folder, "areas.csv"), 3, lambda r: r["code"],
                lambda r: _six(r["cityCode"]), known)  # fmt: skip
-    _add_level(_rows("streets.csv"), 4, lambda r: r["code"], lambda r: r["areaCode"], known)
+    _add_level(_rows(folder, "streets.csv"), 4, lambda r: r["code"], lambda r: r["areaCode"],
+               known)  # fmt: skip
     return Region.objects.count()
 
 
@@ -110,8 +122,22 @@ class Command(BaseCommand):
         parser.add_argument("--rules", type=int, default=1000)
         parser.add_argument("--suggestions", type=int, default=500)
         parser.add_argument("--seed", type=int, default=7)
+        parser.add_argument(
+            "--regions",
+            type=Path,
+            default=None,
+            help="folder of provinces.csv, cities.csv, areas.csv and streets.csv for all of "
+            "China (default: ../shared/data/regions beside the project)",
+        )
 
     def handle(self, *args, **options):
+        options["regions"] = options["regions"] or default_regions()
+        missing = [n for n in REGION_FILES if not (options["regions"] / n).is_file()]
+        if missing:
+            raise CommandError(
+                f"the regions of the whole country are not at {options['regions']} "
+                f"({', '.join(missing)} missing): pass their folder with --regions DIR"
+            )
         if not Department.objects.filter(kind=Department.Kind.FUNCTIONAL).exists():
             raise CommandError("load the demo city first (manage.py load_demo)")
         try:
@@ -124,7 +150,7 @@ class Command(BaseCommand):
     def _run(self, options) -> None:
         rng = random.Random(options["seed"])
         started = time.perf_counter()
-        regions = load_all_regions()
+        regions = load_all_regions(options["regions"])
         generate_rules(options["rules"], rng)
         cases = _cases(options["suggestions"], rng)
         self.stdout.write(

@@ -1,11 +1,11 @@
 """Demo cases: a few hundred real citizen messages taken through the real lifecycle services.
 
-The content is real (../shared/data/messages/messages_with_replies.jsonl, places anonymised as
-"A市", "A2区" … mapped onto Changsha's districts) and so are the departments' replies. Every
-status is reached only through `cases.services`: each transition is called with an explicit
-`at=` instant laid out on the working-day clock over the past months, so the timelines, the
-deadlines and the late flags are the ones the product would have produced. Nothing writes a
-status by hand.
+The content is real (hotline/demo/data/messages, real messages with the official replies; places
+anonymised as "A市", "A2区" … mapped onto Changsha's districts) and so are the departments'
+replies. Every status is reached only through `cases.services`: each transition is called with
+an explicit `at=` instant laid out on the working-day clock over the past months, so the
+timelines, the deadlines and the late flags are the ones the product would have produced.
+Nothing writes a status by hand.
 
 Built once: when the demo agents have registered cases already, nothing is added again.
 """

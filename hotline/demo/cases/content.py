@@ -3,9 +3,8 @@
 import json
 import random
 import re
-from pathlib import Path
 
-from django.conf import settings
+from hotline.demo import CASE_MESSAGES, data_path
 
 # The anonymised places of the messages, mapped onto the demo city's districts.
 PLACES = {
@@ -63,16 +62,20 @@ def localise(text: str) -> str:
     return text
 
 
+def about_the_city(row: dict) -> bool:
+    """Whether a message names the city's places and no other anonymised city."""
+    text = localise(row["title"] + row["text"])
+    return text != row["title"] + row["text"] and not OTHER_PLACE.search(text)
+
+
 def load_messages(limit: int) -> list[dict]:
     """Messages about the city only (other anonymised cities are left out), localised."""
-    path = Path(settings.SHARED_DATA_DIR) / "messages" / "messages_with_replies.jsonl"
     chosen = []
-    with path.open(encoding="utf-8") as handle:
+    with data_path(CASE_MESSAGES).open(encoding="utf-8") as handle:
         for line in handle:
             row = json.loads(line)
-            text = localise(row["title"] + row["text"])
-            if text == row["title"] + row["text"] or OTHER_PLACE.search(text):
-                continue  # not about the city, or about another anonymised city too
+            if not about_the_city(row):
+                continue
             chosen.append(
                 {
                     "title": localise(row["title"])[:200],

@@ -1,7 +1,5 @@
 """Build the demo city: regions, categories, departments, users and demo cases."""
 
-from pathlib import Path
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -9,19 +7,20 @@ from django.db import transaction
 from cases import sla
 from departments import demo_rules
 from hotline.demo import cases as demo_cases
-from hotline.demo import reference
+from hotline.demo import missing_data_files, reference
 from knowledgebase.demo import load_demo_articles
 
 
 class Command(BaseCommand):
-    help = "Load the demo city from ../shared/data. Running it twice changes nothing."
+    help = "Load the demo city from hotline/demo/data. Running it twice changes nothing."
 
     def handle(self, *args, **options):
-        data = Path(settings.SHARED_DATA_DIR)
-        if not (data / "regions" / "streets.csv").exists():
+        missing = missing_data_files()
+        if missing:
             raise CommandError(
-                f"The shared data is not at {data}: put ../shared/data beside the project "
-                "or set SHARED_DATA_DIR to its folder."
+                f"The demo data at {settings.DEMO_DATA_DIR} is incomplete: {', '.join(missing)} "
+                "missing. Restore the folder from the repository (git checkout -- "
+                "hotline/demo/data) or cut it again with scripts/cut_demo_data.py."
             )
         with transaction.atomic():
             regions = reference.load_regions()
