@@ -21,9 +21,18 @@ class ArticleVersionInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "department", "category", "status", "version", "review_by"]
-    list_filter = ["status", "kind", "department__kind"]
-    search_fields = ["title", "answer", "external_id", "policy_document"]
+    list_display = [
+        "title",
+        "department",
+        "issuing_unit",
+        "source",
+        "category",
+        "status",
+        "version",
+        "review_by",
+    ]
+    list_filter = ["status", "source", "kind", "department__kind"]
+    search_fields = ["title", "answer", "external_id", "policy_document", "issuing_unit"]
     list_select_related = ["department", "category"]
     raw_id_fields = ["department", "category", "created_by"]
     filter_horizontal = []

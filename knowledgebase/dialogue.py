@@ -26,8 +26,8 @@ _PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,18}[0-9]$")
 
 
 def source_of(article) -> str:
-    """Where an answer comes from: the policy document, else the owning department."""
-    return article.policy_document or article.department.name
+    """Where an answer comes from: the policy document, else the issuing unit or the owner."""
+    return article.policy_document or article.issued_by
 
 
 def ask(conversation: list[dict], question: str, *, region=None) -> dict:
@@ -37,7 +37,7 @@ def ask(conversation: list[dict], question: str, *, region=None) -> dict:
         raise InvalidInput("type a question", field="question")
     if len(question) > MAX_QUESTION:
         raise InvalidInput(f"a question has at most {MAX_QUESTION} characters", field="question")
-    hits = search_articles(question, region=region, limit=OTHERS + 1)
+    hits = search_articles(question, region=region, limit=OTHERS + 1, local=True)
     best = hits[0] if hits else None
     turn = {
         "question": question,
@@ -50,10 +50,16 @@ def ask(conversation: list[dict], question: str, *, region=None) -> dict:
 
 
 def _hit_dict(hit, *, with_answer: bool = False) -> dict:
-    row = {"article": hit.article.pk, "title": hit.title, "stale": hit.stale}
+    row = {
+        "article": hit.article.pk,
+        "title": hit.title,
+        "stale": hit.stale,
+        "demo": hit.article.is_demo,
+    }
     if with_answer:
         row["answer"] = hit.answer
         row["source"] = source_of(hit.article)
+        row["issuing_unit"] = hit.article.issued_by
     return row
 
 

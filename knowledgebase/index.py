@@ -29,12 +29,14 @@ _cached: "ArticleIndex | None" = None
 
 @dataclasses.dataclass
 class ArticleIndex:
-    """Live articles' ids, region paths and staleness, with the BM25F weight matrix."""
+    """Live articles' ids, region paths, staleness and whether they are imported, with the BM25F
+    weight matrix."""
 
     key: tuple
     ids: np.ndarray
     region_paths: list[tuple[str, ...]]
     stale: np.ndarray
+    imported: np.ndarray
     vocabulary: dict[str, int]
     weights: sparse.csr_matrix
     document_frequency: np.ndarray
@@ -59,10 +61,27 @@ class ArticleIndex:
         return np.where(self.stale, scores * STALE_FACTOR, scores)
 
     def region_mask(self, region) -> np.ndarray:
-        """Articles that apply in the region: no regions, or one containing it."""
+        """Articles that apply in the region: one of their regions contains it, or they name none
+        and are the hotline's own (an imported article without regions applies nowhere here)."""
         path = region.path
         return np.array(
-            [not paths or any(path.startswith(p) for p in paths) for paths in self.region_paths]
+            [
+                any(path.startswith(p) for p in paths) if paths else not imported
+                for paths, imported in zip(self.region_paths, self.imported, strict=True)
+            ],
+            dtype=bool,
+        )
+
+    def home_mask(self, home_path: str) -> np.ndarray:
+        """For a question whose region is not known yet: the hotline's own articles, and the
+        imported ones naming a region within or above the hotline's (`home_path`)."""
+        return np.array(
+            [
+                not imported
+                or any(home_path.startswith(p) or p.startswith(home_path) for p in paths)
+                for paths, imported in zip(self.region_paths, self.imported, strict=True)
+            ],
+            dtype=bool,
         )
 
 
@@ -102,7 +121,7 @@ def build_index(key: tuple) -> ArticleIndex:
     """Read the live articles (one query for rows, one for regions) and weigh every term."""
     articles = list(
         Article.objects.filter(LIVE_ARTICLES)
-        .only("title", "questions", "answer", "search_title", "search_body", "review_by")
+        .only("title", "questions", "answer", "search_title", "search_body", "review_by", "source")
         .prefetch_related("regions")
         .order_by("pk")
     )
@@ -124,6 +143,7 @@ def build_index(key: tuple) -> ArticleIndex:
         ids=np.array([a.pk for a in articles], dtype=np.int64),
         region_paths=[tuple(r.path for r in a.regions.all()) for a in articles],
         stale=np.array([bool(a.review_by and a.review_by < today) for a in articles], dtype=bool),
+        imported=np.array([a.source == Article.Source.IMPORTED for a in articles], dtype=bool),
         vocabulary=vocabulary,
         weights=weights,
         document_frequency=document_frequency,

@@ -15,10 +15,21 @@ class ArticleStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
+class ArticleSource(models.TextChoices):
+    OWN = "own", _("Written here")
+    DEMO = "demo", _("Demo content")
+    IMPORTED = "imported", _("Imported from elsewhere")
+
+
 class Article(models.Model):
-    """A maintained answer to a question citizens ask, owned by a department."""
+    """A maintained answer to a question citizens ask, owned by a department.
+
+    An imported article (a public policy Q&A data set) has no owning department: it keeps the
+    unit that issued it and applies only in the regions it names (see `knowledgebase.index`).
+    """
 
     Status = ArticleStatus
+    Source = ArticleSource
 
     class Kind(models.TextChoices):
         SERVICE_GUIDE = "service_guide", _("Service guide")
@@ -46,9 +57,15 @@ class Article(models.Model):
     department = models.ForeignKey(
         "departments.Department",
         models.PROTECT,
+        null=True,
+        blank=True,
         related_name="articles",
         verbose_name=_("owning department"),
     )
+    source = models.CharField(
+        _("source"), max_length=8, choices=ArticleSource.choices, default=ArticleSource.OWN
+    )
+    issuing_unit = models.CharField(_("issuing unit"), max_length=128, blank=True)
     regions = models.ManyToManyField(
         "departments.Region",
         blank=True,
@@ -90,6 +107,17 @@ class Article(models.Model):
                 name="article_status_valid",
             ),
             models.CheckConstraint(
+                condition=Q(source__in=[s.value for s in ArticleSource]),
+                name="article_source_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(department__isnull=False) | Q(source="imported"),
+                name="article_owned_unless_imported",
+                violation_error_message=_(
+                    "An article has an owning department unless it is imported."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=Q(review_by__isnull=True)
                 | Q(effective_date__isnull=True)
                 | Q(review_by__gte=F("effective_date")),
@@ -100,6 +128,18 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_demo(self) -> bool:
+        """Written for the demo city: labelled 演示内容 wherever it is shown."""
+        return self.source == self.Source.DEMO
+
+    @property
+    def issued_by(self) -> str:
+        """Who stands behind the answer: the issuing unit, else the owning department."""
+        if self.issuing_unit:
+            return self.issuing_unit
+        return self.department.name if self.department_id else ""
 
     @property
     def is_stale(self) -> bool:

@@ -5,6 +5,10 @@ both databases. On PostgreSQL the database also answers the question first: a GI
 full-text match over the stored words (title and phrasings weight A, body C, ranked by
 `ts_rank`) plus trigram similarity of titles (typos), and only those candidates are ranked,
 so the work stays proportional to the matches. See docs/search.md.
+
+Suggestions (the intake panel, the citizens' dialogue) pass `local=True`: an imported article
+(someone else's policy Q&A) is suggested only in the regions it names, so another province's
+answer is never offered as this hotline's. The knowledge pages search everything.
 """
 
 import dataclasses
@@ -13,6 +17,7 @@ import re
 import numpy as np
 from django.db import connection
 
+from departments.models import Department
 from knowledgebase import index as kb_index
 from knowledgebase import textproc
 from knowledgebase.models import LIVE_ARTICLES, Article, ArticleVersion
@@ -38,8 +43,14 @@ class ArticleHit:
     answer: str
 
 
-def search_articles(query: str, *, region=None, limit: int = 5, user=None) -> list[ArticleHit]:
-    """The live articles best answering the query, current before stale, for the region."""
+def search_articles(
+    query: str, *, region=None, limit: int = 5, user=None, local: bool = False
+) -> list[ArticleHit]:
+    """The live articles best answering the query, current before stale, for the region.
+
+    With `local` and no region, the question is taken to be about the hotline's own area (the
+    center's region): imported articles about other places are left out.
+    """
     terms = textproc.query_terms(query or "")
     if not terms:
         return []
@@ -51,8 +62,16 @@ def search_articles(query: str, *, region=None, limit: int = 5, user=None) -> li
         scores = scores * _pg_candidate_mask(index, query, terms)
     if region is not None:
         scores = scores * index.region_mask(region)
+    elif local:
+        scores = scores * index.home_mask(home_path())
     best = [row for row in np.argsort(-scores, kind="stable")[:limit] if scores[row] > 0]
     return _hits(index, best, scores, terms)
+
+
+def home_path() -> str:
+    """The region path of the hotline itself (the 12345 center's region), "" if none is set."""
+    center = Department.objects.filter(kind=Department.Kind.CENTER, region__isnull=False)
+    return center.values_list("region__path", flat=True).first() or ""
 
 
 def _pg_candidate_mask(index, query: str, terms: dict[str, float]) -> np.ndarray:

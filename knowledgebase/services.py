@@ -4,7 +4,9 @@ Who may do what:
 - an editor of the owning department drafts, edits, submits and archives its articles;
 - a reviewer of the owning department, or of the 12345 center, publishes or sends back with a
   comment (and may archive);
-- a sub-center such as 12333 owns its articles; once published they are shared with every agent.
+- a sub-center such as 12333 owns its articles; once published they are shared with every agent;
+- imported articles (public data sets) have no owning department: the center's editors look
+  after them, and they keep the unit that issued them (`issuing_unit`).
 Editing a published article starts its next version; the published one stays live (and is
 kept as an ArticleVersion) until the next is published.
 """
@@ -40,9 +42,17 @@ def _roles_in(user, department: Department) -> set[str]:
 
 
 def can_edit(user, article_or_department) -> bool:
-    """Editors of the owning department (and superusers) write its articles."""
+    """Editors of the owning department (and superusers) write its articles; the 12345
+    center's editors look after the imported ones, which have no owner."""
     department = getattr(article_or_department, "department", article_or_department)
-    return user.is_superuser or Role.EDITOR in _roles_in(user, department)
+    if user.is_superuser:
+        return True
+    if department is None:
+        return any(
+            m.role == Role.EDITOR and m.department.kind == Department.Kind.CENTER
+            for m in user.memberships.select_related("department")
+        )
+    return Role.EDITOR in _roles_in(user, department)
 
 
 def can_review(user, article: Article) -> bool:

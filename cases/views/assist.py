@@ -24,8 +24,9 @@ MIN_TEXT = 4
 
 
 def knowledge_hits(text: str, region, user) -> list:
-    """Knowledge articles matching what the caller says (knowledgebase.search)."""
-    return search_articles(text, region=region, limit=5, user=user)
+    """Knowledge articles matching what the caller says, for the case's region (imported ones
+    only where they apply: knowledgebase.search)."""
+    return search_articles(text, region=region, limit=5, user=user, local=True)
 
 
 def routing_suggestions(fields: dict) -> list:

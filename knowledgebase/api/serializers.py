@@ -29,13 +29,20 @@ class AnswerSerializer(serializers.Serializer):
     title = serializers.CharField()
     answer = serializers.CharField()
     source = serializers.CharField()
+    issuing_unit = serializers.CharField(
+        help_text="Who issued the answer: an imported article's unit, else the owning department."
+    )
     stale = serializers.BooleanField()
+    demo = serializers.BooleanField(
+        help_text="Written for the demo city (演示内容), not an official answer."
+    )
 
 
 class OtherSerializer(serializers.Serializer):
     article = serializers.IntegerField()
     title = serializers.CharField()
     stale = serializers.BooleanField()
+    demo = serializers.BooleanField(help_text="Written for the demo city (演示内容).")
 
 
 class AskOutputSerializer(serializers.Serializer):

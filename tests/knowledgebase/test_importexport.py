@@ -99,7 +99,13 @@ def test_export_round_trip(db, fmt):
     assert (result.created, result.updated) == (0, 0)
     if fmt == "jsonl":
         rows = [json.loads(line) for line in out.getvalue().splitlines()]
-        assert rows[-1] == GOOD[1] | {"category": ""}
+        assert rows[-1] == GOOD[1] | {
+            "category": "",
+            "kind": "hot_question",
+            "keywords": [],
+            "source": "own",
+            "issuing_unit": "",
+        }
 
 
 def test_commands_round_trip_a_csv_file(db, tmp_path):

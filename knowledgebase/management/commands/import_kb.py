@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from knowledgebase.importexport import ImportFailed, import_articles
+from knowledgebase.models import Article
 
 
 class Command(BaseCommand):
@@ -13,12 +14,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument("--format", choices=["jsonl", "csv"], help="default: by extension")
+        parser.add_argument(
+            "--source",
+            choices=Article.Source.values,
+            default=Article.Source.OWN,
+            help="what rows without a source are: own (default), demo, or imported (a public "
+            "data set such as policy_articles.jsonl: no owner, its issuing unit and regions kept)",
+        )
 
-    def handle(self, *args, file: Path, format=None, **options):
+    def handle(self, *args, file: Path, format=None, source=Article.Source.OWN, **options):
         fmt = format or ("csv" if file.suffix.lower() == ".csv" else "jsonl")
         try:
             with file.open(encoding="utf-8-sig", newline="") as handle:
-                result = import_articles(handle, fmt=fmt)
+                result = import_articles(handle, fmt=fmt, source=source)
         except OSError as error:
             raise CommandError(f"cannot read {file}: {error.strerror}") from None
         except UnicodeDecodeError:
