@@ -127,11 +127,12 @@ def enqueue_for_event(event) -> list[WebhookDelivery]:
 
 
 def _kick_worker() -> None:
+    """Ask for one delivery pass now, so the event goes out promptly (it starts no chain)."""
     from departments.tasks import deliver_webhooks
 
     try:
-        deliver_webhooks.delay()
-    except Exception:  # the broker is down: the rows wait for the next run
+        deliver_webhooks.apply_async(retry=False)  # a dead broker must not hold the request
+    except Exception:  # the rows wait for beat's next deliver-webhooks run
         logger.warning("webhook worker not reachable; deliveries stay in the outbox")
 
 

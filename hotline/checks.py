@@ -5,14 +5,19 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 
-@register()
-def official_calendar_check(app_configs=None, **kwargs):
-    """Warn when this year's or next year's official holiday schedule is missing."""
+def missing_official_calendars() -> list[int]:
+    """This year and next year, those without an official holiday schedule (W001, /healthz)."""
     from cases import sla
 
     this_year = timezone.localdate().year
+    return [y for y in (this_year, this_year + 1) if not sla.calendar_known(y)]
+
+
+@register()
+def official_calendar_check(app_configs=None, **kwargs):
+    """Warn when this year's or next year's official holiday schedule is missing."""
     try:
-        missing = [y for y in (this_year, this_year + 1) if not sla.calendar_known(y)]
+        missing = missing_official_calendars()
     except DatabaseError:  # before the first migrate: nothing to check yet
         return []
     return [

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
@@ -174,13 +175,7 @@ SPECTACULAR_SETTINGS = {
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TIMEZONE = TIME_ZONE
-if CELERY_BROKER_URL:
-    from celery.schedules import crontab
-
-    CELERY_BEAT_SCHEDULE = {
-        "sweep-deadlines": {"task": "hotline.sweep_deadlines", "schedule": 300.0},
-        "refresh-stats": {"task": "hotline.refresh_stats", "schedule": crontab(hour=2, minute=15)},
-    }
+# Celery beat's schedule: CELERY_BEAT_SCHEDULE at the end of this file (Operations).
 
 # Webhook delivery (departments/webhooks.py): first retry delay (doubling), attempts, timeout.
 HOTLINE_WEBHOOK_BACKOFF_SECONDS = env.int("HOTLINE_WEBHOOK_BACKOFF_SECONDS", default=30)
@@ -198,3 +193,31 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Operations: health checks and the beat schedule
+# Every periodic job, in this one place; no task reschedules itself. Beat runs it whenever a
+# broker is configured (`celery -A hotline beat`); without one, cron runs the same commands.
+HOTLINE_SWEEP_INTERVAL = env.int("HOTLINE_SWEEP_INTERVAL", default=300)  # seconds
+HOTLINE_WEBHOOK_DELIVERY_INTERVAL = env.int("HOTLINE_WEBHOOK_DELIVERY_INTERVAL", default=30)
+CELERY_BEAT_SCHEDULE = {
+    # The deadline watch; each pass also refreshes yesterday's and today's dashboard rows.
+    "sweep-deadlines": {
+        "task": "hotline.sweep_deadlines",
+        "schedule": float(HOTLINE_SWEEP_INTERVAL),
+    },
+    # Nightly: the last 60 days of dashboard rows again, for late corrections.
+    "refresh-stats": {
+        "task": "hotline.refresh_stats",
+        "schedule": crontab(hour=2, minute=15),
+    },
+    # The webhook outbox: retries come due here, and so does a row whose kick was lost.
+    "deliver-webhooks": {
+        "task": "departments.deliver_webhooks",
+        "schedule": float(HOTLINE_WEBHOOK_DELIVERY_INTERVAL),
+        "options": {"expires": float(HOTLINE_WEBHOOK_DELIVERY_INTERVAL)},
+    },
+}
+# /healthz warns when webhook deliveries have been due (and undelivered) longer than this.
+HOTLINE_HEALTH_OUTBOX_LAG_MINUTES = env.int("HOTLINE_HEALTH_OUTBOX_LAG_MINUTES", default=15)
+# A load balancer may probe over plain HTTP: /healthz is never redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

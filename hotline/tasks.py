@@ -1,4 +1,4 @@
-"""Celery tasks of the center (scheduled by CELERY_BEAT_SCHEDULE when a broker is set)."""
+"""Celery tasks of the center (beat runs them: CELERY_BEAT_SCHEDULE in hotline/settings.py)."""
 
 from celery import shared_task
 
