@@ -20,6 +20,7 @@ from sklearn.pipeline import Pipeline
 
 from cases.choices import Status
 from cases.models import Case, Category
+from core.progress import progress
 
 jieba.setLogLevel(60)
 NOISE = re.compile(r"^[\s\W_]+$")
@@ -76,7 +77,7 @@ def training_set_from_cases() -> tuple[list[str], list[str]]:
         "title", "content", "category__code"
     )
     texts, labels = [], []
-    for title, content, code in rows.iterator(2000):
+    for title, content, code in progress(rows.iterator(2000), desc="Closed cases", unit="case"):
         texts.append(message_text(title, content))
         labels.append(code)
     return texts, labels

@@ -22,6 +22,7 @@ from cases import sla
 from cases.events import EventType as E
 from cases.models import Assignment, Callback, Case, CaseEvent, Category, Extension
 from cases.numbers import allocate_case_numbers
+from core.progress import progress
 from departments.models import Department, Region
 from hotline.demo import SYNTHETIC_MESSAGES, data_path
 
@@ -252,9 +253,11 @@ class Generator:
         for d in self.rng.choices(range(days), weights=weights, k=count):
             per_day[d] += 1
         written = 0
-        for d in range(days - 1, -1, -1):
-            if per_day[d]:
-                written += self._day(today - datetime.timedelta(days=d), per_day[d])
+        with progress(desc="Synthetic cases", total=count, unit="case") as bar:
+            for d in range(days - 1, -1, -1):
+                if per_day[d]:
+                    written += self._day(today - datetime.timedelta(days=d), per_day[d])
+                    bar.update(per_day[d])
         self._flush()
         return written
 

@@ -12,7 +12,9 @@ from django.utils import timezone
 from cases.choices import TRANSITIONS, Action, Status
 from cases.events import EventType
 from cases.models import Assignment, Callback, Case, CaseEvent
+from departments import classifier
 from hotline.demo.cases import build_demo_cases
+from hotline.models import DailyHotspotCount, DailyStat
 
 # The transition each event type records (None: the event does not move the case).
 EVENT_ACTIONS = {
@@ -67,7 +69,7 @@ def check_dates(case: Case, assignments: list[Assignment], now) -> None:
 
 
 @pytest.mark.slow
-def test_demo_cases_are_real_timelines_in_every_status(db):
+def test_demo_cases_are_real_timelines_in_every_status(db, settings, tmp_path):
     # given the demo built once
     now = timezone.now()
     built = build_demo_cases()
@@ -91,7 +93,18 @@ def test_demo_cases_are_real_timelines_in_every_status(db):
         check_dates(case, assignments.get(case.pk, []), now)
     assert Callback.objects.filter(reached=False).exists()
 
-    # when load_demo runs (and so the demo again), then nothing changes
+    # when load_demo runs, it builds no case again but makes the city look used: the
+    # dashboards' statistics, the trained category learner, one sweep's urges
+    settings.ROUTER_MODEL_PATH = tmp_path / "category.joblib"
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Case.objects.count() == counts[0] and Assignment.objects.count() == counts[2]
+    assert DailyStat.objects.filter(dispatched__gt=0).exists()
+    assert DailyHotspotCount.objects.exists()
+    assert classifier.suggest_categories("小区门口的路灯坏了，晚上一片漆黑")
+    assert CaseEvent.objects.filter(type=EventType.URGED).exists()
+
+    # and when it runs again, nothing changes
+    counts = (Case.objects.count(), CaseEvent.objects.count(), Assignment.objects.count())
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert build_demo_cases() == 0
     after = (Case.objects.count(), CaseEvent.objects.count(), Assignment.objects.count())

@@ -1,20 +1,29 @@
-"""Build the demo city: regions, categories, departments, users and demo cases."""
+"""Build the demo city: regions, categories, departments, users and demo cases, then make it
+look used: the dashboards' daily statistics, the trained category learner and one deadline sweep.
+"""
+
+import logging
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from cases import sla
-from departments import demo_rules
+from departments import classifier, demo_rules
+from hotline.dashboards.stats import refresh_all_stats
 from hotline.demo import cases as demo_cases
 from hotline.demo import missing_data_files, reference
+from hotline.sweep import sweep_deadlines
 from knowledgebase.demo import load_demo_articles
 
 
 class Command(BaseCommand):
     help = "Load the demo city from hotline/demo/data. Running it twice changes nothing."
 
-    def handle(self, *args, **options):
+    def handle(self, *args, verbosity: int = 1, **options):
+        if verbosity < 2:
+            # A thousand demo transitions would bury the summary: their log lines only with -v 2.
+            logging.getLogger("cases.events").setLevel(logging.WARNING)
         missing = missing_data_files()
         if missing:
             raise CommandError(
@@ -39,4 +48,16 @@ class Command(BaseCommand):
         self.stdout.write(f"Responsibility rules added: {rules}.")
         self.stdout.write(f"Knowledge articles added: {knowledge.created}.")
         self.stdout.write(f"Demo cases built through the lifecycle services: {built}.")
+        self.stdout.write(f"Dashboard statistics: {refresh_all_stats()} daily rows.")
+        self.stdout.write(self._train_category_learner())
+        urged = sum(n for key, n in sweep_deadlines(refresh=False).items())
+        self.stdout.write(f"Deadline sweep: {urged} urges.")
         self.stdout.write(f"Demo users (password {reference.DEMO_PASSWORD!r}): {', '.join(users)}")
+
+    def _train_category_learner(self) -> str:
+        """Train intake's category suggestion on the closed demo cases (as train_router does)."""
+        texts, labels = classifier.training_set_from_cases()
+        if len(set(labels)) < 2:
+            return "Category learner not trained: fewer than two categories among closed cases."
+        classifier.save(classifier.train(texts, labels))
+        return f"Category learner trained on {len(texts)} closed cases."
