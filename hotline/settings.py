@@ -221,3 +221,5 @@ CELERY_BEAT_SCHEDULE = {
 HOTLINE_HEALTH_OUTBOX_LAG_MINUTES = env.int("HOTLINE_HEALTH_OUTBOX_LAG_MINUTES", default=15)
 # A load balancer may probe over plain HTTP: /healthz is never redirected to HTTPS.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Celery's worker and beat log through LOGGING above (same format, LOG_LEVEL), not their own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
