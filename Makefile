@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt | md
 # pytest workers: one per core by default; `make test WORKERS=0` runs in one process.
 WORKERS ?= auto
 
-.PHONY: install install-dev run test test-fast test-browser lint format messages bench clean
+.PHONY: install install-dev run test test-fast test-browser lint format messages bench clean lock
 
 # `make run` needs the runtime packages only; the test and lint targets add the development ones.
 $(RUNTIME_STAMP): requirements.txt
@@ -62,3 +62,12 @@ bench: install-dev
 
 clean:
 	rm -rf var/hotline.sqlite3* var/static .pytest_cache
+
+# requirements.lock: every package of requirements.txt and their dependencies, exact versions
+# with hashes, for servers (pip install --require-hashes -r requirements.lock). Resolved for
+# Python 3.11 on x86-64 Linux (Debian 12). Run after changing requirements.txt; `install` and
+# `run` keep using requirements.txt.
+lock: install
+	$(PY) -m pip install -q uv==0.13.9
+	$(VENV)/bin/uv pip compile requirements.txt --generate-hashes --quiet \
+		--python-version 3.11 --python-platform x86_64-unknown-linux-gnu -o requirements.lock
