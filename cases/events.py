@@ -7,6 +7,7 @@ transition never notifies anybody.
 """
 
 import datetime
+import logging
 
 from django.db import transaction
 from django.dispatch import Signal
@@ -17,6 +18,7 @@ from departments import webhooks
 
 # Sent after commit with `event=` the CaseEvent; receivers must not raise.
 event_committed = Signal()
+logger = logging.getLogger(__name__)
 
 
 class EventType:
@@ -67,5 +69,8 @@ def record_event(
         created_at=at or timezone.now(),
     )
     webhooks.enqueue_for_event(event)  # the outbox row commits (or not) with the change
+    log_fields = {"event": type, "case": case.number}
+    # Logged once committed: a rolled-back action did not happen.
+    transaction.on_commit(lambda: logger.info("%s %s", type, case.number, extra=log_fields))
     transaction.on_commit(lambda: event_committed.send(sender=CaseEvent, event=event))
     return event

@@ -74,7 +74,10 @@ class CaseFilterSet(django_filters.FilterSet):
         choices=Urgency.choices, label=_("urgency"), distinct=False
     )
     department = django_filters.ModelChoiceFilter(
-        queryset=Department.objects.all(), method="filter_department", label=_("department")
+        field_name="main_department",  # for the schema's type; the method reads assignments too
+        queryset=Department.objects.all(),
+        method="filter_department",
+        label=_("department"),
     )
     region = django_filters.CharFilter(method="filter_region", label=_("region code"))
     category = django_filters.CharFilter(method="filter_category", label=_("category code"))

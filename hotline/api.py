@@ -25,8 +25,9 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from cases.selectors import is_center_staff
+from core.http import client_address
 from departments.models import ApiToken, IdempotencyRecord
-from hotline.errors import ApplicationError
+from hotline.errors import ApplicationError, log_refusal
 
 MAX_PAGE_SIZE = 100
 IDEMPOTENCY_TTL = timedelta(hours=24)
@@ -107,6 +108,7 @@ def _api_exception_body(exc: exceptions.APIException) -> dict:
 def exception_handler(exc, context):
     """Turn domain and DRF errors into one JSON shape; anything else stays a 500."""
     if isinstance(exc, ApplicationError):
+        log_refusal(exc)
         fields = {exc.field: [exc.message]} if exc.field else {}
         return Response(error_body(exc.code, exc.message, fields), status=exc.status_code)
     if isinstance(exc, Http404):
@@ -153,6 +155,10 @@ class TokenRateThrottle(SimpleRateThrottle):
     """One rate per API token (or per signed-in user, or per address when anonymous)."""
 
     scope = "token"
+
+    def get_ident(self, request):
+        # Not DRF's own: with NUM_PROXIES unset it takes a client's X-Forwarded-For as is.
+        return client_address(request)
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)

@@ -4,6 +4,10 @@ Services raise these; the DRF exception handler (hotline.api) and the page views
 answers (400, 403, 404, 409) and form messages. Never a traceback for a refusal.
 """
 
+import logging
+
+logger = logging.getLogger("hotline.refusals")
+
 
 class ApplicationError(Exception):
     """A request the domain refuses; `message` is for people, `code` for machines."""
@@ -45,3 +49,8 @@ class NotFound(ApplicationError):
 
     code = "not_found"
     status_code = 404
+
+
+def log_refusal(error: ApplicationError) -> None:
+    """One log line per refusal given to a user: its code only (a message may quote input)."""
+    logger.info("refused: %s", error.code, extra={"code": error.code})

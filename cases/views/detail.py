@@ -16,7 +16,7 @@ from cases.models import Extension
 from cases.selectors import get_case_for, is_center_staff
 from cases.sla import working_time_between
 from cases.views.actions import ACTIONS
-from hotline.errors import ApplicationError, NotFound
+from hotline.errors import ApplicationError, NotFound, log_refusal
 
 # Timeline data keys a department never sees: the citizen's identity stays in the center.
 PRIVATE_KEYS = ("citizen", "phone", "name")
@@ -154,6 +154,7 @@ def case_action(request, number: str, name: str):
 
 def add_domain_error(form, error: ApplicationError) -> None:
     """Show a service's refusal on the form: on its field when the form has one."""
+    log_refusal(error)
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
 
