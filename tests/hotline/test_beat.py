@@ -28,6 +28,7 @@ def test_every_periodic_job_is_scheduled_and_names_a_real_task(db):
         "hotline.sweep_deadlines",
         "hotline.refresh_stats",
         "departments.deliver_webhooks",
+        "hotline.monthly_report",
     }
     assert all(entry["task"] in app.tasks for entry in schedule.values())
     assert schedule["deliver-webhooks"]["schedule"] <= 60  # a lost kick waits at most a minute
@@ -43,10 +44,20 @@ def broker_queue(settings):
     saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager", "task_default_queue")}
     settings.CELERY_BROKER_URL = REDIS
     app.conf.update(broker_url=REDIS, task_always_eager=False, task_default_queue=queue)
+    forget_broker_connections()
     client = redis.Redis.from_url(REDIS)
     yield lambda: client.llen(queue)
     client.delete(queue)
     app.conf.update(saved)
+    forget_broker_connections()
+
+
+def forget_broker_connections():
+    """Drop the app's pooled connections, so the next test's broker_url is the one used."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 def test_a_delivery_run_leaves_a_pending_retry_to_beat(users, cgj, broker_queue, settings):
