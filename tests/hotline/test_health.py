@@ -6,6 +6,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.db.migrations.recorder import MigrationRecorder
 from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -172,3 +173,19 @@ def test_signed_in_users_get_the_same_answer(users, calendars_entered):
     client.force_login(users["agent"])
     response, body = get_health(client)
     assert response.status_code == 200 and body["checks"]["database"] == "ok"
+
+
+def test_an_unapplied_migration_answers_503_naming_it(calendars_entered):
+    # given: the database lacks the last migration of the cases app (rolled back after the test)
+    last = MigrationRecorder.Migration.objects.filter(app="cases").order_by("-name").first()
+    MigrationRecorder.Migration.objects.filter(pk=last.pk).delete()
+    # when / then
+    response, body = get_health()
+    assert response.status_code == 503
+    assert body["checks"]["migrations"] == "fail: 1 migrations not applied"
+    assert body["checks"]["database"] == "ok"
+
+
+def test_quick_mode_takes_only_a_yes(db):
+    _response, body = get_health(quick=0)
+    assert set(body["checks"]) == {"database", "migrations", "cache", "broker"}
