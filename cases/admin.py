@@ -16,6 +16,7 @@ from cases.models import (
     SupervisionOrder,
     WorkingDay,
 )
+from departments.admin import TreeNodeAdmin
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -132,13 +133,11 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(TreeNodeAdmin):
     list_display = ["code", "name", "level", "parent", "public", "is_active"]
     list_filter = ["level", "public", "is_active"]
     search_fields = ["code", "name", "description"]
     list_select_related = ["parent"]
-    raw_id_fields = ["parent"]
-    readonly_fields = ["path"]
 
 
 @admin.register(Attachment)

@@ -1,8 +1,10 @@
 """Admin for the gazetteer, departments, memberships, routing rules and integrations."""
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 
+from core.tree import place
 from departments import rule_services
 from departments.models import (
     ApiToken,
@@ -14,16 +16,56 @@ from departments.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from departments.tree import TreeMoveRefused, ensure_can_move, move_node
+
+
+class TreeNodeForm(forms.ModelForm):
+    """Refuses a new parent that lies inside the node (or too deep), as a message on the field."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and "parent" in self.changed_data:
+            try:
+                ensure_can_move(self.instance, new_parent=cleaned.get("parent"))
+            except TreeMoveRefused as refusal:
+                self.add_error("parent", refusal.message)
+        return cleaned
+
+
+class TreeNodeAdmin(admin.ModelAdmin):
+    """A node is created with its path and moved with its subtree; its code is its key."""
+
+    form = TreeNodeForm
+    raw_id_fields = ["parent"]
+    readonly_fields = ["path"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = [*self.readonly_fields]
+        if self.model.depth_field:
+            fixed.append(self.model.depth_field)  # follows from the parent
+        if obj is not None:
+            fixed.append("code")  # part of every path below the node
+        return fixed
+
+    def save_model(self, request, obj, form, change):
+        """A new node gets its path; a new parent moves the node with its whole subtree."""
+        if not change:
+            place(obj).save()
+            return
+        if "parent" in form.changed_data:
+            moved = move_node(obj, new_parent=obj.parent)
+            tree_fields = ["path", *filter(None, [obj.depth_field])]
+            for name in tree_fields:
+                setattr(obj, name, getattr(moved, name))
+        obj.save()
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(TreeNodeAdmin):
     list_display = ["code", "name", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
     list_select_related = ["parent"]
-    raw_id_fields = ["parent"]
-    readonly_fields = ["path"]
 
 
 class MembershipInline(admin.TabularInline):
@@ -33,13 +75,12 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(TreeNodeAdmin):
     list_display = ["code", "name", "kind", "parent", "region", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name", "short_name"]
     list_select_related = ["parent", "region"]
     raw_id_fields = ["parent", "region"]
-    readonly_fields = ["path"]
     inlines = [MembershipInline]
 
 

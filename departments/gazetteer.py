@@ -26,7 +26,8 @@ from departments.models import Department, Region
 SUFFIXES = ("街道办事处", "街道", "社区居委会", "居委会", "社区", "村委会", "地区", "新区",
             "自治县", "区", "县", "市", "镇", "乡", "村")  # fmt: skip
 MIN_SHORT = 2
-REGION_FIELDS = ["id", "code", "name", "level", "parent_id", "path", "aliases"]
+# Every field, in the model's order: `from_db` takes a full row in that order only.
+REGION_FIELDS = [f.attname for f in Region._meta.concrete_fields]
 MAX_CANDIDATES = 10
 ROAD_CHARS = set("路街巷道")
 ROAD_CONFIDENCE = 0.5
@@ -98,7 +99,9 @@ def _build(version: tuple) -> _Index:
     nodes: dict[int, _Node] = {}
     rows = Region.objects.values_list(*REGION_FIELDS).iterator(5000)
     for row in rows:
-        pk, _code, name, level, _parent, path, aliases = row
+        values = dict(zip(REGION_FIELDS, row, strict=True))
+        pk, name, level, path = values["id"], values["name"], values["level"], values["path"]
+        aliases = values["aliases"]
         nodes[pk] = _Node(pk, path, level, row)
         full.add(name)
         # Communities and villages are too often namesakes of roads ("和平路") to go short.

@@ -6,17 +6,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.tree import TreeNode
 from hotline.roles import Role
 
 
-class TreePathQuerySet(models.QuerySet):
-    """Subtree queries on a materialized path, one indexed `LIKE 'prefix%'` per call."""
-
-    def subtree(self, node):
-        return self.filter(path__startswith=node.path)
-
-
-class Region(models.Model):
+class Region(TreeNode):
     """An administrative division: city → district → street/town → community."""
 
     class Level(models.IntegerChoices):
@@ -28,20 +22,11 @@ class Region(models.Model):
 
     code = models.CharField(_("code"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=64)
+    # The administrative level, not the depth: a district moved to another city stays one.
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
-    parent = models.ForeignKey(
-        "self",
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="children",
-        verbose_name=_("parent"),
-    )
     # Codes from the root joined by "/", ending in "/": a subtree is one prefix match.
     path = models.CharField(_("path"), max_length=80, db_index=True, editable=False)
     aliases = models.JSONField(_("aliases"), default=list, blank=True)
-
-    objects = TreePathQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("region")
@@ -59,10 +44,6 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
-        self.path = (self.parent.path if self.parent_id else "") + f"{self.code}/"
-        super().save(*args, **kwargs)
-
 
 class DepartmentKind(models.TextChoices):
     CENTER = "center", _("Hotline center")
@@ -73,7 +54,7 @@ class DepartmentKind(models.TextChoices):
     TRANSFER = "transfer", _("Emergency or other hotline")
 
 
-class Department(models.Model):
+class Department(TreeNode):
     """An organisation that takes part in handling cases, arranged as a tree."""
 
     Kind = DepartmentKind
@@ -82,15 +63,6 @@ class Department(models.Model):
     name = models.CharField(_("name"), max_length=100)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    parent = models.ForeignKey(
-        "self",
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="children",
-        verbose_name=_("parent"),
-    )
-    path = models.CharField(_("path"), max_length=255, db_index=True, editable=False)
     # The territory a district center or street office governs (territorial management).
     region = models.ForeignKey(
         Region,
@@ -102,8 +74,6 @@ class Department(models.Model):
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-
-    objects = TreePathQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("department")
@@ -124,10 +94,6 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs):
-        self.path = (self.parent.path if self.parent_id else "") + f"{self.code}/"
-        super().save(*args, **kwargs)
 
 
 class Membership(models.Model):

@@ -4,30 +4,23 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from departments.models import TreePathQuerySet
+from core.tree import TreeNode
 
 
-class Category(models.Model):
+class Category(TreeNode):
     """One node of the three-level demand classification."""
+
+    depth_field = "level"
+    max_depth = 3
 
     code = models.CharField(_("code"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=64)
     level = models.PositiveSmallIntegerField(_("level"))
-    parent = models.ForeignKey(
-        "self",
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="children",
-        verbose_name=_("parent"),
-    )
     path = models.CharField(_("path"), max_length=64, db_index=True, editable=False)
     description = models.TextField(_("description"), blank=True)
     # Citizens may report this category themselves (Open311 services, self-service).
     public = models.BooleanField(_("open to citizens"), default=True)
     is_active = models.BooleanField(_("active"), default=True)
-
-    objects = TreePathQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("category")
@@ -48,7 +41,3 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs):
-        self.path = (self.parent.path if self.parent_id else "") + f"{self.code}/"
-        super().save(*args, **kwargs)

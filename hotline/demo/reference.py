@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 
 from cases.models import Category
 from departments.models import Department, Membership, Region
+from departments.tree import move_node
 from hotline.demo import AREAS, CATEGORIES, STREETS, data_path
 from hotline.roles import Role
 
@@ -76,13 +77,20 @@ def _rows(relative: str) -> list[dict[str, str]]:
 
 
 def _upsert(model, key: dict, **fields):
-    obj, created = model.objects.get_or_create(**key, defaults=fields)
-    changed = [name for name, value in fields.items() if getattr(obj, name) != value]
-    if changed and not created:
-        for name in changed:
-            setattr(obj, name, fields[name])
-        obj.save()
-    return obj
+    """The tree node with `key`: created with its path, or updated (and moved, if its parent
+    changed, with everything below it)."""
+    node = model.objects.filter(**key).first()
+    if node is None:
+        return model.objects.create_node(**key, **fields)
+    parent = fields.pop("parent", node.parent)
+    if node.parent_id != (parent.pk if parent else None):
+        node = move_node(node, new_parent=parent)
+    changed = [name for name, value in fields.items() if getattr(node, name) != value]
+    for name in changed:
+        setattr(node, name, fields[name])
+    if changed:
+        node.save(update_fields=changed)
+    return node
 
 
 def load_regions() -> dict[str, Region]:

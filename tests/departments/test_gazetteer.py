@@ -76,10 +76,10 @@ def test_aliases_are_known_names():
 
 def test_namesakes_in_the_home_city_win_over_others():
     # given a street of the same name in another province
-    province = Region.objects.create(code="440000", name="广东省", level=1)
-    city = Region.objects.create(code="440100", name="广州市", level=2, parent=province)
-    district = Region.objects.create(code="440103", name="荔湾区", level=3, parent=city)
-    Region.objects.create(code="440103999", name="坡子街街道", level=4, parent=district)
+    province = Region.objects.create_node(code="440000", name="广东省", level=1)
+    city = Region.objects.create_node(code="440100", name="广州市", level=2, parent=province)
+    district = Region.objects.create_node(code="440103", name="荔湾区", level=3, parent=city)
+    Region.objects.create_node(code="440103999", name="坡子街街道", level=4, parent=district)
     # then the home city's street is meant, unless the address says otherwise
     assert resolve_address("坡子街街道").region.code == POZIJIE
     assert resolve_address("广州市荔湾区坡子街街道").region.code == "440103999"

@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from cases.models import Category
+from core.tree import path_under
 from departments import gazetteer
 from departments import ruleset as rules
 from departments.models import Department, Region, ResponsibilityRule
@@ -54,7 +55,7 @@ def _add_level(rows, level, code_of, parent_of, known: dict[str, Region]) -> Non
         if code in known or parent is None:
             continue
         region = Region(code=code, name=row["name"], level=level, parent=parent)
-        region.path = f"{parent.path}{code}/"
+        region.path = path_under(parent, code)
         known[code] = region
         fresh.append(region)
     Region.objects.bulk_create(fresh, batch_size=2000)
@@ -69,7 +70,7 @@ def load_all_regions(folder: Path) -> int:
     ]
     for row in provinces:
         if row["code"] not in known:
-            region = Region.objects.create(code=row["code"], name=row["name"], level=1)
+            region = Region.objects.create_node(code=row["code"], name=row["name"], level=1)
             known[region.code] = region
     _add_level(_rows(folder, "cities.csv"), 2, lambda r: _six(r["code"]),
                lambda r: _six(r["provinceCode"]), known)  # fmt: skip
