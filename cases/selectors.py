@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from cases.models import Assignment, Case
 from departments.models import Department, Region
 from hotline.errors import NotFound
-from hotline.roles import CENTER_ROLES, DEPARTMENT_ROLES, Role
+from hotline.roles import CENTER_ROLES, DEPARTMENT_ROLES
 
 CENTER_KINDS = (Department.Kind.CENTER, Department.Kind.SUB_CENTER)
 
@@ -109,7 +109,3 @@ def get_assignment_for(user, pk: int) -> Assignment:
     if assignment is None:
         raise NotFound(f"assignment {pk} not found")
     return assignment
-
-
-def is_department_staff(user) -> bool:
-    return any(m.role in (Role.HANDLER, Role.DEPT_ADMIN) for m in _memberships(user))
