@@ -1,10 +1,11 @@
 """Webhooks: an outbox written with the change, delivered later with a signature and retries.
 
-`enqueue_for_event` runs inside the transition's transaction (from `cases.events.record_event`),
-so a committed change always has its outbox rows and a rolled-back one has none. `deliver_due`
-posts the due rows (from the Celery task, or the `deliver_webhooks` command when no broker is
-configured), signs each body with the endpoint's secret, and on failure retries with an
-exponential backoff until `HOTLINE_WEBHOOK_MAX_ATTEMPTS`. The rows are the delivery log.
+`enqueue_for_event` is this app's outbox writer (`core.outbox`, registered in
+`DepartmentsConfig.ready()`): the case event constructors call it inside the transition's
+transaction, so a committed change always has its outbox rows and a rolled-back one has none.
+`deliver_due` posts the due rows (from the Celery task, or the `deliver_webhooks` command when
+no broker is configured), signs each body with the endpoint's secret, and on failure retries
+with an exponential backoff until `HOTLINE_WEBHOOK_MAX_ATTEMPTS`. The rows are the delivery log.
 
 Receivers check `X-Hotline-Signature: sha256=<hex>`, the HMAC-SHA256 of
 `"<X-Hotline-Timestamp>.<raw body>"` keyed with the endpoint's secret.

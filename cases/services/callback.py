@@ -2,13 +2,8 @@
 
 import datetime
 
-from django.conf import settings
-from django.db import transaction
-
 from cases.choices import Action, AssignmentRole, AssignmentStatus, Satisfaction
-from cases.events import EventType, record_event
 from cases.models import Callback, Case
-from cases.services.dispatch import drive_case, new_assignment
 from cases.services.guards import (
     ensure_center,
     ensure_supervisor,
@@ -18,7 +13,12 @@ from cases.services.guards import (
     moment,
     require_text,
 )
+from django.conf import settings
+from django.db import transaction
 from hotline.errors import InvalidInput, TransitionNotAllowed
+
+from cases import events
+from cases.services.dispatch import drive_case, new_assignment
 
 
 def _ensure_rating(reached: bool, resolved, satisfaction: str) -> None:
@@ -62,13 +62,7 @@ def record_callback(
     if reached:
         case.resolved, case.satisfaction = resolved, satisfaction
         case.save(update_fields=["resolved", "satisfaction", "updated_at"])
-    data = {
-        "callback": callback.pk,
-        "reached": reached,
-        "resolved": resolved,
-        "satisfaction": satisfaction,
-    }
-    record_event(case, EventType.CALLBACK, actor=actor, data=data, at=at)
+    events.callback_recorded(case, actor=actor, callback=callback, at=at)
     return callback
 
 
@@ -94,8 +88,7 @@ def reopen_case(case: Case, *, actor, reason: str, at: datetime.datetime | None 
     if case.reopen_count >= settings.HOTLINE_MAX_REOPENS:
         target = ensure_transition(case, Action.PARK)
         drive_case(case, target, closed_at=at)
-        data = {"reason": reason, "reopens": case.reopen_count}
-        record_event(case, EventType.PARKED, actor=actor, data=data, at=at)
+        events.case_parked(case, actor=actor, reason=reason, at=at)
         return case
     target = ensure_transition(case, Action.REOPEN)
     department = _last_department(case, assignments)
@@ -105,8 +98,7 @@ def reopen_case(case: Case, *, actor, reason: str, at: datetime.datetime | None 
     drive_case(
         case, target, main, reopen_count=case.reopen_count + 1, closed_at=None, replied_at=None
     )
-    data = {"reason": reason, "department": department.code, "reopens": case.reopen_count}
-    record_event(case, EventType.REOPENED, actor=actor, assignment=main, data=data, at=at)
+    events.case_reopened(case, actor=actor, assignment=main, reason=reason, at=at)
     return case
 
 
@@ -118,5 +110,5 @@ def close_case(case: Case, *, actor, note: str = "", at: datetime.datetime | Non
     ensure_center(actor, case, "close cases")
     target = ensure_transition(case, Action.CLOSE)
     drive_case(case, target, closed_at=at)
-    record_event(case, EventType.CLOSED, actor=actor, data={"note": note}, at=at)
+    events.case_closed(case, actor=actor, note=note, at=at)
     return case

@@ -2,10 +2,6 @@
 
 import datetime
 
-from django.db import transaction
-from django.utils import timezone
-
-from cases import sla
 from cases.choices import (
     ACTIVE_ASSIGNMENT_STATUSES,
     Action,
@@ -15,7 +11,6 @@ from cases.choices import (
     DisputeStatus,
     Status,
 )
-from cases.events import EventType, record_event
 from cases.models import Assignment, Case, Dispute
 from cases.selectors import visible_assignments
 from cases.services.guards import (
@@ -35,8 +30,12 @@ from cases.services.guards import (
 )
 from departments import routing
 from departments.models import Department
+from django.db import transaction
+from django.utils import timezone
 from hotline.errors import ActionForbidden, InvalidInput, NotFound, TransitionNotAllowed
 from hotline.roles import CENTER_ROLES, DEPARTMENT_ROLES
+
+from cases import events, sla
 
 DISPATCHABLE_KINDS = (
     Department.Kind.FUNCTIONAL,
@@ -127,9 +126,15 @@ def dispatch_case(
     for co in co_departments:
         new_assignment(case, co, role=AssignmentRole.CO, actor=actor, at=at)
     drive_case(case, target, main)
-    data = {"department": department.code, "co": [c.code for c in co_departments], "note": note}
-    data |= routing_basis(case, department)
-    record_event(case, EventType.DISPATCHED, actor=actor, assignment=main, data=data, at=at)
+    events.case_dispatched(
+        case,
+        actor=actor,
+        assignment=main,
+        co_departments=co_departments,
+        note=note,
+        basis=routing_basis(case, department),
+        at=at,
+    )
     return main
 
 
@@ -183,8 +188,9 @@ def redispatch_assignment(
         case, department, role=assignment.role, actor=actor, at=at, parent=assignment
     )
     drive_case(case, target, main_department=department)
-    data = {"from": assignment.department.code, "department": department.code, "note": note}
-    record_event(case, EventType.REDISPATCHED, actor=actor, assignment=child, data=data, at=at)
+    events.assignment_redispatched(
+        child, actor=actor, from_department=assignment.department, note=note, at=at
+    )
     return child
 
 
@@ -207,8 +213,7 @@ def sign_assignment(
     assignment.save(update_fields=["status", "signed_at", "signed_by", "updated_at"])
     if target:
         drive_case(case, target)
-    data = {"late": at > assignment.sign_due_at, "role": assignment.role}
-    record_event(case, EventType.SIGNED, actor=actor, assignment=assignment, data=data, at=at)
+    events.assignment_signed(assignment, actor=actor, late=at > assignment.sign_due_at, at=at)
     return assignment
 
 
@@ -255,9 +260,9 @@ def return_assignment(
         return_count=assignment.return_count + 1,
     )
     drive_case(case, target)
-    suggested = suggested_department.code if suggested_department else None
-    data = {"reason": reason, "suggested_department": suggested}
-    record_event(case, EventType.RETURNED, actor=actor, assignment=assignment, data=data, at=at)
+    events.assignment_returned(
+        assignment, actor=actor, reason=reason, suggested_department=suggested_department, at=at
+    )
     return assignment
 
 
@@ -294,9 +299,8 @@ def review_return(
         assignment.status = AssignmentStatus.DISPATCHED
         assignment.save(update_fields=["status", "updated_at"])
         drive_case(case, target)
-    event = EventType.RETURN_ACCEPTED if accept else EventType.RETURN_REJECTED
-    data = {"accept": accept, "note": note, "department": assignment.department.code}
-    record_event(case, event, actor=actor, assignment=assignment, data=data, at=at)
+    record = events.return_accepted if accept else events.return_rejected
+    record(assignment, actor=actor, note=note, at=at)
     return assignment
 
 
@@ -319,8 +323,7 @@ def open_dispute(case: Case, *, actor, reason: str, at: datetime.datetime | None
         involved.add(returning.return_suggested_department)
     dispute.departments.set(involved)
     drive_case(case, target, main_department=None, reply_due_at=None)
-    data = {"reason": reason, "departments": sorted(d.code for d in involved)}
-    record_event(case, EventType.DISPUTE_OPENED, actor=actor, data=data, at=at)
+    events.dispute_opened(case, actor=actor, dispute=dispute, departments=involved, at=at)
     return dispute
 
 
@@ -352,6 +355,5 @@ def decide_dispute(
         update_fields=["status", "decided_department", "decided_by", "decided_at", "decision_note"]
     )
     drive_case(case, target, main)
-    data = {"department": department.code, "note": note, "dispute": dispute.pk}
-    record_event(case, EventType.DISPUTE_DECIDED, actor=actor, assignment=main, data=data, at=at)
+    events.dispute_decided(case, actor=actor, dispute=dispute, assignment=main, at=at)
     return main

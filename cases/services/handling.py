@@ -2,9 +2,6 @@
 
 import datetime
 
-from django.db import transaction
-
-from cases import sla
 from cases.choices import (
     Action,
     AssignmentRole,
@@ -14,9 +11,7 @@ from cases.choices import (
     Decision,
     ReplyResult,
 )
-from cases.events import EventType, record_event
 from cases.models import Assignment, Case, Extension
-from cases.services.dispatch import drive_case, ensure_co_open
 from cases.services.guards import (
     ensure_assignment_status,
     ensure_department,
@@ -27,7 +22,11 @@ from cases.services.guards import (
     require_text,
     update,
 )
+from django.db import transaction
 from hotline.errors import InvalidInput, TransitionNotAllowed
+
+from cases import events, sla
+from cases.services.dispatch import drive_case, ensure_co_open
 
 SIGNED = (AssignmentStatus.SIGNED,)
 
@@ -54,9 +53,7 @@ def add_progress(
     ensure_department(actor, assignment, case, "add progress")
     _guard(assignment, case, Action.ADD_PROGRESS, "add progress")
     assignment.save(update_fields=["updated_at"])
-    record_event(
-        case, EventType.PROGRESS, actor=actor, assignment=assignment, data={"note": note}, at=at
-    )
+    events.progress_added(assignment, actor=actor, note=note, at=at)
     return assignment
 
 
@@ -100,10 +97,7 @@ def request_extension(
         requested_at=at,
         previous_due_at=assignment.reply_due_at,
     )
-    data = {"extension": extension.pk, "days": days, "reason": reason}
-    record_event(
-        case, EventType.EXTENSION_REQUESTED, actor=actor, assignment=assignment, data=data, at=at
-    )
+    events.extension_requested(assignment, actor=actor, extension=extension, at=at)
     return extension
 
 
@@ -142,11 +136,7 @@ def decide_extension(
         decision_note=note,
         new_due_at=new_due if approve else None,
     )
-    due = extension.new_due_at.isoformat() if extension.new_due_at else None
-    data = {"extension": extension.pk, "approve": approve, "note": note, "new_due_at": due}
-    record_event(
-        case, EventType.EXTENSION_DECIDED, actor=actor, assignment=assignment, data=data, at=at
-    )
+    events.extension_decided(assignment, actor=actor, extension=extension, approve=approve, at=at)
     return extension
 
 
@@ -174,6 +164,6 @@ def reply_assignment(
         update(row, status=AssignmentStatus.REPLIED, reply_content=content, **reply)
     if target:
         drive_case(case, target, replied_at=at)
-    data = {"result": result, "role": assignment.role, "late": at > assignment.reply_due_at}
-    record_event(case, EventType.REPLIED, actor=actor, assignment=assignment, data=data, at=at)
+    late = at > assignment.reply_due_at
+    events.assignment_replied(assignment, actor=actor, result=result, late=late, at=at)
     return assignment

@@ -2,11 +2,7 @@
 
 import datetime
 
-from django.db import transaction
-from django.utils import timezone
-
 from cases.choices import Action, Channel, RequestType, Status, Urgency
-from cases.events import EventType, record_event
 from cases.models import Case
 from cases.numbers import next_case_number
 from cases.services.guards import (
@@ -18,8 +14,12 @@ from cases.services.guards import (
     status_words,
 )
 from departments.models import Department
+from django.db import transaction
+from django.utils import timezone
 from hotline.errors import ActionForbidden, InvalidInput
 from hotline.roles import CENTER_ROLES
+
+from cases import events
 
 TRANSFER_KINDS = (Department.Kind.TRANSFER, Department.Kind.SUB_CENTER)
 # A parent case must still be alive: merging into a dead end would never be called back.
@@ -75,19 +75,18 @@ def register_case(
         created_by=actor,
         created_at=at,
     )
-    data = {"channel": channel, "request_type": request_type, "urgency": urgency}
-    record_event(case, EventType.REGISTERED, actor=actor, data=data, at=at)
+    events.case_registered(case, actor=actor, at=at)
     return case
 
 
-def _end(case, action, event_type, *, actor, what, at, data, **fields) -> Case:
+def _end(case, action, *, actor, what, **fields) -> Case:
+    """Lock the case, check the table and save its final status; the caller writes the event."""
     case = lock_case(case)
     ensure_center(actor, case, what, roles=CENTER_ROLES)
     case.status = ensure_transition(case, action)
     for name, value in fields.items():
         setattr(case, name, value)
     case.save(update_fields=["status", *fields, "updated_at"])
-    record_event(case, event_type, actor=actor, data=data, at=at)
     return case
 
 
@@ -98,17 +97,9 @@ def answer_case(
     """The agent answers the citizen directly, citing knowledge articles (first-contact)."""
     answer = require_text(answer, "answer", "the answer told to the citizen")
     articles = list(articles)
-    case = _end(
-        case,
-        Action.ANSWER,
-        EventType.ANSWERED,
-        actor=actor,
-        what="answer cases",
-        at=moment(at),
-        data={"articles": [a.pk for a in articles]},
-        answer=answer,
-    )
+    case = _end(case, Action.ANSWER, actor=actor, what="answer cases", answer=answer)
     case.answered_with.set(articles)
+    events.case_answered(case, actor=actor, articles=articles, at=moment(at))
     return case
 
 
@@ -122,32 +113,18 @@ def transfer_case(
             f"{to} is not an emergency line or another hotline; transfer only there", field="to"
         )
     reason = require_text(reason, "reason", "the reason for the transfer")
-    data = {"to": to.code, "to_name": to.name, "reason": reason}
-    return _end(
-        case,
-        Action.TRANSFER,
-        EventType.TRANSFERRED,
-        actor=actor,
-        what="transfer cases",
-        at=moment(at),
-        data=data,
-        transferred_to=to,
-    )
+    case = _end(case, Action.TRANSFER, actor=actor, what="transfer cases", transferred_to=to)
+    events.case_transferred(case, actor=actor, to=to, reason=reason, at=moment(at))
+    return case
 
 
 @transaction.atomic
 def invalidate_case(case: Case, *, actor, reason: str, at: datetime.datetime | None = None) -> Case:
     """Mark a silent, prank or test contact invalid, with the reason."""
     reason = require_text(reason, "reason", "the reason the case is invalid")
-    return _end(
-        case,
-        Action.INVALIDATE,
-        EventType.INVALIDATED,
-        actor=actor,
-        what="mark cases invalid",
-        at=moment(at),
-        data={"reason": reason},
-    )
+    case = _end(case, Action.INVALIDATE, actor=actor, what="mark cases invalid")
+    events.case_invalidated(case, actor=actor, reason=reason, at=moment(at))
+    return case
 
 
 @transaction.atomic
@@ -164,13 +141,6 @@ def merge_case(case: Case, *, actor, parent: Case, at: datetime.datetime | None 
             "merge into a case that is still being handled",
             field="parent",
         )
-    return _end(
-        locked[case.pk],
-        Action.MERGE,
-        EventType.MERGED,
-        actor=actor,
-        what="merge cases",
-        at=moment(at),
-        data={"parent": parent.number},
-        parent=parent,
-    )
+    case = _end(locked[case.pk], Action.MERGE, actor=actor, what="merge cases", parent=parent)
+    events.case_merged(case, actor=actor, parent=parent, at=moment(at))
+    return case

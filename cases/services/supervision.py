@@ -2,15 +2,12 @@
 
 import datetime
 
-from django.db import transaction
-
 from cases.choices import (
     Action,
     AssignmentStatus,
     SupervisionLevel,
     SupervisionStatus,
 )
-from cases.events import EventType, record_event
 from cases.models import Assignment, Case, SupervisionOrder
 from cases.selectors import visible_cases
 from cases.services.guards import (
@@ -26,7 +23,10 @@ from cases.services.guards import (
     moment,
     require_text,
 )
+from django.db import transaction
 from hotline.errors import ActionForbidden, InvalidInput, NotFound, TransitionNotAllowed
+
+from cases import events
 
 URGEABLE = (AssignmentStatus.DISPATCHED, AssignmentStatus.SIGNED)
 
@@ -48,8 +48,7 @@ def urge_assignment(
     ensure_transition(case, Action.URGE)
     ensure_assignment_status(assignment, case, URGEABLE, "be urged")
     assignment.save(update_fields=["updated_at"])
-    data = {"note": note, "threshold": threshold, "automatic": actor is None}
-    record_event(case, EventType.URGED, actor=actor, assignment=assignment, data=data, at=at)
+    events.assignment_urged(assignment, actor=actor, note=note, threshold=threshold, at=at)
     return assignment
 
 
@@ -87,8 +86,7 @@ def supervise_case(
         opened_at=at,
         due_at=due_at,
     )
-    data = {"order": order.pk, "level": level, "due_at": due_at.isoformat(), "reason": reason}
-    record_event(case, EventType.SUPERVISED, actor=actor, assignment=main, data=data, at=at)
+    events.supervision_opened(case, actor=actor, order=order, at=at)
     return order
 
 
@@ -122,13 +120,5 @@ def answer_supervision(
     order.status, order.answer = SupervisionStatus.ANSWERED, answer
     order.answered_by, order.answered_at = actor, at
     order.save(update_fields=["status", "answer", "answered_by", "answered_at"])
-    data = {"order": order.pk, "answer": answer}
-    record_event(
-        case,
-        EventType.SUPERVISION_ANSWERED,
-        actor=actor,
-        assignment=order.assignment,
-        data=data,
-        at=at,
-    )
+    events.supervision_answered(case, actor=actor, order=order, at=at)
     return order

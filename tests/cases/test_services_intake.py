@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from cases import services
-from cases.events import EventType, event_committed
+from cases.events import EventType
 from cases.models import Case, CaseEvent
 from hotline.errors import ActionForbidden, InvalidInput, NotFound, TransitionNotAllowed
 from tests.cases.lifecycle_world import register, world  # noqa: F401
@@ -18,18 +18,15 @@ def only_event(case: Case) -> CaseEvent:
 def test_register_numbers_the_case_and_writes_the_first_event(
     world,  # noqa: F811
     django_capture_on_commit_callbacks,
+    caplog,
 ):
-    heard = []
-
-    def listener(sender, event, **kwargs):
-        heard.append(event.type)
-
-    event_committed.connect(listener)
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            case = register(world, urgency="urgent", request_type="report")
-    finally:
-        event_committed.disconnect(listener)
+    caplog.set_level("INFO", logger="cases.events")
+    with django_capture_on_commit_callbacks() as committed:
+        case = register(world, urgency="urgent", request_type="report")
+    logged_before_commit = [r for r in caplog.records if r.name == "cases.events"]
+    for callback in committed:
+        callback()
+    heard = [r.getMessage() for r in caplog.records if r.name == "cases.events"]
     assert case.status == "registered" and case.urgency == "urgent"
     assert len(case.number) == 13 and case.number.startswith(datetime.date.today().strftime("%Y%m"))
     event = case.events.get()
@@ -38,7 +35,8 @@ def test_register_numbers_the_case_and_writes_the_first_event(
         world.agent,
         "report",
     )
-    assert heard == [EventType.REGISTERED]  # the deferred side effect, after commit
+    assert logged_before_commit == []
+    assert heard == [f"{EventType.REGISTERED} {case.number}"]  # the deferred side effect
 
 
 def test_register_refuses_bad_input_and_keeps_nothing(world):  # noqa: F811

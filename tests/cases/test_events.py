@@ -1,0 +1,180 @@
+"""The typed event constructors and the outbox hook they call inside the transition."""
+
+import ast
+import inspect
+
+import pytest
+from django.db import connection
+
+from cases import events, services
+from cases.choices import Status
+from cases.events import EventType
+from cases.models import Case, CaseEvent
+from core import outbox
+from departments import webhooks
+from departments.models import WebhookDelivery, WebhookEndpoint
+from tests.cases.lifecycle_world import (  # noqa: F401
+    DISTRICT,
+    STREET,
+    case_in,
+    latest,
+    open_dispute_of,
+    open_order_of,
+    pending_extension_of,
+    register,
+    world,
+)
+
+# The `data` keys each stored event type carries: the timeline, the webhooks and the dashboards
+# read them, so the typed constructors must write exactly these.
+DATA_KEYS = {
+    EventType.REGISTERED: {"channel", "request_type", "urgency"},
+    EventType.ANSWERED: {"articles"},
+    EventType.TRANSFERRED: {"to", "to_name", "reason"},
+    EventType.INVALIDATED: {"reason"},
+    EventType.MERGED: {"parent"},
+    EventType.DISPATCHED: {"department", "co", "note", "routing"},
+    EventType.REDISPATCHED: {"from", "department", "note"},
+    EventType.SIGNED: {"late", "role"},
+    EventType.RETURNED: {"reason", "suggested_department"},
+    EventType.RETURN_ACCEPTED: {"accept", "note", "department"},
+    EventType.RETURN_REJECTED: {"accept", "note", "department"},
+    EventType.DISPUTE_OPENED: {"reason", "departments"},
+    EventType.DISPUTE_DECIDED: {"department", "note", "dispute"},
+    EventType.EXTENSION_REQUESTED: {"extension", "days", "reason"},
+    EventType.EXTENSION_DECIDED: {"extension", "approve", "note", "new_due_at"},
+    EventType.PROGRESS: {"note"},
+    EventType.REPLIED: {"result", "role", "late"},
+    EventType.CALLBACK: {"callback", "reached", "resolved", "satisfaction"},
+    EventType.REOPENED: {"reason", "department", "reopens"},
+    EventType.PARKED: {"reason", "reopens"},
+    EventType.CLOSED: {"note"},
+    EventType.URGED: {"note", "threshold", "automatic"},
+    EventType.SUPERVISED: {"order", "level", "due_at", "reason"},
+    EventType.SUPERVISION_ANSWERED: {"order", "answer"},
+}
+
+
+class Refused(Exception):
+    """What the failing test writer raises."""
+
+
+@pytest.fixture
+def registered_writer():
+    """Register writers for one test only."""
+    added = []
+
+    def add(writer):
+        added.append(outbox.register(writer))
+
+    yield add
+    for writer in added:
+        outbox.unregister(writer)
+
+
+@pytest.fixture
+def endpoint(world):  # noqa: F811
+    return WebhookEndpoint.objects.create(
+        department=world.dept("cgj"), url="http://127.0.0.1:9/hook", secret="s"
+    )
+
+
+def note_writer(endpoint):
+    """A second integration: one row of its own per event, written where the event is."""
+
+    def write(event):
+        assert connection.in_atomic_block
+        WebhookDelivery.objects.create(
+            endpoint=endpoint, event_type=f"note:{event.type}", payload={"event": event.pk}
+        )
+
+    return write
+
+
+def refuse_dispatches(event):
+    if event.type == EventType.DISPATCHED:
+        raise Refused("the integration failed")
+
+
+def test_the_webhooks_register_their_writer_when_the_app_loads():
+    assert webhooks.enqueue_for_event in outbox.writers()
+
+
+def test_the_events_module_imports_no_integration():
+    tree = ast.parse(inspect.getsource(events))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not {name for name in imported if name.split(".")[0] in ("departments", "hotline")}
+
+
+def test_a_registered_writer_adds_its_row_with_the_event(world, endpoint, registered_writer):  # noqa: F811
+    registered_writer(note_writer(endpoint))
+
+    case = register(world)
+    services.dispatch_case(case, actor=world.agent, department=world.dept("cgj"))
+
+    rows = WebhookDelivery.objects.filter(event_type__startswith="note:")
+    assert sorted(rows.values_list("event_type", flat=True)) == [
+        f"note:{EventType.DISPATCHED}",
+        f"note:{EventType.REGISTERED}",
+    ]
+    dispatched = case.events.get(type=EventType.DISPATCHED)
+    assert rows.get(event_type=f"note:{EventType.DISPATCHED}").payload == {"event": dispatched.pk}
+    # the webhooks' own writer ran too: cgj's endpoint hears of the dispatch
+    assert WebhookDelivery.objects.filter(event_type=EventType.DISPATCHED).count() == 1
+
+
+def test_a_writer_s_row_rolls_back_with_a_failed_transition(world, endpoint, registered_writer):  # noqa: F811
+    # given a case, and two writers after the webhooks': one writes, the next one fails
+    case = register(world)
+    registered_writer(note_writer(endpoint))
+    registered_writer(refuse_dispatches)
+    before = WebhookDelivery.objects.count()
+
+    # when the dispatch's event reaches the failing writer
+    with pytest.raises(Refused):
+        services.dispatch_case(case, actor=world.agent, department=world.dept("cgj"))
+
+    # then nothing of the dispatch is left: no status, no event, no assignment, no outbox row
+    case.refresh_from_db()
+    assert case.status == Status.REGISTERED
+    assert list(case.events.values_list("type", flat=True)) == [EventType.REGISTERED]
+    assert not case.assignments.exists()
+    assert WebhookDelivery.objects.count() == before
+
+
+def _the_rest_of_the_lifecycle(w, settings):
+    """The events no status builder writes: re-dispatch, rejection, progress, extensions …"""
+    disputed = case_in(Status.DISPUTED, w, settings)
+    services.decide_dispute(open_dispute_of(disputed), actor=w.supervisor, department=w.dept("cgj"))
+    reviewed = case_in(Status.RETURN_REVIEW, w, settings)
+    services.review_return(latest(reviewed), actor=w.supervisor, accept=False)
+    working = case_in(Status.IN_PROGRESS, w, settings)
+    assignment = latest(working)
+    services.add_progress(assignment, actor=w.district_handler, note="已到现场查看。")
+    services.request_extension(assignment, actor=w.district_handler, reason="需协调", days=1)
+    services.decide_extension(pending_extension_of(working), actor=w.supervisor, approve=True)
+    services.urge_assignment(assignment, actor=w.agent, note="请尽快答复")
+    services.answer_supervision(open_order_of(working), actor=w.district_handler, answer="在办")
+    services.redispatch_assignment(assignment, actor=w.district_handler, department=w.dept(STREET))
+    replied = case_in(Status.REPLIED, w, settings)
+    services.record_callback(
+        replied, actor=w.agent, reached=True, resolved=False, satisfaction="unsatisfied"
+    )
+    settings.HOTLINE_MAX_REOPENS = 3
+    services.reopen_case(replied, actor=w.supervisor, reason="群众不满意")
+
+
+def test_every_event_type_keeps_its_stored_data_keys(world, settings):  # noqa: F811
+    # given cases in every status, and the actions that do not lead to a status of their own
+    for status in Status.values:
+        case_in(status, world, settings)
+    _the_rest_of_the_lifecycle(world, settings)
+
+    # then every event type was written, each with exactly its keys
+    written: dict[str, set] = {}
+    for type_, data in CaseEvent.objects.values_list("type", "data"):
+        assert set(data) == DATA_KEYS[type_], type_
+        written[type_] = set(data)
+    assert set(written) == set(DATA_KEYS)
+    assert Case.objects.filter(status=Status.DISPATCHED).exists()
