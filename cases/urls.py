@@ -2,19 +2,22 @@
 
 from django.urls import path
 
-from cases.views import assist, detail, intake, lists
+from cases.views import assist, detail, export, intake, lists, workorder
 
 app_name = "cases"
 
 urlpatterns = [
     path("", lists.case_list, name="list"),
     path("callbacks/", lists.callback_queue, name="callbacks"),
+    path("export/", export.export_cases, name="export"),
     path("new/", intake.intake, name="new"),
     path("new/caller/", intake.caller_history, name="intake_caller"),
     path("new/regions/", intake.region_suggestions, name="intake_regions"),
     path("new/categories/", intake.category_suggestions, name="intake_categories"),
     path("new/assist/", assist.intake_assist, name="intake_assist"),
     path("<str:number>/", detail.case_detail, name="detail"),
+    path("<str:number>/print/", workorder.print_case, name="print"),
+    path("<str:number>/print.pdf", workorder.print_case_pdf, name="print_pdf"),
     path("<str:number>/act/<str:name>/", detail.case_action, name="action"),
     path("<str:number>/act/<str:name>/form/", detail.action_form, name="action_form"),
 ]

@@ -224,6 +224,10 @@ HOTLINE_WEBHOOK_TIMEOUT = env.int("HOTLINE_WEBHOOK_TIMEOUT", default=10)
 HOTLINE_MAX_REOPENS = env.int("HOTLINE_MAX_REOPENS", default=2)
 # Office hours of the working-time deadline clock (local time, "HH:MM-HH:MM" spans).
 HOTLINE_OFFICE_HOURS = env.list("HOTLINE_OFFICE_HOURS", default=["09:00-12:00", "13:30-17:30"])
+# The most rows one Excel export of the case list may hold; past it the user narrows the filters.
+HOTLINE_EXPORT_MAX_ROWS = env.int("HOTLINE_EXPORT_MAX_ROWS", default=50_000)
+# Where beat writes the monthly reports (.xlsx and .pdf, one pair per month).
+HOTLINE_REPORTS_DIR = env.path("HOTLINE_REPORTS_DIR", default=VAR_DIR / "reports")
 
 # Logs (core/logging.py): one line per request, per case event and per refusal, each with the
 # request id, user and department. LOG_FORMAT=json: one JSON object per line.
@@ -269,6 +273,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "departments.deliver_webhooks",
         "schedule": float(HOTLINE_WEBHOOK_DELIVERY_INTERVAL),
         "options": {"expires": float(HOTLINE_WEBHOOK_DELIVERY_INTERVAL)},
+    },
+    # Every morning; the task makes last month's report only on the month's first working day.
+    "monthly-report": {
+        "task": "hotline.monthly_report",
+        "schedule": crontab(hour=6, minute=30),
     },
 }
 # /healthz warns when webhook deliveries have been due (and undelivered) longer than this.
