@@ -1,12 +1,10 @@
-"""Helpers for the routing tests: fresh caches, rules, and cases closed through the services."""
+"""Helpers for the routing tests: reference rows by code, rules, and cases closed through the
+services (the `fresh_caches` fixture is in conftest.py)."""
 
-import pytest
 from django.contrib.auth import get_user_model
 
 from cases import services
 from cases.models import Case, Category
-from departments import gazetteer
-from departments import ruleset as compiled
 from departments.models import Department, Membership, Region, ResponsibilityRule
 from hotline.roles import Role
 
@@ -15,16 +13,6 @@ POZIJIE = "430103002"  # 坡子街街道, 天心区
 POZIJIE_XINHUA = "430103002002"  # 新华社区 of 坡子街街道 (invented by the demo city)
 LIGHTS = "030501"  # 城乡建设/城市设施管理/公共设施
 FOOD = "0708"  # 公共安全/食品安全
-
-
-@pytest.fixture
-def fresh_caches(db):
-    """Each test starts with empty in-memory rule and gazetteer caches (rows roll back)."""
-    compiled.invalidate()
-    gazetteer.invalidate()
-    yield
-    compiled.invalidate()
-    gazetteer.invalidate()
 
 
 def category(code: str) -> Category:

@@ -7,7 +7,6 @@ from tests.apiutil import error_of, user_client
 from tests.departments.routing_world import (
     LIGHTS,
     POZIJIE,
-    fresh_caches,  # noqa: F401
     make_rule,
 )
 

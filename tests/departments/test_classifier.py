@@ -11,7 +11,6 @@ from tests.departments.routing_world import (
     LIGHTS,
     category,
     closed_case,
-    fresh_caches,  # noqa: F401
     make_rule,
 )
 

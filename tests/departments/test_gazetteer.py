@@ -8,7 +8,6 @@ from tests.departments.routing_world import (
     POZIJIE,
     POZIJIE_XINHUA,
     TIANXIN,
-    fresh_caches,  # noqa: F401
     region,
 )
 

@@ -9,7 +9,6 @@ from tests.departments.routing_world import (
     LIGHTS,
     category,
     department,
-    fresh_caches,  # noqa: F401
     make_rule,
 )
 

@@ -10,7 +10,6 @@ from tests.departments.routing_world import (
     FOOD,
     category,
     department,
-    fresh_caches,  # noqa: F401
     make_rule,
 )
 

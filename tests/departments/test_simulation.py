@@ -21,7 +21,6 @@ from tests.departments.routing_world import (
     category,
     closed_case,
     department,
-    fresh_caches,  # noqa: F401
     handler_of,
     make_rule,
     region,

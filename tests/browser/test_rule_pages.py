@@ -7,17 +7,11 @@ from departments import gazetteer
 from departments import ruleset as compiled
 from departments.models import ResponsibilityRule
 from departments.routing import suggest
-from tests.browser.conftest import (  # noqa: F401  (the browser fixtures)
-    browser_context_args,
-    browser_type_launch_args,
-    login_as,
-    screenshot,
-)
 
 pytestmark = pytest.mark.browser
 
 
-def test_supervisor_adds_a_rule_and_the_next_suggestion_follows_it(login_as, live_server):  # noqa: F811
+def test_supervisor_adds_a_rule_and_the_next_suggestion_follows_it(login_as, live_server):
     compiled.invalidate()
     gazetteer.invalidate()
     # given a supervisor on the rules page
