@@ -9,49 +9,7 @@ from django.utils import timezone
 from cases import services
 from cases.choices import Status
 from cases.models import Case, Category
-
-PHONE = "13812345678"
-
-
-@pytest.fixture
-def register(users):
-    """Register a case as the demo agent (through the service, as the intake page does)."""
-
-    def _register(**fields):
-        values = {
-            "channel": "phone",
-            "request_type": "complaint",
-            "content": "Street vendors block the pavement every evening.",
-            "citizen_name": "Wang Fang",
-            "citizen_phone": PHONE,
-        }
-        values.update(fields)
-        return services.register_case(actor=users["agent"], **values)
-
-    return _register
-
-
-@pytest.fixture
-def dispatched(register, users, departments):
-    """A complaint dispatched to the city management bureau (the demo handler's department)."""
-    case = register()
-    services.dispatch_case(case, actor=users["agent"], department=departments["cgj"])
-    case.refresh_from_db()
-    return case
-
-
-@pytest.fixture
-def client_for(client, users):
-    def _client(username):
-        client.force_login(users[username])
-        return client
-
-    return _client
-
-
-def main_assignment(case):
-    return case.assignments.get(role="main", status__in=["dispatched", "signed"])
-
+from tests.cases.workbench import INTAKE, PHONE, main_assignment
 
 # --- anonymous users ---------------------------------------------------------------------
 
@@ -274,18 +232,6 @@ def test_a_domain_refusal_becomes_a_form_message(client_for, register, departmen
 
 
 # --- intake ------------------------------------------------------------------------------
-
-
-INTAKE = {
-    "channel": "phone",
-    "request_type": "complaint",
-    "citizen_phone": "13900001111",
-    "citizen_name": "Li Lei",
-    "address": "天心区坡子街道 12号",
-    "title": "Barbecue smoke",
-    "content": "A barbecue stall smokes out the whole building every night.",
-    "urgency": "normal",
-}
 
 
 def test_intake_saves_a_case_in_one_request(client_for, db):

@@ -1,8 +1,5 @@
 """Bad input to every workbench form: the input comes back, the reason is shown, nothing changes."""
 
-# The shared fixtures are imported from test_views; using them as arguments is not a redefinition.
-# ruff: noqa: F811
-
 import datetime
 
 import pytest
@@ -12,13 +9,7 @@ from django.utils import timezone
 from cases import services
 from cases.models import Case
 from cases.views.actions import ACTIONS
-from tests.cases.test_views import (  # noqa: F401 (fixtures)
-    INTAKE,
-    client_for,
-    dispatched,
-    main_assignment,
-    register,
-)
+from tests.cases.workbench import INTAKE, main_assignment
 
 
 @pytest.mark.parametrize(

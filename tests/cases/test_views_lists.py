@@ -1,17 +1,10 @@
 """List pages: filters, keyset paging, scope, and a query count that does not grow with the rows."""
 
-# The shared fixtures are imported from test_views; using them as arguments is not a redefinition.
-# ruff: noqa: F811
-
 import pytest
 from django.urls import reverse
 
 from cases import services
-from tests.cases.test_views import (  # noqa: F401 (fixtures)
-    client_for,
-    main_assignment,
-    register,
-)
+from tests.cases.workbench import main_assignment
 
 
 @pytest.fixture
