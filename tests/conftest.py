@@ -58,6 +58,14 @@ def load_reference_city() -> None:
     sla.seed_calendar()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def router_model_outside_the_checkout(tmp_path_factory):
+    """The trained category model of `make run` lives in var/: tests train and read their own."""
+    from django.conf import settings
+
+    settings.ROUTER_MODEL_PATH = tmp_path_factory.mktemp("router") / "category.joblib"
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
