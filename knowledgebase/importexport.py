@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from cases.models import Category
+from core.progress import progress
 from departments.models import Department, Region
 from hotline.errors import InvalidInput
 from knowledgebase import services
@@ -265,7 +266,7 @@ def import_articles(
         existing = Article.objects.prefetch_related("regions").in_bulk(
             [r["external_id"] for r in rows], field_name="external_id"
         )
-        for fields in rows:
+        for fields in progress(rows, desc="Articles", unit="article"):
             article = existing.get(fields["external_id"])
             if article is None:
                 _create(fields, actor)
