@@ -9,54 +9,13 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from cases.choices import TRANSITIONS, Action, Status
+from cases.choices import Status
 from cases.events import EventType
 from cases.models import Assignment, Callback, Case, CaseEvent
 from departments import classifier
 from hotline.demo.cases import build_demo_cases
 from hotline.models import DailyHotspotCount, DailyStat
-
-# The transition each event type records (None: the event does not move the case).
-EVENT_ACTIONS = {
-    EventType.ANSWERED: Action.ANSWER,
-    EventType.TRANSFERRED: Action.TRANSFER,
-    EventType.INVALIDATED: Action.INVALIDATE,
-    EventType.MERGED: Action.MERGE,
-    EventType.DISPATCHED: Action.DISPATCH,
-    EventType.REDISPATCHED: Action.REDISPATCH,
-    EventType.SIGNED: Action.SIGN,
-    EventType.RETURNED: Action.RETURN,
-    EventType.RETURN_ACCEPTED: Action.ACCEPT_RETURN,
-    EventType.RETURN_REJECTED: Action.REJECT_RETURN,
-    EventType.DISPUTE_OPENED: Action.OPEN_DISPUTE,
-    EventType.DISPUTE_DECIDED: Action.DECIDE_DISPUTE,
-    EventType.EXTENSION_REQUESTED: Action.REQUEST_EXTENSION,
-    EventType.EXTENSION_DECIDED: Action.DECIDE_EXTENSION,
-    EventType.PROGRESS: Action.ADD_PROGRESS,
-    EventType.REPLIED: Action.REPLY,
-    EventType.CALLBACK: Action.CALLBACK,
-    EventType.REOPENED: Action.REOPEN,
-    EventType.PARKED: Action.PARK,
-    EventType.CLOSED: Action.CLOSE,
-    EventType.URGED: Action.URGE,
-    EventType.SUPERVISED: Action.SUPERVISE,
-    EventType.SUPERVISION_ANSWERED: Action.ANSWER_SUPERVISION,
-}
-
-
-def replay(case: Case, events: list[CaseEvent]) -> str:
-    """The status the timeline leads to, failing on the first step the table refuses."""
-    assert events[0].type == EventType.REGISTERED and events[0].created_at == case.created_at
-    status = Status.REGISTERED
-    for event in events[1:]:
-        action = EVENT_ACTIONS[event.type]
-        co_handler = event.assignment is not None and event.assignment.role == "co"
-        if co_handler and action in (Action.SIGN, Action.REPLY, Action.ADD_PROGRESS):
-            assert status in (Status.DISPATCHED, Status.IN_PROGRESS), (case.number, event.type)
-            continue
-        assert (status, action) in TRANSITIONS, f"{case.number}: {event.type} from {status}"
-        status = TRANSITIONS[(status, action)]
-    return status
+from tests.timelines import replay
 
 
 def check_dates(case: Case, assignments: list[Assignment], now) -> None:

@@ -1,0 +1,95 @@
+"""Rows as plain tuples, written a batch at a time: COPY on PostgreSQL, executemany on SQLite."""
+
+import datetime
+import functools
+import json
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Max
+
+from cases.models import Assignment, Callback, Case, CaseEvent, Extension
+
+
+@dataclass
+class Batch:
+    """Rows waiting to be written, per model, in field order."""
+
+    rows: dict = field(default_factory=lambda: {m: [] for m in MODELS})
+    cases: int = 0
+
+
+MODELS = (Case, Assignment, Extension, Callback, CaseEvent)
+
+
+class IdPool:
+    """Primary keys handed out in chunks: nextval() on PostgreSQL, max(id)+1 on SQLite."""
+
+    CHUNK = 50_000
+
+    def __init__(self, model):
+        self.model, self.free = model, []
+        if connection.vendor != "postgresql":
+            self.next_sqlite = (model.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+
+    def take(self) -> int:
+        if not self.free:
+            self.free = self._reserve(self.CHUNK)[::-1]
+        return self.free.pop()
+
+    def _reserve(self, n: int) -> list[int]:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                    [self.model._meta.db_table, n],
+                )
+                return [row[0] for row in cursor.fetchall()]
+        start, self.next_sqlite = self.next_sqlite, self.next_sqlite + n
+        return list(range(start, start + n))
+
+
+@functools.cache
+def _columns(model) -> list:
+    return list(model._meta.concrete_fields)
+
+
+@functools.cache
+def _defaults(model) -> tuple:
+    return tuple(
+        (f.attname, f.get_default(), f.get_internal_type() == "JSONField") for f in _columns(model)
+    )
+
+
+def as_row(model, values: dict) -> tuple:
+    return tuple(
+        (json.dumps(values.get(name, default)) if is_json else values.get(name, default))
+        for name, default, is_json in _defaults(model)
+    )
+
+
+def write_batch(batch: Batch) -> None:
+    """Write every row of the batch: COPY on PostgreSQL, executemany on SQLite."""
+    with connection.cursor() as cursor:
+        for model in MODELS:
+            rows = batch.rows[model]
+            if not rows:
+                continue
+            table = connection.ops.quote_name(model._meta.db_table)
+            names = ", ".join(connection.ops.quote_name(f.column) for f in _columns(model))
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * len(_columns(model)))
+                cursor.executemany(
+                    f"INSERT INTO {table} ({names}) VALUES ({marks})", sqlite_rows(rows)
+                )
+
+
+def sqlite_rows(rows):
+    """Rows with datetimes as Django stores them on SQLite (naive UTC text, comparable)."""
+    adapt = connection.ops.adapt_datetimefield_value
+    for row in rows:
+        yield tuple(adapt(v) if isinstance(v, datetime.datetime) else v for v in row)
