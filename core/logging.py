@@ -43,6 +43,9 @@ def request_id_for(request) -> str:
     return offered if SANE_REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
 
 
+HEALTH_PATH = "/healthz"
+
+
 class RequestLogMiddleware:
     """Request id in, request id out, and one log line per request."""
 
@@ -57,7 +60,11 @@ class RequestLogMiddleware:
             response = self.get_response(request)
             response[REQUEST_ID_HEADER] = request.request_id
             duration_ms = round((time.perf_counter() - started) * 1000, 1)
-            request_logger.info(
+            # A load balancer polls the health check every few seconds: its 200s would bury the
+            # log, so only a failing health check is written at INFO.
+            quiet = request.path == HEALTH_PATH and response.status_code == 200
+            request_logger.log(
+                logging.DEBUG if quiet else logging.INFO,
                 "%s %s %s %.0f ms",
                 request.method,
                 request.path,

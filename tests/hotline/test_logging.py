@@ -126,3 +126,13 @@ def test_lines_outside_a_request_carry_dashes(console):
 
     [line] = lines_of(console, "hotline.test")
     assert line.endswith("WARNING hotline.test [- - -] no request here")
+
+
+def test_a_passing_health_check_is_not_logged_but_a_failing_one_is(db, client, console, settings):
+    client.get("/healthz?quick=1")
+    assert lines_of(console, "hotline.request") == []
+
+    settings.CELERY_BROKER_URL = "amqp://guest:guest@127.0.0.1:9/"  # nothing listens on port 9
+    assert client.get("/healthz").status_code == 503
+    [line] = lines_of(console, "hotline.request")
+    assert "GET /healthz 503 " in line
