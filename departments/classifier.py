@@ -71,13 +71,16 @@ def top_k(model: Pipeline, texts: list[str], k: int = 3) -> list[list[tuple[str,
     return ranked
 
 
-def training_set_from_cases() -> tuple[list[str], list[str]]:
-    """Texts and category codes of the closed cases that have a category."""
-    rows = Case.objects.filter(status=Status.CLOSED, category__isnull=False).values_list(
-        "title", "content", "category__code"
-    )
+def training_set_from_cases(*, closed_only: bool = True) -> tuple[list[str], list[str]]:
+    """Texts and category codes of the cases that have a category: by default only the closed
+    ones, whose category survived the handling; the demo, whose few closed cases were all
+    categorised by the same hand, trains on every case."""
+    cases = Case.objects.filter(category__isnull=False)
+    if closed_only:
+        cases = cases.filter(status=Status.CLOSED)
+    rows = cases.values_list("title", "content", "category__code")
     texts, labels = [], []
-    for title, content, code in progress(rows.iterator(2000), desc="Closed cases", unit="case"):
+    for title, content, code in progress(rows.iterator(2000), desc="Cases", unit="case"):
         texts.append(message_text(title, content))
         labels.append(code)
     return texts, labels

@@ -55,9 +55,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo users (password {reference.DEMO_PASSWORD!r}): {', '.join(users)}")
 
     def _train_category_learner(self) -> str:
-        """Train intake's category suggestion on the closed demo cases (as train_router does)."""
-        texts, labels = classifier.training_set_from_cases()
+        """Train intake's category suggestion on the demo cases (train_router uses closed ones)."""
+        texts, labels = classifier.training_set_from_cases(closed_only=False)
         if len(set(labels)) < 2:
-            return "Category learner not trained: fewer than two categories among closed cases."
+            return "Category learner not trained: fewer than two categories among the cases."
         classifier.save(classifier.train(texts, labels))
-        return f"Category learner trained on {len(texts)} closed cases."
+        return f"Category learner trained on {len(texts)} demo cases."
