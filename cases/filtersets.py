@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
+from cases import measures
 from cases.choices import (
     ACTIVE_ASSIGNMENT_STATUSES,
     Channel,
@@ -79,6 +80,11 @@ class CaseFilterSet(django_filters.FilterSet):
         method="filter_department",
         label=_("department"),
     )
+    main_department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.all(),
+        method="filter_main_department",
+        label=_("main department"),
+    )
     region = django_filters.CharFilter(method="filter_region", label=_("region code"))
     category = django_filters.CharFilter(method="filter_category", label=_("category code"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
@@ -91,7 +97,18 @@ class CaseFilterSet(django_filters.FilterSet):
         field_name="created_at", lookup_expr="lt", label=_("created before")
     )
     phone = django_filters.CharFilter(field_name="citizen_phone", label=_("citizen phone"))
+    # A dashboard number's cases (cases.measures): with `measure`, `department` is the
+    # department the measure counts for, and the period is the measure's own time field.
+    measure = django_filters.ChoiceFilter(
+        choices=measures.CHOICES, method="filter_measure", label=_("counted by")
+    )
+    measured_after = DateTimeFilter(method="filter_noop", label=_("counted from"))
+    measured_before = DateTimeFilter(method="filter_noop", label=_("counted before"))
+    department_exact = django_filters.BooleanFilter(
+        method="filter_noop", label=_("this department only, not its sub-departments")
+    )
     q = django_filters.CharFilter(method="filter_text", label=_("text"))
+    numbers = django_filters.CharFilter(method="filter_numbers", label=_("case numbers"))
 
     class Meta:
         model = Case
@@ -100,9 +117,40 @@ class CaseFilterSet(django_filters.FilterSet):
     # Subtrees are resolved to id lists first: with `IN (ids)` and EXISTS instead of joins and
     # DISTINCT, PostgreSQL walks the created_at index and stops at a page (bench_workbench).
     def filter_department(self, queryset, name, value):
+        if self.form.cleaned_data.get("measure"):
+            return queryset  # filter_measure counts the measure's own department
         ids = list(Department.objects.subtree(value).values_list("pk", flat=True))
         held = Assignment.objects.filter(case=OuterRef("pk"), department_id__in=ids)
         return queryset.filter(Q(main_department_id__in=ids) | Exists(held))
+
+    def filter_main_department(self, queryset, name, value):
+        ids = list(Department.objects.subtree(value).values_list("pk", flat=True))
+        return queryset.filter(main_department_id__in=ids)
+
+    def measure_kwargs(self) -> dict:
+        """The measure's period and department, as cases.measures.rows() takes them."""
+        data = self.form.cleaned_data
+        department = data.get("department")
+        ids = None
+        if department is not None and data.get("department_exact"):
+            ids = [department.pk]
+        elif department is not None:
+            ids = list(Department.objects.subtree(department).values_list("pk", flat=True))
+        return {"after": data.get("measured_after"), "before": data.get("measured_before"),
+                "department_ids": ids}  # fmt: skip
+
+    def filter_measure(self, queryset, name, value):
+        return queryset.filter(measures.case_filter(value, **self.measure_kwargs()))
+
+    def filter_noop(self, queryset, name, value):
+        return queryset  # read by filter_measure
+
+    def counted_rows(self, cases, limit: int) -> int | None:
+        """With `measure`: how many rows (assignments, callbacks ...) it counts for `cases`."""
+        name = self.form.cleaned_data.get("measure") if self.is_valid() else None
+        if not name:
+            return None
+        return measures.counted_rows(name, cases, limit, **self.measure_kwargs())
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(region_id__in=subtree_ids(Region, value))
@@ -113,6 +161,9 @@ class CaseFilterSet(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         overdue = Q(status__in=OPEN_STATUSES, reply_due_at__lt=timezone.now())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_numbers(self, queryset, name, value):
+        return queryset.filter(number__in=value.replace(",", " ").split()[:200])
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

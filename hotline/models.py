@@ -37,6 +37,8 @@ class DailyStat(models.Model):
     )
     channel = models.CharField(_("channel"), max_length=10)
     intake = models.PositiveIntegerField(default=0)
+    consultations = models.PositiveIntegerField(default=0)
+    answered_directly = models.PositiveIntegerField(default=0)
     dispatched = models.PositiveIntegerField(default=0)
     sign_due = models.PositiveIntegerField(default=0)
     signed_on_time = models.PositiveIntegerField(default=0)
@@ -64,6 +66,69 @@ class DailyStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.department_id}/{self.district_id}/{self.category_id}"
+
+
+class MonthlyStat(models.Model):
+    """The DailyStat rows of one calendar month summed per department, district, category and
+    channel (roll-up rows included): a one-year period reads twelve of these per slice instead
+    of 365 daily rows. Rebuilt from the daily rows whenever a day of the month is refreshed.
+    """
+
+    month = models.DateField(_("month"))  # its first day
+    department = models.ForeignKey(
+        "departments.Department", models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    district = models.ForeignKey(
+        "departments.Region", models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    category = models.ForeignKey(
+        "cases.Category", models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    channel = models.CharField(_("channel"), max_length=10)
+    intake = models.PositiveIntegerField(default=0)
+    consultations = models.PositiveIntegerField(default=0)
+    answered_directly = models.PositiveIntegerField(default=0)
+    dispatched = models.PositiveIntegerField(default=0)
+    sign_due = models.PositiveIntegerField(default=0)
+    signed_on_time = models.PositiveIntegerField(default=0)
+    reply_due = models.PositiveIntegerField(default=0)
+    replied_on_time = models.PositiveIntegerField(default=0)
+    replied = models.PositiveIntegerField(default=0)
+    returned = models.PositiveIntegerField(default=0)
+    extensions = models.PositiveIntegerField(default=0)
+    rated_resolution = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    basically_satisfied = models.PositiveIntegerField(default=0)
+    unsatisfied = models.PositiveIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("monthly statistic")
+        verbose_name_plural = _("monthly statistics")
+        indexes = [
+            models.Index(fields=["channel", "month"], name="monthlystat_channel_month"),
+            models.Index(fields=["month", "department"], name="monthlystat_month_dept"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.department_id}/{self.district_id}/{self.category_id}"
+
+
+class StatsRefresh(models.Model):
+    """When the statistics were last rebuilt (the dashboards' "data as of" time): one row."""
+
+    key = models.CharField(_("key"), max_length=20, unique=True)
+    refreshed_at = models.DateTimeField(_("refreshed at"))
+    first_day = models.DateField(_("first day refreshed"))
+    last_day = models.DateField(_("last day refreshed"))
+
+    class Meta:
+        verbose_name = _("statistics refresh")
+        verbose_name_plural = _("statistics refreshes")
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.refreshed_at}"
 
 
 class DailyHotspotCount(models.Model):

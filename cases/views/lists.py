@@ -7,12 +7,13 @@ from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from cases import measures
 from cases.choices import AssignmentRole, AssignmentStatus, Status
 from cases.filtersets import CaseFilterSet
 from cases.forms import QuickSelect
 from cases.models import Assignment, Category
 from cases.selectors import is_center_staff, visible_cases
-from cases.views.paging import PAGE_SIZES, keyset_page, page_size
+from cases.views.paging import COUNT_CAP, PAGE_SIZES, keyset_page, page_size
 from departments.models import Region
 
 CALLBACK_QUEUE_SIZE = 50
@@ -50,6 +51,11 @@ def case_list(request):
         queryset = queryset.none()
     size = page_size(request.GET.get("per_page"))
     page = keyset_page(queryset, cursor=request.GET.get("after", ""), size=size)
+    # A dashboard number that counts assignments (or callbacks ...) states both totals.
+    counted = filterset.counted_rows(queryset, COUNT_CAP) if filterset.is_bound and valid else None
+    counted_unit = (
+        measures.unit(filterset.form.cleaned_data["measure"]) if counted is not None else ""
+    )
     tidy_filter_form(filterset.form)
     params = request.GET.copy()
     params.pop("after", None)
@@ -58,6 +64,9 @@ def case_list(request):
         "page": page,
         "page_sizes": PAGE_SIZES,
         "query": params.urlencode(),
+        "counted": counted,
+        "counted_capped": counted is not None and counted > COUNT_CAP,
+        "counted_unit": counted_unit,
     }
     template = "cases/_case_rows.html" if request.htmx else "cases/list.html"
     return render(request, template, context)

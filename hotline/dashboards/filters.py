@@ -14,8 +14,16 @@ from django.utils.translation import gettext_lazy as _
 from cases.choices import Channel
 from cases.models import Category
 from departments.models import Department, Region
-from hotline.dashboards.metrics import Weights
-from hotline.dashboards.stats import CATEGORY_ROLLUP_CHANNEL, ROLLUP_CHANNEL, ROLLUPS, day_bounds
+from hotline.dashboards.metrics import Weights, league_min_volume
+from hotline.dashboards.stats import (
+    CATEGORY_ROLLUP_CHANNEL,
+    ROLLUP_CHANNEL,
+    ROLLUPS,
+    day_bounds,
+    month_start,
+    next_month,
+)
+from hotline.models import DailyStat, MonthlyStat
 
 MAX_PERIOD_DAYS = 3 * 366
 
@@ -56,7 +64,11 @@ class Slice:
 
     def stat_q(self, detailed: bool = False) -> Q:
         """A filter on DailyStat: the roll-up rows unless a category, channel or detail asked."""
-        q = Q(day__gte=self.first, day__lte=self.last)
+        return Q(day__gte=self.first, day__lte=self.last) & self.dimension_q(detailed)
+
+    def dimension_q(self, detailed: bool = False) -> Q:
+        """The slice's filter on DailyStat or MonthlyStat rows, without the period."""
+        q = Q()
         if detailed or self.category or self.channel:
             q &= ~Q(channel__in=ROLLUPS)
         else:
@@ -70,6 +82,23 @@ class Slice:
         if self.channel:
             q &= Q(channel=self.channel)
         return q
+
+    def whole_months(self) -> tuple[datetime.date, datetime.date] | None:
+        """[first month, end month) of the calendar months wholly inside the period, or None."""
+        begin = self.first if self.first.day == 1 else next_month(self.first)
+        after_last = self.last + datetime.timedelta(days=1)
+        end = after_last if after_last.day == 1 else month_start(self.last)
+        return (begin, end) if begin < end else None
+
+    def stat_parts(self, detailed: bool = False) -> list[tuple[type, Q]]:
+        """Where the period's sums are: MonthlyStat for whole months, DailyStat for the rest."""
+        months = self.whole_months()
+        if months is None:
+            return [(DailyStat, self.stat_q(detailed))]
+        begin, end = months
+        days = Q(day__gte=self.first, day__lt=begin) | Q(day__gte=end, day__lte=self.last)
+        dims = self.dimension_q(detailed)
+        return [(DailyStat, days & dims), (MonthlyStat, Q(month__gte=begin, month__lt=end) & dims)]
 
     def category_rollup_q(self) -> Q | None:
         """The per-category roll-up rows, when no filter but the category is set (else None)."""
@@ -100,6 +129,25 @@ class Slice:
         if with_period:
             start, end = day_bounds(self.first, self.last)
             params |= {"created_after": start.isoformat(), "created_before": end.isoformat()}
+        if self.district:
+            params["region"] = self.district.code
+        if self.department:
+            params["main_department"] = str(self.department.pk)
+        if self.category:
+            params["category"] = self.category.code
+        if self.channel:
+            params["channel"] = self.channel
+        return params
+
+    def measure_params(self, measure: str, with_period: bool = True) -> dict[str, str]:
+        """CaseFilterSet parameters selecting exactly the cases a measure counts in this slice.
+
+        `department` then means the department the measure counts for (see cases.measures).
+        """
+        params = {"measure": measure}
+        if with_period:
+            start, end = day_bounds(self.first, self.last)
+            params |= {"measured_after": start.isoformat(), "measured_before": end.isoformat()}
         if self.district:
             params["region"] = self.district.code
         if self.department:
@@ -181,6 +229,14 @@ class WeightsForm(forms.Form):
     w_satisfaction_rate = forms.FloatField(min_value=0, required=False, label=_("satisfaction"))
     w_return_rate = forms.FloatField(min_value=0, required=False, label=_("returns"))
     w_reopen_rate = forms.FloatField(min_value=0, required=False, label=_("reopens"))
+    min_volume = forms.IntegerField(
+        min_value=0, required=False, label=_("minimum volume to be ranked")
+    )
+
+    def min_volume_value(self) -> int:
+        """The typed minimum, else HOTLINE_LEAGUE_MIN_VOLUME (call after is_valid())."""
+        typed = self.cleaned_data.get("min_volume")
+        return typed if typed is not None else league_min_volume()
 
     def weights(self):
         """The settings' weights overridden by what the user typed (call after is_valid())."""

@@ -227,17 +227,14 @@ def rising_table(found: list[Rising]) -> Table:
 
 def cluster_table(found: list[Cluster]) -> Table:
     """Clusters of similar complaints about one place, with their case numbers."""
-    since = (timezone.now() - datetime.timedelta(days=RECENT_DAYS)).isoformat()
     table = Table(
         "clusters",
         _("Similar complaints about one place"),
         [_("region"), _("category"), _("cases"), _("example"), _("case numbers")],
     )
     for c in found:
-        params = {"region": c.region.code, "created_after": since}
-        if c.category:
-            params["category"] = c.category.code
-        url = case_list_url(params)
+        # The cluster's own cases (a region and category filter would list its neighbours too).
+        url = case_list_url({"numbers": " ".join(case.number for case in c.cases)})
         numbers = " ".join(case.number for case in c.cases)
         table.rows.append([
             Cell(c.region.name, "text", url), Cell(c.category.name if c.category else "", "text"),

@@ -4,7 +4,8 @@ The inputs are `Totals`: the sums of `hotline.models.DailyStat` over a period an
 (department, district, category, channel). Each measure is counted on the local day its event
 happened, so a period [first, last] contains:
 
-- `intake`: cases registered in the period;
+- `intake`: cases registered in the period; `consultations` those that are consultations,
+  `answered_directly` those consultations the agent answered at once (status answered);
 - `dispatched`: assignments dispatched in the period (main and co-handlers);
 - `sign_due`: assignments whose sign-for deadline fell in the period (withdrawn ones excluded);
   `signed_on_time` those of them signed, or returned, by that deadline;
@@ -26,6 +27,8 @@ from django.conf import settings
 
 MEASURES = (
     "intake",
+    "consultations",
+    "answered_directly",
     "dispatched",
     "sign_due",
     "signed_on_time",
@@ -54,6 +57,8 @@ DEFAULT_SCORE_WEIGHTS = {
 # Rates where less is better enter the score as (1 - rate).
 LOWER_IS_BETTER = frozenset({"return_rate", "reopen_rate"})
 LEAGUE_MARKED = 5
+# Rows of a league table below this volume are listed apart, unranked (HOTLINE_LEAGUE_MIN_VOLUME).
+DEFAULT_LEAGUE_MIN_VOLUME = 10
 
 
 @dataclass
@@ -61,6 +66,8 @@ class Totals:
     """The summed measures of one slice of one period."""
 
     intake: int = 0
+    consultations: int = 0
+    answered_directly: int = 0
     dispatched: int = 0
     sign_due: int = 0
     signed_on_time: int = 0
@@ -79,6 +86,15 @@ class Totals:
     @classmethod
     def from_row(cls, row: dict) -> "Totals":
         return cls(**{f.name: row.get(f.name) or 0 for f in fields(cls)})
+
+    @property
+    def rated_satisfaction(self) -> int:
+        """Callbacks that reached the citizen and gave a satisfaction answer."""
+        return self.satisfied + self.basically_satisfied + self.unsatisfied
+
+    def __add__(self, other: "Totals") -> "Totals":
+        return Totals(**{f.name: getattr(self, f.name) + getattr(other, f.name)
+                         for f in fields(self)})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -133,6 +149,36 @@ def return_rate(t: Totals) -> float | None:
 def reopen_rate(t: Totals) -> float | None:
     """重办率 = reopened / replied."""
     return ratio(t.reopened, t.replied)
+
+
+def first_contact_resolution_rate(t: Totals) -> float | None:
+    """一次办结率 = answered_directly / consultations (consultations registered in the period
+    that the agent answered at once, without dispatching)."""
+    return ratio(t.answered_directly, t.consultations)
+
+
+# What each rate divides: (numerator measures, denominator measure). The satisfaction
+# numerator is satisfied + w × basically_satisfied, so it names both measures.
+RATE_PARTS = {
+    "response_rate": (("signed_on_time",), "sign_due"),
+    "on_time_reply_rate": (("replied_on_time",), "reply_due"),
+    "resolution_rate": (("resolved",), "rated_resolution"),
+    "satisfaction_rate": (("satisfied", "basically_satisfied"), "rated_satisfaction"),
+    "return_rate": (("returned",), "dispatched"),
+    "reopen_rate": (("reopened",), "replied"),
+    "first_contact_resolution_rate": (("answered_directly",), "consultations"),
+}
+
+
+def league_min_volume() -> int:
+    """HOTLINE_LEAGUE_MIN_VOLUME, else 10."""
+    return int(getattr(settings, "HOTLINE_LEAGUE_MIN_VOLUME", DEFAULT_LEAGUE_MIN_VOLUME))
+
+
+def league_volume(t: Totals, by: str) -> int:
+    """The volume a league row must reach to be ranked: assignments dispatched to a department,
+    cases registered in a district."""
+    return t.dispatched if by == "department" else t.intake
 
 
 def rates(t: Totals, weights: Weights) -> dict[str, float | None]:

@@ -12,8 +12,9 @@ from django.db.models.functions import ExtractHour
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import ACTIVE_ASSIGNMENT_STATUSES, Channel, Status
+from cases.choices import Channel, Status
 from cases.filtersets import OPEN_STATUSES
+from cases.measures import STATE_CONDITIONS, STATES
 from cases.models import Assignment, Case, Category, Extension
 from departments.models import Department, Region
 from hotline.dashboards import metrics
@@ -87,16 +88,17 @@ def _backlog_table(s: Slice, counts: dict) -> Table:
 
 def waiting_counts(s: Slice, now: datetime.datetime) -> dict[str, int]:
     """Overdue to sign / to reply, returns and extensions waiting for a decision."""
-    counts = Assignment.objects.filter(
-        status__in=ACTIVE_ASSIGNMENT_STATUSES, **_prefixed(s, "")
-    ).aggregate(
-        sign_overdue=Count("id", filter=Q(status="dispatched", sign_due_at__lt=now)),
-        reply_overdue=Count("id", filter=Q(status__in=["dispatched", "signed"],
-                                           reply_due_at__lt=now)),
-        returns_waiting=Count("id", filter=Q(status="return_requested")),
-    )  # fmt: skip
+    # The conditions are cases.measures.STATE_CONDITIONS, which the linked lists use too.
+    conditions = {name: STATE_CONDITIONS[name](now) for name in STATES}
+    extensions = conditions.pop("extensions_waiting")
+    either = Q()
+    for q in conditions.values():
+        either |= q
+    counts = Assignment.objects.filter(either, **_prefixed(s, "")).aggregate(
+        **{name: Count("id", filter=q) for name, q in conditions.items()}
+    )
     counts["extensions_waiting"] = Extension.objects.filter(
-        status="pending", **_prefixed(s, "assignment__")
+        extensions, **_prefixed(s, "assignment__")
     ).count()
     return counts
 
@@ -117,13 +119,9 @@ def _prefixed(s: Slice, prefix: str) -> dict:
 def _waiting_table(s: Slice, now, callbacks_waiting: int) -> Table:
     counts = waiting_counts(s, now) | {"callbacks_waiting": callbacks_waiting}
     base = s.case_params(with_period=False)
-    links = {
-        "sign_overdue": base | {"status": Status.DISPATCHED},
-        "reply_overdue": base | {"overdue": "true"},
-        "returns_waiting": base | {"status": Status.RETURN_REVIEW},
-        "extensions_waiting": base | {"status": Status.IN_PROGRESS},
-        "callbacks_waiting": base | {"status": Status.REPLIED},
-    }
+    # Each waiting count links to the same definition (cases.measures.STATES).
+    links = {name: s.measure_params(name, with_period=False) for name in STATES}
+    links["callbacks_waiting"] = base | {"status": Status.REPLIED}
     labels = {
         "sign_overdue": _("Overdue to sign"),
         "reply_overdue": _("Overdue to reply"),
@@ -145,18 +143,30 @@ def _sums(queryset, *group):
         queryset.aggregate(**measures)]  # fmt: skip
 
 
+def period_sums(s: Slice, group: str | None = None, **filters) -> dict:
+    """Totals of the period per `group` value (or under None), from the daily rows and, for
+    the whole calendar months inside the period, the monthly rows (one query each)."""
+    totals: dict = {}
+    for model, q in s.stat_parts():
+        queryset = model.objects.filter(q, **filters)
+        for row in _sums(queryset, *([group] if group else [])):
+            key = row[group] if group else None
+            t = metrics.Totals.from_row(row)
+            totals[key] = totals[key] + t if key in totals else t
+    return totals
+
+
 def assessment_rows(s: Slice, by: str, weights: metrics.Weights) -> list[dict]:
     """One row per department (or district): totals, rates and score, best score first."""
     group = "department" if by == "department" else "district"
     rows = []
-    for row in _sums(DailyStat.objects.filter(s.stat_q(), **{f"{group}__isnull": False}), group):
-        totals = metrics.Totals.from_row(row)
+    for key, totals in period_sums(s, group, **{f"{group}__isnull": False}).items():
         if not (totals.intake or totals.dispatched or totals.sign_due or totals.reply_due
                 or totals.rated_resolution or totals.replied):  # fmt: skip
             continue
         rates = metrics.rates(totals, weights)
         score = metrics.overall_score(rates, weights)
-        rows.append({"key": row[group], "totals": totals, "rates": rates, "score": score})
+        rows.append({"key": key, "totals": totals, "rates": rates, "score": score})
     rows.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0), r["key"]))
     return rows
 
@@ -169,37 +179,111 @@ RATE_COLUMNS = [
     ("return_rate", _("return rate")),
     ("reopen_rate", _("reopen rate")),
 ]
+FCR_COLUMN = ("first_contact_resolution_rate", _("first-contact resolution rate"))
 
 
-def assessment_table(s: Slice, by: str, weights: metrics.Weights) -> Table:
-    """The league table of departments or districts, top and bottom five marked."""
+def measure_cell(s: Slice, totals: metrics.Totals, measure: str, exact: bool = False) -> Cell:
+    """A count linked to exactly the cases it counts."""
+    return Cell(getattr(totals, measure), url=measure_url(s, measure, exact))
+
+
+def measure_url(s: Slice, measure: str, exact: bool = False) -> str:
+    params = s.measure_params(measure)
+    if exact and s.department:
+        params["department_exact"] = "true"
+    return case_list_url(params)
+
+
+def rate_cell(s: Slice, totals: metrics.Totals, rate: str, value, exact: bool = False) -> Cell:
+    """A rate with its numerator(s) and denominator, each linked to its cases."""
+    numerators, denominator = metrics.RATE_PARTS[rate]
+    parts = [(" + " if i else "", getattr(totals, m), measure_url(s, m, exact))
+             for i, m in enumerate(numerators)]  # fmt: skip
+    parts.append(("/", getattr(totals, denominator), measure_url(s, denominator, exact)))
+    return Cell(value, "pct", parts=parts)
+
+
+def _row_slice(s: Slice, by: str, obj) -> Slice:
+    if by == "department":
+        return Slice(s.first, s.last, s.district, obj, s.category, s.channel)
+    return Slice(s.first, s.last, obj, s.department, s.category, s.channel)
+
+
+def assessment_tables(
+    s: Slice, by: str, weights: metrics.Weights, min_volume: int = 0, only=None
+) -> list[Table]:
+    """The league table of departments or districts (top and bottom five marked), and apart
+    from it, unranked, the rows below `min_volume` (see metrics.league_volume).
+
+    `only` (a set of department or district ids) keeps those rows: a department sees its own
+    row and rank, not the others'.
+    """
     rows = assessment_rows(s, by, weights)
+    ranked = [r for r in rows if metrics.league_volume(r["totals"], by) >= min_volume]
+    small = [r for r in rows if metrics.league_volume(r["totals"], by) < min_volume]
     model = Department if by == "department" else Region
     names = model.objects.in_bulk([r["key"] for r in rows])
     columns = [_("rank"), _("department") if by == "department" else _("district"),
                _("cases registered"), _("dispatched"), *[label for _k, label in RATE_COLUMNS],
-               _("extensions"), _("score")]  # fmt: skip
+               FCR_COLUMN[1], _("extensions"), _("score")]  # fmt: skip
     table = Table(f"assessment_{by}", _("Assessment"), columns)
-    for rank, row in enumerate(rows, start=1):
-        obj = names[row["key"]]
-        params = s.case_params() | (
-            {"department": str(obj.pk)} if by == "department" else {"region": obj.code}
-        )
-        url = case_list_url(params)
-        t = row["totals"]
-        table.rows.append([
-            Cell(rank), Cell(getattr(obj, "short_name", "") or obj.name, "text", url),
-            Cell(t.intake, url=url), Cell(t.dispatched, url=url),
-            *[Cell(row["rates"][k], "pct", url) for k, _label in RATE_COLUMNS],
-            Cell(t.extensions, url=url), Cell(row["score"], "score", url),
-        ])  # fmt: skip
-    table.marks = metrics.league_marks([r["score"] for r in rows])
-    return table
+    apart = Table(f"assessment_{by}_small",
+                  _("Below the minimum volume of %(n)s (not ranked)") % {"n": min_volume},
+                  columns)  # fmt: skip
+    marks = metrics.league_marks([r["score"] for r in ranked])
+    for target, group, group_marks in ((table, ranked, marks), (apart, small, [""] * len(small))):
+        for rank, (row, mark) in enumerate(zip(group, group_marks, strict=True), start=1):
+            if only is not None and row["key"] not in only:
+                continue
+            target.rows.append(_league_row(s, by, names[row["key"]], row, weights,
+                                           rank if target is table else None))  # fmt: skip
+            target.marks.append(mark)
+    if not any(table.marks):
+        table.marks = []
+    return [table, apart] if apart.rows else [table]
+
+
+def _league_row(s: Slice, by: str, obj, row: dict, weights, rank) -> list[Cell]:
+    one = _row_slice(s, by, obj)
+    exact = by == "department"  # the row is this department alone, not its sub-departments
+    t = row["totals"]
+    fcr = metrics.first_contact_resolution_rate(t)
+    volume = "dispatched" if by == "department" else "intake"
+    return [
+        Cell(rank),
+        Cell(getattr(obj, "short_name", "") or obj.name, "text", measure_url(one, volume, exact)),
+        measure_cell(one, t, "intake", exact), measure_cell(one, t, "dispatched", exact),
+        *[rate_cell(one, t, k, row["rates"][k], exact) for k, _label in RATE_COLUMNS],
+        rate_cell(one, t, FCR_COLUMN[0], fcr, exact),
+        measure_cell(one, t, "extensions", exact), Cell(row["score"], "score"),
+    ]  # fmt: skip
+
+
+def assessment_table(s: Slice, by: str, weights: metrics.Weights, min_volume: int = 0) -> Table:
+    """The ranked league table alone (see assessment_tables)."""
+    return assessment_tables(s, by, weights, min_volume)[0]
 
 
 def period_totals(s: Slice) -> metrics.Totals:
     """The totals of the whole slice (the assessment page's headline)."""
-    return metrics.Totals.from_row(_sums(DailyStat.objects.filter(s.stat_q()))[0])
+    return period_sums(s).get(None, metrics.Totals())
+
+
+def overall_table(s: Slice, weights: metrics.Weights) -> Table:
+    """The whole period's counts and rates, each count linked to its cases."""
+    totals = period_totals(s)
+    rates = metrics.rates(totals, weights)
+    rows = [[Cell(_("cases registered"), "text"), measure_cell(s, totals, "intake")],
+            [Cell(_("dispatched"), "text"), measure_cell(s, totals, "dispatched")]]  # fmt: skip
+    rows += [[Cell(label, "text"), rate_cell(s, totals, k, rates[k])]
+             for k, label in RATE_COLUMNS]  # fmt: skip
+    rows += [
+        [Cell(FCR_COLUMN[1], "text"), rate_cell(s, totals, FCR_COLUMN[0],
+                                                metrics.first_contact_resolution_rate(totals))],
+        [Cell(_("extensions"), "text"), measure_cell(s, totals, "extensions")],
+        [Cell(_("score"), "text"), Cell(metrics.overall_score(rates, weights), "score")],
+    ]  # fmt: skip
+    return Table("overall", _("The whole period"), [_("measure"), _("value")], rows)
 
 
 # ---------------------------------------------------------------- trends
@@ -225,12 +309,20 @@ def trend_tables(s: Slice) -> tuple[list[Table], list[int], list[int]]:
     prev = s.previous()
     for i, (now_n, before_n) in enumerate(zip(current, previous, strict=True)):
         day = s.first + datetime.timedelta(days=i)
+        prev_day = prev.first + datetime.timedelta(days=i)
         one = Slice(day, day, s.district, s.department, s.category, s.channel)
         daily.rows.append(
             [
                 Cell(day.isoformat(), "date"),
                 Cell(now_n, url=case_list_url(one.case_params())),
-                Cell(before_n),
+                Cell(
+                    before_n,
+                    url=case_list_url(
+                        Slice(
+                            prev_day, prev_day, s.district, s.department, s.category, s.channel
+                        ).case_params()
+                    ),
+                ),
             ]
         )
     tables = [daily,
@@ -256,6 +348,8 @@ def _change_table(s: Slice, prev: Slice, group: str, model, title) -> Table:
         now_n, before_n = row["now"] or 0, row["before"] or 0
         key = "category" if group == "category" else "region"
         url = case_list_url(s.case_params() | {key: obj.code})
-        table.rows.append([Cell(obj.name, "text", url), Cell(now_n, url=url), Cell(before_n),
+        before_url = case_list_url(prev.case_params() | {key: obj.code})
+        table.rows.append([Cell(obj.name, "text", url), Cell(now_n, url=url),
+                           Cell(before_n, url=before_url),
                            Cell(metrics.change_rate(now_n, before_n), "pct")])  # fmt: skip
     return table

@@ -12,15 +12,15 @@ import datetime
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
-from django.db.models.functions import Coalesce, Substr, TruncDate
+from django.db.models import Count, F, PositiveIntegerField, Sum
+from django.db.models.functions import Substr, TruncDate, TruncMonth
 from django.utils import timezone
 
-from cases.events import EventType
-from cases.models import Assignment, Callback, Case, CaseEvent, Category, Extension
+from cases.measures import SOURCES
+from cases.models import Case, Category
 from core.progress import progress
 from departments.models import Region
-from hotline.models import DailyHotspotCount, DailyStat
+from hotline.models import DailyHotspotCount, DailyStat, MonthlyStat, StatsRefresh
 
 # Lengths of materialized-path prefixes: "430000/430100/430102/" is a district,
 # ten more characters a street; "01/" a first-level category, "01/0101/" a second-level one.
@@ -29,7 +29,6 @@ STREET_PATH_LENGTH = 31
 TOP_CATEGORY_PATH_LENGTH = 3
 SECOND_CATEGORY_PATH_LENGTH = 8
 
-ENDED_WITHOUT_REPLY = ["returned", "withdrawn", "redispatched"]
 ADVISORY_LOCK_KEY = 12345_0008
 # Rows with this channel sum a day's department × district over every category and channel:
 # unfiltered pages read only these (a few hundred a day, however many cases there are).
@@ -38,6 +37,10 @@ ROLLUP_CHANNEL = "*"
 # (the trends page's per-category table when no other filter is set).
 CATEGORY_ROLLUP_CHANNEL = "*c"
 ROLLUPS = (ROLLUP_CHANNEL, CATEGORY_ROLLUP_CHANNEL)
+REFRESH_KEY = "stats"
+# The measures DailyStat keeps (rated_satisfaction is the sum of the three answers).
+STORED = frozenset(f.name for f in DailyStat._meta.concrete_fields
+                   if isinstance(f, PositiveIntegerField))  # fmt: skip
 
 
 def day_bounds(first: datetime.date, last: datetime.date) -> tuple:
@@ -51,43 +54,22 @@ def day_bounds(first: datetime.date, last: datetime.date) -> tuple:
 
 
 def _sources(start, end, now) -> list:
-    """(queryset, time field, department expr, case prefix, measures) for every measure."""
+    """(queryset, time field, department expr, case prefix, measures) for every source.
+
+    The rows and conditions are `cases.measures.SOURCES`, the same definitions the case
+    list's `measure` filter reads.
+    """
     until = min(end, now)  # a deadline counts once it has fallen
-    case_q = "case__"
-    return [
-        (Case.objects.all(), "created_at", F("main_department_id"), "", {"intake": Count("id")}),
-        (Assignment.objects.all(), "dispatched_at", F("department_id"), case_q,
-         {"dispatched": Count("id")}),
-        (Assignment.objects.exclude(status="withdrawn").filter(sign_due_at__lt=until),
-         "sign_due_at", F("department_id"), case_q,
-         {"sign_due": Count("id"), "signed_on_time": Count("id", filter=Q(
-             signed_at__lte=F("sign_due_at")) | Q(returned_at__lte=F("sign_due_at")))}),
-        (Assignment.objects.exclude(status__in=ENDED_WITHOUT_REPLY).filter(reply_due_at__lt=until),
-         "reply_due_at", F("department_id"), case_q,
-         {"reply_due": Count("id"),
-          "replied_on_time": Count("id", filter=Q(replied_at__lte=F("reply_due_at")))}),
-        (Assignment.objects.all(), "replied_at", F("department_id"), case_q,
-         {"replied": Count("id")}),
-        (Assignment.objects.all(), "returned_at", F("department_id"), case_q,
-         {"returned": Count("id")}),
-        (Extension.objects.all(), "requested_at", F("assignment__department_id"),
-         "assignment__case__", {"extensions": Count("id")}),
-        (Callback.objects.filter(reached=True), "created_at", F("case__main_department_id"),
-         case_q, _callback_measures()),
-        (CaseEvent.objects.filter(type=EventType.REOPENED), "created_at",
-         Coalesce("assignment__department_id", "case__main_department_id"), case_q,
-         {"reopened": Count("id")}),
-    ]  # fmt: skip
-
-
-def _callback_measures() -> dict:
-    return {
-        "rated_resolution": Count("id", filter=Q(resolved__isnull=False)),
-        "resolved": Count("id", filter=Q(resolved=True)),
-        "satisfied": Count("id", filter=Q(satisfaction="satisfied")),
-        "basically_satisfied": Count("id", filter=Q(satisfaction="basically_satisfied")),
-        "unsatisfied": Count("id", filter=Q(satisfaction="unsatisfied")),
-    }
+    sources = []
+    for source in SOURCES:
+        queryset = source.model.objects.filter(source.base)
+        if source.due:
+            queryset = queryset.filter(**{f"{source.when}__lt": until})
+        counts = {name: Count("id", filter=extra) if extra is not None else Count("id")
+                  for name, extra in source.measures.items() if name in STORED}  # fmt: skip
+        sources.append((queryset, source.when, source.department_expr(), source.case_prefix(),
+                        counts))  # fmt: skip
+    return sources
 
 
 def _grouped(queryset, when, department, prefix, measures, start, end):
@@ -205,13 +187,53 @@ def refresh_stats(first: datetime.date, last: datetime.date) -> int:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+    started = timezone.now()
     stats = compute_daily_stats(first, last)
     hotspots = compute_hotspot_counts(first, last)
     DailyStat.objects.filter(day__gte=first, day__lte=last).delete()
     DailyHotspotCount.objects.filter(day__gte=first, day__lte=last).delete()
     insert_rows(DailyStat, stats)
     insert_rows(DailyHotspotCount, hotspots)
-    return len(stats) + len(hotspots)
+    months = refresh_months(first, last)
+    StatsRefresh.objects.update_or_create(
+        key=REFRESH_KEY, defaults={"refreshed_at": started, "first_day": first, "last_day": last}
+    )
+    return len(stats) + len(hotspots) + months
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
+def refresh_months(first: datetime.date, last: datetime.date) -> int:
+    """Rebuild the MonthlyStat rows of every month touching first..last from the daily rows."""
+    start, end = month_start(first), next_month(last)
+    measures = {name: Sum(name) for name in STORED}
+    grouped = (
+        DailyStat.objects.filter(day__gte=start, day__lt=end)
+        .annotate(month=TruncMonth("day"))
+        .values("month", "department_id", "district_id", "category_id", "channel")
+        .annotate(**measures)
+        .order_by()
+    )
+    rows = [dict(row) for row in grouped]
+    for row in rows:  # some backends hand back a datetime
+        if isinstance(row["month"], datetime.datetime):
+            row["month"] = row["month"].date()
+    MonthlyStat.objects.filter(month__gte=start, month__lt=end).delete()
+    insert_rows(MonthlyStat, rows)
+    return len(rows)
+
+
+def data_as_of() -> datetime.datetime | None:
+    """When the statistics were last refreshed (None before the first refresh)."""
+    return (
+        StatsRefresh.objects.filter(key=REFRESH_KEY).values_list("refreshed_at", flat=True).first()
+    )
 
 
 def refresh_recent_stats(days: int = 2) -> int:

@@ -33,12 +33,18 @@ class Cell:
     value: object
     kind: str = "int"
     url: str = ""
+    # A rate's counts, each linked to its cases: (separator before it, count, url).
+    parts: list = field(default_factory=list)
 
     def td(self) -> str:
         """The cell as a <td> (escaped HTML text), its shown value in data-value, linked."""
         shown = escape(self.display)
         css = "" if self.kind in ("text", "date") else ' class="num"'
         content = f'<a href="{escape(self.url)}">{shown}</a>' if self.url else shown
+        if self.parts:
+            linked = "".join(f'{escape(sep)}<a href="{escape(url)}">{count}</a>'
+                             for sep, count, url in self.parts)  # fmt: skip
+            content += f' <span class="parts">({linked})</span>'
         return f'<td{css} data-value="{shown}">{content}</td>'
 
     @property

@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from cases.selectors import is_center_staff
 from hotline.dashboards import charts, hotspots, selectors, supervision
 from hotline.dashboards.filters import DashboardFilterForm, Slice, WeightsForm, render_fields
-from hotline.dashboards.tables import Cell, Table, case_list_url, export_workbook
+from hotline.dashboards.scope import viewer_scope
+from hotline.dashboards.stats import data_as_of
+from hotline.dashboards.tables import Table, export_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -43,6 +45,7 @@ def _respond(request, page: str, form, tables: list[Table], **context):
     export = request.GET.copy()
     export["export"] = "xlsx"
     fields = "" if context.get("no_filters") else render_fields(form)
+    context.setdefault("data_as_of", data_as_of())
     context |= {"page": page, "form": form, "tables": tables, "export_query": export.urlencode(),
                 "filter_fields": fields}  # fmt: skip
     return render(request, "dashboards/page.html", context, status=400 if invalid else 200)
@@ -66,44 +69,51 @@ def today(request):
     return _respond(request, "today", form, tables, charts=[chart], title=_("Today"))
 
 
-@center_only
-def assessment(request):
-    """Assessment of departments or districts over the period, with the league table."""
+def own_scope(view):
+    """Signed-in center, district-center and department staff, each seeing their own scope."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        scope = viewer_scope(request.user)
+        if scope is None:
+            raise PermissionDenied(_("Dashboards are for the hotline center and departments."))
+        return view(request, scope, *args, **kwargs)
+
+    return wrapper
+
+
+@own_scope
+def assessment(request, scope):
+    """Assessment of departments or districts over the period, with the league table.
+
+    Departments and district centers see their own numbers and rows, ranked among all.
+    """
     form, s = _slice(request)
     weights_form = WeightsForm(request.GET)
     if s is None or not weights_form.is_valid():
         return _respond(request, "assessment", form, [], weights_form=weights_form)
     by = "district" if request.GET.get("by") == "district" else "department"
+    if scope.department is not None:
+        by = "department"
     weights = weights_form.weights()
-    tables = [_overall_table(s, weights), selectors.assessment_table(s, by, weights)]
+    league = selectors.assessment_tables(s, by, weights, weights_form.min_volume_value(),
+                                         only=scope.league_rows(by))  # fmt: skip
+    tables = [selectors.overall_table(scope.narrow(s), weights), *league]
     return _respond(request, "assessment", form, tables, weights_form=weights_form, by=by,
                     title=_("Assessment"))  # fmt: skip
 
 
-def _overall_table(s: Slice, weights) -> Table:
-    from hotline.dashboards import metrics
+@own_scope
+def trends(request, scope):
+    """Daily intake against the previous period; change per category and district.
 
-    totals = selectors.period_totals(s)
-    rates = metrics.rates(totals, weights)
-    url = case_list_url(s.case_params())
-    rows = [[Cell(_("cases registered"), "text"), Cell(totals.intake, url=url)],
-            [Cell(_("dispatched"), "text"), Cell(totals.dispatched, url=url)]]  # fmt: skip
-    rows += [[Cell(label, "text"), Cell(rates[k], "pct", url)] for k, label in
-             selectors.RATE_COLUMNS]  # fmt: skip
-    rows += [
-        [Cell(_("extensions"), "text"), Cell(totals.extensions, url=url)],
-        [Cell(_("score"), "text"), Cell(metrics.overall_score(rates, weights), "score")],
-    ]
-    return Table("overall", _("The whole period"), [_("measure"), _("value")], rows)
-
-
-@center_only
-def trends(request):
-    """Daily intake against the previous period; change per category and district."""
+    Departments and district centers see the trends of their own cases.
+    """
     form, s = _slice(request)
     if s is None:
         return _respond(request, "trends", form, [])
-    tables, current, previous = selectors.trend_tables(s)
+    tables, current, previous = selectors.trend_tables(scope.narrow(s))
     labels = [(s.first + datetime.timedelta(days=i)).strftime("%m-%d") for i in range(s.days)]
     chart = charts.line_chart(
         {str(_("this period")): current, str(_("previous period")): previous},
