@@ -1,4 +1,10 @@
-"""The vocabulary of a case: channels, request types, statuses and the other enumerations."""
+"""The vocabulary of a case: its enumerations, the two transition tables and the status groups.
+
+Every list of statuses the code uses is defined here, once: `TRANSITIONS` (cases),
+`ASSIGNMENT_TRANSITIONS` (assignments) and the groups below them (open, overdue, active …).
+"""
+
+from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -58,14 +64,6 @@ class AssignmentStatus(models.TextChoices):
     RETURNED = "returned", _("Returned")
     REPLIED = "replied", _("Replied")
     WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-ACTIVE_ASSIGNMENT_STATUSES = (
-    AssignmentStatus.DISPATCHED,
-    AssignmentStatus.SIGNED,
-    AssignmentStatus.REDISPATCHED,
-    AssignmentStatus.RETURN_REQUESTED,
-)
 
 
 class ReplyResult(models.TextChoices):
@@ -194,19 +192,6 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (_S.CLOSED, _A.PARK): _S.PARKED,
 }
 
-# Actions that act on one assignment rather than on the case as a whole.
-ASSIGNMENT_ACTIONS = frozenset(
-    {
-        Action.REDISPATCH,
-        Action.SIGN,
-        Action.RETURN,
-        Action.REQUEST_EXTENSION,
-        Action.ADD_PROGRESS,
-        Action.REPLY,
-        Action.URGE,
-    }
-)
-
 
 def allowed_from(status: str) -> list[Action]:
     """The actions the table allows on a case in `status`, in the table's order."""
@@ -216,3 +201,151 @@ def allowed_from(status: str) -> list[Action]:
 def next_status(status: str, action: str) -> Status | None:
     """The status after `action`, or None when the table does not allow it."""
     return TRANSITIONS.get((Status(status), Action(action)))
+
+
+def case_sources(action: Action) -> list[Status]:
+    """The case statuses the table allows `action` from, in the table's order."""
+    return [source for (source, a) in TRANSITIONS if a == action]
+
+
+# ---------------------------------------------------------------- the assignment table
+
+
+class Taker(models.TextChoices):
+    """Who may take an assignment action (the `by` column of ASSIGNMENT_TRANSITIONS)."""
+
+    MAIN = "main", "the main department's handlers"
+    CO = "co", "a co-handler's handlers"
+    DISTRICT_CENTER = "district_center", "the district center holding it"
+    CENTER = "center", "the center's agents and supervisors"
+    SUPERVISOR = "supervisor", "the center's supervisors"
+    SWEEP = "sweep", "the deadline sweep"
+
+
+class KnockOn(models.TextChoices):
+    """What an action on one assignment does to the case's other assignments."""
+
+    WITHDRAW = "withdraw", "withdrawn: a return was accepted or a dispute opened"
+    REPLY_THROUGH = "reply_through", "replied through the department it was re-dispatched to"
+
+
+@dataclass(frozen=True)
+class AssignmentMove:
+    """One row of the assignment table: the status after the action, and who may take it."""
+
+    target: AssignmentStatus
+    by: frozenset[Taker]
+
+
+def _move(target: AssignmentStatus, *by: Taker) -> AssignmentMove:
+    return AssignmentMove(target, frozenset(by))
+
+
+_AS, _T, _K = AssignmentStatus, Taker, KnockOn
+
+# Every dispatch creates an assignment in this status: these actions create one each.
+ASSIGNMENT_INITIAL_STATUS = _AS.DISPATCHED
+ASSIGNMENT_CREATED_BY = (_A.DISPATCH, _A.REDISPATCH, _A.DECIDE_DISPUTE, _A.REOPEN)
+_HANDLERS = (_T.MAIN, _T.CO)
+
+# THE assignment table: (assignment status, action) -> the status after it and who may take it.
+# A main assignment's action also needs its row in TRANSITIONS (it drives the case); a
+# co-handler's needs the case dispatched or in progress (CO_HANDLING_STATUSES). The knock-on
+# rows are what an action on one assignment does to the others (KNOCK_ONS says which).
+# Deciding an extension or a supervision order changes no assignment status: not listed.
+ASSIGNMENT_TRANSITIONS: dict[tuple[AssignmentStatus, Action | KnockOn], AssignmentMove] = {
+    (_AS.DISPATCHED, _A.SIGN): _move(_AS.SIGNED, *_HANDLERS),
+    (_AS.DISPATCHED, _A.RETURN): _move(_AS.RETURN_REQUESTED, _T.MAIN),
+    (_AS.DISPATCHED, _A.REDISPATCH): _move(_AS.REDISPATCHED, _T.DISTRICT_CENTER),
+    (_AS.DISPATCHED, _A.URGE): _move(_AS.DISPATCHED, _T.CENTER, _T.SWEEP),
+    (_AS.DISPATCHED, _K.WITHDRAW): _move(_AS.WITHDRAWN, _T.SUPERVISOR),
+    (_AS.SIGNED, _A.REDISPATCH): _move(_AS.REDISPATCHED, _T.DISTRICT_CENTER),
+    (_AS.SIGNED, _A.REQUEST_EXTENSION): _move(_AS.SIGNED, *_HANDLERS),
+    (_AS.SIGNED, _A.ADD_PROGRESS): _move(_AS.SIGNED, *_HANDLERS),
+    (_AS.SIGNED, _A.REPLY): _move(_AS.REPLIED, *_HANDLERS),
+    (_AS.SIGNED, _A.URGE): _move(_AS.SIGNED, _T.CENTER, _T.SWEEP),
+    (_AS.SIGNED, _K.WITHDRAW): _move(_AS.WITHDRAWN, _T.SUPERVISOR),
+    (_AS.REDISPATCHED, _K.REPLY_THROUGH): _move(_AS.REPLIED, *_HANDLERS),
+    (_AS.REDISPATCHED, _K.WITHDRAW): _move(_AS.WITHDRAWN, _T.SUPERVISOR),
+    (_AS.RETURN_REQUESTED, _A.ACCEPT_RETURN): _move(_AS.RETURNED, _T.SUPERVISOR),
+    (_AS.RETURN_REQUESTED, _A.REJECT_RETURN): _move(_AS.DISPATCHED, _T.SUPERVISOR),
+    (_AS.RETURN_REQUESTED, _A.OPEN_DISPUTE): _move(_AS.RETURNED, _T.SUPERVISOR),
+}
+
+# The knock-on each action has on the case's other (open) assignments.
+KNOCK_ONS: dict[Action, KnockOn] = {
+    _A.ACCEPT_RETURN: _K.WITHDRAW,
+    _A.OPEN_DISPUTE: _K.WITHDRAW,
+    _A.REPLY: _K.REPLY_THROUGH,
+}
+
+
+def assignment_sources(action: Action | KnockOn) -> tuple[AssignmentStatus, ...]:
+    """The assignment statuses the table allows `action` from, in the table's order."""
+    return tuple(source for (source, a) in ASSIGNMENT_TRANSITIONS if a == action)
+
+
+def assignment_move(status: str, action: Action | KnockOn) -> AssignmentMove | None:
+    """The table's row for `action` on an assignment in `status`, or None when refused."""
+    return ASSIGNMENT_TRANSITIONS.get((AssignmentStatus(status), action))
+
+
+def assignment_takers(action: Action | KnockOn) -> frozenset[Taker]:
+    """Who may take `action` on an assignment, from whatever status the table allows."""
+    rows = [move.by for (_s, a), move in ASSIGNMENT_TRANSITIONS.items() if a == action]
+    return frozenset().union(*rows)
+
+
+def assignment_actions_by(taker: Taker) -> frozenset[Action]:
+    """The assignment actions `taker` may take (knock-ons excluded)."""
+    return frozenset(
+        a for (_s, a), move in ASSIGNMENT_TRANSITIONS.items() if taker in move.by and a in Action
+    )
+
+
+# ---------------------------------------------------------------- status groups (the vocabulary)
+
+# An assignment is active while the table still moves it: nobody has finished with it.
+ACTIVE_ASSIGNMENT_STATUSES = tuple(
+    s for s in AssignmentStatus if any(source == s for source, _a in ASSIGNMENT_TRANSITIONS)
+)
+# Passed on: a district center's assignment once re-dispatched (its child does the work).
+PASSED_ON_ASSIGNMENT_STATUSES = assignment_sources(KnockOn.REPLY_THROUGH)
+# Held: active and not passed on; the main one of these drives the case.
+HELD_ASSIGNMENT_STATUSES = tuple(
+    s for s in ACTIVE_ASSIGNMENT_STATUSES if s not in PASSED_ON_ASSIGNMENT_STATUSES
+)
+# Waiting to be signed for: its sign deadline runs.
+UNSIGNED_ASSIGNMENT_STATUSES = assignment_sources(Action.SIGN)
+# The department owes the reply (its reply deadline runs): what an urge reaches.
+OWING_ASSIGNMENT_STATUSES = assignment_sources(Action.URGE)
+
+# Left without handling: returned as not theirs, or withdrawn with the case.
+LEFT_ASSIGNMENT_STATUSES = tuple(
+    dict.fromkeys(
+        move.target
+        for (_s, action), move in ASSIGNMENT_TRANSITIONS.items()
+        if action in (Action.ACCEPT_RETURN, Action.OPEN_DISPUTE, KnockOn.WITHDRAW)
+    )
+)
+
+# A co-handler acts on its own assignment while the case is with the departments.
+CO_HANDLING_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS)
+# Open: the center or a department still owes the citizen a reply. A replied case waits for
+# the callback (not for a department) and a parked one is parked: neither is open or overdue.
+OPEN_STATUSES = (
+    Status.REGISTERED,
+    Status.DISPATCHED,
+    Status.IN_PROGRESS,
+    Status.RETURN_REVIEW,
+    Status.DISPUTED,
+)
+# Dead ends: a duplicate, an invalid call, a case handed to another line; nothing is merged
+# into them (it would never be called back).
+DEAD_END_STATUSES = (Status.MERGED, Status.INVALID, Status.TRANSFERRED)
+# Waiting for the center's callback.
+CALLBACK_STATUSES = (Status.REPLIED,)
+# Finished: nothing more is owed (Open311 reports these as closed).
+FINISHED_STATUSES = tuple(
+    s for s in Status if s not in OPEN_STATUSES and s not in CALLBACK_STATUSES
+)

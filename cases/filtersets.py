@@ -5,7 +5,6 @@ import datetime
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
@@ -21,6 +20,8 @@ from cases.choices import (
     Urgency,
 )
 from cases.models import Assignment, Case, Category, Extension, SupervisionOrder
+from cases.models.case import overdue_q
+from cases.models.handling import reply_overdue_q, sign_overdue_q
 from departments.models import Department, Region
 
 # Real zone offsets stay within ±14 hours; PostgreSQL refuses more than ±16.
@@ -42,15 +43,6 @@ class DateTimeFilter(django_filters.IsoDateTimeFilter):
     """ISO 8601 date-time filter that refuses impossible zone offsets (400, not 500)."""
 
     field_class = ZonedDateTimeField
-
-
-OPEN_STATUSES = [
-    Status.REGISTERED,
-    Status.DISPATCHED,
-    Status.IN_PROGRESS,
-    Status.RETURN_REVIEW,
-    Status.DISPUTED,
-]
 
 
 def subtree_ids(model, code: str) -> list[int]:
@@ -159,7 +151,7 @@ class CaseFilterSet(django_filters.FilterSet):
         return queryset.filter(category_id__in=subtree_ids(Category, value))
 
     def filter_overdue(self, queryset, name, value):
-        overdue = Q(status__in=OPEN_STATUSES, reply_due_at__lt=timezone.now())
+        overdue = overdue_q()
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
     def filter_numbers(self, queryset, name, value):
@@ -198,11 +190,11 @@ class AssignmentFilterSet(django_filters.FilterSet):
         return queryset.filter(q) if value else queryset.exclude(q)
 
     def filter_sign_overdue(self, queryset, name, value):
-        q = Q(status="dispatched", sign_due_at__lt=timezone.now())
+        q = sign_overdue_q()
         return queryset.filter(q) if value else queryset.exclude(q)
 
     def filter_reply_overdue(self, queryset, name, value):
-        q = Q(status__in=["dispatched", "signed"], reply_due_at__lt=timezone.now())
+        q = reply_overdue_q()
         return queryset.filter(q) if value else queryset.exclude(q)
 
 

@@ -13,8 +13,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import (
-    ACTIVE_ASSIGNMENT_STATUSES,
-    AssignmentStatus,
+    Action,
+    AssignmentRole,
     Channel,
     Decision,
     DisputeStatus,
@@ -24,6 +24,8 @@ from cases.choices import (
     SupervisionLevel,
     SupervisionStatus,
     Urgency,
+    assignment_sources,
+    assignment_takers,
 )
 from cases.models import Category, Dispute, Extension, SupervisionOrder
 from cases.selectors import get_case_for, visible_assignments
@@ -225,15 +227,18 @@ class CaseActionForm(forms.Form):
 
 
 class AssignmentActionForm(CaseActionForm):
-    """An action on one of the case's assignments, in the given states."""
+    """An action on one of the case's assignments: those ASSIGNMENT_TRANSITIONS allows it on."""
 
-    statuses = ACTIVE_ASSIGNMENT_STATUSES
+    action: Action
     assignment = forms.ModelChoiceField(None, label=_("Assignment"))
 
     def limit_choices(self) -> None:
         assignments = visible_assignments(self.user).filter(
-            case=self.case, status__in=self.statuses
+            case=self.case, status__in=assignment_sources(self.action)
         )
+        roles = [r for r in AssignmentRole if r.value in assignment_takers(self.action)]
+        if roles:  # a department's action: only the roles the table lets take it
+            assignments = assignments.filter(role__in=roles)
         self.limit("assignment", assignments)
 
 
@@ -274,7 +279,7 @@ class DispatchForm(CaseActionForm):
 
 
 class RedispatchForm(AssignmentActionForm):
-    statuses = [AssignmentStatus.DISPATCHED, AssignmentStatus.SIGNED, AssignmentStatus.REDISPATCHED]
+    action = Action.REDISPATCH
     department = forms.ModelChoiceField(
         dispatch_targets(), label=_("Re-dispatch to"), widget=QuickSelect
     )
@@ -282,11 +287,11 @@ class RedispatchForm(AssignmentActionForm):
 
 
 class SignForm(AssignmentActionForm):
-    statuses = [AssignmentStatus.DISPATCHED]
+    action = Action.SIGN
 
 
 class ReturnForm(AssignmentActionForm):
-    statuses = [AssignmentStatus.DISPATCHED, AssignmentStatus.SIGNED]
+    action = Action.RETURN
     reason = forms.CharField(label=_("Why it is not ours"), widget=forms.Textarea)
     suggested_department = forms.ModelChoiceField(
         dispatch_targets(), label=_("Whose it is"), required=False, widget=QuickSelect
@@ -294,7 +299,7 @@ class ReturnForm(AssignmentActionForm):
 
 
 class ReviewReturnForm(AssignmentActionForm):
-    statuses = [AssignmentStatus.RETURN_REQUESTED]
+    action = Action.ACCEPT_RETURN  # accepting and rejecting start from the same status
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
@@ -310,7 +315,7 @@ class DecideDisputeForm(CaseActionForm):
 
 
 class ExtensionRequestForm(AssignmentActionForm):
-    statuses = [AssignmentStatus.SIGNED]
+    action = Action.REQUEST_EXTENSION
     days = forms.IntegerField(label=_("Working days more"), min_value=1, max_value=10)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea)
 
@@ -330,12 +335,12 @@ class DecideExtensionForm(CaseActionForm):
 
 
 class ProgressForm(AssignmentActionForm):
-    statuses = [AssignmentStatus.SIGNED]
+    action = Action.ADD_PROGRESS
     note = forms.CharField(label=_("Progress note"), widget=forms.Textarea)
 
 
 class ReplyForm(AssignmentActionForm):
-    statuses = [AssignmentStatus.SIGNED]
+    action = Action.REPLY
     result = forms.ChoiceField(label=_("Result"), choices=ReplyResult.choices)
     content = forms.CharField(label=_("Reply to the citizen"), widget=forms.Textarea)
 
@@ -389,6 +394,7 @@ class CloseForm(CaseActionForm):
 
 
 class UrgeForm(AssignmentActionForm):
+    action = Action.URGE
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 

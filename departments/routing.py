@@ -16,7 +16,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.choices import AssignmentRole, AssignmentStatus, Status
+from cases.choices import LEFT_ASSIGNMENT_STATUSES, AssignmentRole, Status
 from cases.models import Assignment, Case, Category
 from departments import ruleset as rules
 from departments.classifier import suggest_categories
@@ -181,7 +181,7 @@ def _history_counts(category: Category) -> list[tuple[int, int]]:
             case__status=Status.CLOSED,
             case__category__path__startswith=category.path,
         )
-        .exclude(status__in=[AssignmentStatus.RETURNED, AssignmentStatus.WITHDRAWN])
+        .exclude(status__in=LEFT_ASSIGNMENT_STATUSES)
         .values("department")
         .annotate(n=Count("id"))
         .order_by("-n")[:20]

@@ -45,7 +45,6 @@ WEBHOOK_EVENTS = frozenset(
         "extension_decided",
     }
 )
-ACTIVE = ("dispatched", "signed", "redispatched", "return_requested")
 # While one worker posts a row, others leave it alone for this long.
 LEASE = timedelta(seconds=60)
 
@@ -95,7 +94,8 @@ def _departments_concerned(event) -> set[int]:
     if event.assignment_id and event.type != "case_dispatched":
         return {event.assignment.department_id}
     return set(
-        event.case.assignments.filter(status__in=ACTIVE).values_list("department_id", flat=True)
+        # `active()`: the assignment table's open statuses (cases.models.AssignmentQuerySet)
+        event.case.assignments.active().values_list("department_id", flat=True)
     )
 
 

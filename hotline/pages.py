@@ -13,15 +13,14 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 
-from cases.choices import AssignmentStatus, Decision, DisputeStatus, Status
-from cases.filtersets import OPEN_STATUSES
+from cases.choices import OPEN_STATUSES, AssignmentStatus, Decision, DisputeStatus, Status
+from cases.choices import OWING_ASSIGNMENT_STATUSES as WORKING
 from cases.models import Dispute, Extension
 from cases.selectors import visible_assignments, visible_cases
 from hotline.roles import Role, has_role
 
 QUEUE_SIZE = 20
 DUE_SOON = datetime.timedelta(days=2)
-WORKING = [AssignmentStatus.DISPATCHED, AssignmentStatus.SIGNED]
 
 
 def agent_queues(user) -> dict:

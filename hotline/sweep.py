@@ -26,6 +26,12 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from cases import services, sla
+from cases.choices import (
+    OWING_ASSIGNMENT_STATUSES,
+    UNSIGNED_ASSIGNMENT_STATUSES,
+    Action,
+    case_sources,
+)
 from cases.models import Assignment
 from core.progress import progress
 from hotline.dashboards.stats import refresh_recent_stats
@@ -35,10 +41,11 @@ from hotline.models import DeadlineReminder
 log = logging.getLogger(__name__)
 
 Stage, Threshold = DeadlineReminder.Stage, DeadlineReminder.Threshold
-OPEN_FOR = {Stage.SIGN: ["dispatched"], Stage.REPLY: ["dispatched", "signed"]}
+# The assignments whose deadline of each stage runs (both are what an urge reaches).
+OPEN_FOR = {Stage.SIGN: UNSIGNED_ASSIGNMENT_STATUSES, Stage.REPLY: OWING_ASSIGNMENT_STATUSES}
 DUE_FIELD = {Stage.SIGN: "sign_due_at", Stage.REPLY: "reply_due_at"}
 # The case statuses the transition table lets an urge through (others would be refused).
-URGEABLE_CASES = ["dispatched", "in_progress"]
+URGEABLE_CASES = case_sources(Action.URGE)
 
 
 def candidates(stage: str, now: datetime.datetime):

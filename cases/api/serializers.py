@@ -5,9 +5,12 @@ masked phone, and nothing at all of a confidential or anonymous reporter.
 """
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cases import services
 from cases.choices import (
+    Action,
     Channel,
     ReplyResult,
     RequestType,
@@ -114,13 +117,20 @@ class CaseSerializer(serializers.ModelSerializer):
 
 
 class CaseDetailSerializer(CaseSerializer):
-    """A case with its assignments."""
+    """A case with its assignments and the actions the caller may take on it now."""
 
     assignments = AssignmentBriefSerializer(many=True, read_only=True)
+    allowed_actions = serializers.SerializerMethodField()
 
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "assignments"]
+        fields = [*CaseSerializer.Meta.fields, "assignments", "allowed_actions"]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(Action.choices)))
+    def get_allowed_actions(self, case: Case) -> list[str]:
+        """What both transition tables allow now, for this caller (as on the case's page)."""
+        request = self.context.get("request")
+        return services.allowed_actions(case, request.user) if request else []
 
 
 class CaseCreateSerializer(serializers.Serializer):

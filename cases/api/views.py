@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from cases import services
 from cases.api import serializers as s
+from cases.choices import Action, AssignmentRole, assignment_sources
 from cases.filtersets import CaseFilterSet, CategoryFilterSet
 from cases.models import Assignment, Case, CaseEvent, Category
 from cases.selectors import get_case_for, is_center_staff, visible_cases
@@ -212,7 +213,9 @@ class CaseViewSet(
 def open_main_assignment(case) -> Assignment:
     """The assignment a case-level urge goes to, or a 409 when nobody holds the case."""
     assignment = (
-        case.assignments.filter(role="main", status__in=["dispatched", "signed", "redispatched"])
+        case.assignments.filter(
+            role=AssignmentRole.MAIN, status__in=assignment_sources(Action.URGE)
+        )
         .order_by("-dispatched_at")
         .first()
     )

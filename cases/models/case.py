@@ -6,7 +6,22 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import Channel, RequestType, Status, Urgency, values
+from cases.choices import OPEN_STATUSES, Channel, RequestType, Status, Urgency, values
+
+
+def overdue_q(now=None) -> Q:
+    """Overdue: open (`OPEN_STATUSES`) and past the reply deadline; `Case.is_overdue` agrees."""
+    return Q(status__in=OPEN_STATUSES, reply_due_at__lt=now or timezone.now())
+
+
+class CaseQuerySet(models.QuerySet):
+    """The vocabulary of case lists: open, overdue (the predicates on `Case` say the same)."""
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, now=None):
+        return self.filter(overdue_q(now))
 
 
 class Case(models.Model):
@@ -94,6 +109,8 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = CaseQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
@@ -157,13 +174,14 @@ class Case(models.Model):
         return self.number
 
     @property
+    def is_open(self) -> bool:
+        """The center or a department still owes the citizen a reply (`OPEN_STATUSES`)."""
+        return self.status in OPEN_STATUSES
+
+    @property
     def is_overdue(self) -> bool:
-        """Past the reply deadline while still open."""
-        return bool(
-            self.reply_due_at
-            and self.status not in (Status.CLOSED, Status.REPLIED)
-            and self.reply_due_at < timezone.now()
-        )
+        """Past the reply deadline while still open (the same rule as `overdue_q`)."""
+        return bool(self.is_open and self.reply_due_at and self.reply_due_at < timezone.now())
 
 
 class CaseEvent(models.Model):

@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.choices import (
     ACTIVE_ASSIGNMENT_STATUSES,
+    ASSIGNMENT_INITIAL_STATUS,
+    OWING_ASSIGNMENT_STATUSES,
+    UNSIGNED_ASSIGNMENT_STATUSES,
     AssignmentRole,
     AssignmentStatus,
     Decision,
@@ -18,6 +21,24 @@ from cases.choices import (
     SupervisionStatus,
     values,
 )
+
+
+def sign_overdue_q(now=None) -> Q:
+    """Still to be signed for, past the sign deadline (`Assignment.is_overdue_to_sign` agrees)."""
+    return Q(status__in=UNSIGNED_ASSIGNMENT_STATUSES, sign_due_at__lt=now or timezone.now())
+
+
+def reply_overdue_q(now=None) -> Q:
+    """The department still owes the reply, past the reply deadline."""
+    return Q(status__in=OWING_ASSIGNMENT_STATUSES, reply_due_at__lt=now or timezone.now())
+
+
+class AssignmentQuerySet(models.QuerySet):
+    """The vocabulary of assignment lists, from the assignment transition table."""
+
+    def active(self):
+        """Assignments the table still moves (`ACTIVE_ASSIGNMENT_STATUSES`)."""
+        return self.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES)
 
 
 class Assignment(models.Model):
@@ -48,7 +69,7 @@ class Assignment(models.Model):
         _("status"),
         max_length=16,
         choices=AssignmentStatus.choices,
-        default=AssignmentStatus.DISPATCHED,
+        default=ASSIGNMENT_INITIAL_STATUS,
     )
     dispatched_at = models.DateTimeField(_("dispatched at"), default=timezone.now)
     dispatched_by = models.ForeignKey(
@@ -82,6 +103,8 @@ class Assignment(models.Model):
     return_count = models.PositiveSmallIntegerField(_("returns"), default=0)
     extension_count = models.PositiveSmallIntegerField(_("extensions"), default=0)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("assignment")
@@ -127,6 +150,16 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} → {self.department_id} ({self.role})"
+
+    @property
+    def is_active(self) -> bool:
+        """The table still moves it (the same set as `AssignmentQuerySet.active`)."""
+        return self.status in ACTIVE_ASSIGNMENT_STATUSES
+
+    @property
+    def is_overdue_to_sign(self) -> bool:
+        """Still to be signed for and past the sign deadline (the same rule as `sign_overdue_q`)."""
+        return self.status in UNSIGNED_ASSIGNMENT_STATUSES and self.sign_due_at < timezone.now()
 
     @property
     def is_sign_overdue(self) -> bool:

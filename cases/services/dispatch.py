@@ -2,19 +2,26 @@
 
 import datetime
 
+from django.db import transaction
+from django.utils import timezone
+
+from cases import events, sla
 from cases.choices import (
-    ACTIVE_ASSIGNMENT_STATUSES,
+    CO_HANDLING_STATUSES,
     Action,
     AssignmentRole,
-    AssignmentStatus,
     DeadlineStage,
     DisputeStatus,
+    KnockOn,
     Status,
+    Taker,
+    assignment_move,
+    assignment_takers,
 )
 from cases.models import Assignment, Case, Dispute
 from cases.selectors import visible_assignments
 from cases.services.guards import (
-    ensure_assignment_status,
+    ensure_assignment_move,
     ensure_center,
     ensure_department,
     ensure_supervisor,
@@ -30,12 +37,8 @@ from cases.services.guards import (
 )
 from departments import routing
 from departments.models import Department
-from django.db import transaction
-from django.utils import timezone
 from hotline.errors import ActionForbidden, InvalidInput, NotFound, TransitionNotAllowed
 from hotline.roles import CENTER_ROLES, DEPARTMENT_ROLES
-
-from cases import events, sla
 
 DISPATCHABLE_KINDS = (
     Department.Kind.FUNCTIONAL,
@@ -43,7 +46,6 @@ DISPATCHABLE_KINDS = (
     Department.Kind.STREET_OFFICE,
     Department.Kind.SUB_CENTER,
 )
-CO_HANDLING_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS)
 
 
 def ensure_dispatchable(department, field: str = "department") -> Department:
@@ -85,10 +87,12 @@ def drive_case(case: Case, status: Status, main: Assignment | None = None, **fie
     case.save(update_fields=names)
 
 
-def withdraw_open(assignments, *, keep=None, status=AssignmentStatus.WITHDRAWN) -> None:
+def withdraw_open(assignments, *, keep=None) -> None:
+    """The knock-on of an accepted return or an opened dispute on the case's other assignments."""
     for row in assignments.values():
-        if row is not keep and row.status in ACTIVE_ASSIGNMENT_STATUSES:
-            row.status = status
+        move = assignment_move(row.status, KnockOn.WITHDRAW)
+        if row is not keep and move is not None:
+            row.status = move.target
             row.save(update_fields=["status", "updated_at"])
 
 
@@ -178,11 +182,9 @@ def redispatch_assignment(
     at = moment(at)
     case, assignment, _ = lock_assignment(assignment)
     _ensure_territory(actor, assignment, case, department)
-    ensure_assignment_status(
-        assignment, case, (AssignmentStatus.DISPATCHED, AssignmentStatus.SIGNED), "be re-dispatched"
-    )
+    passed_on = ensure_assignment_move(assignment, case, Action.REDISPATCH)
     target = ensure_transition(case, Action.REDISPATCH)
-    assignment.status = AssignmentStatus.REDISPATCHED
+    assignment.status = passed_on
     assignment.save(update_fields=["status", "updated_at"])
     child = new_assignment(
         case, department, role=assignment.role, actor=actor, at=at, parent=assignment
@@ -207,8 +209,7 @@ def sign_assignment(
     else:
         ensure_co_open(case, "sign")
         target = None
-    ensure_assignment_status(assignment, case, (AssignmentStatus.DISPATCHED,), "be signed for")
-    assignment.status = AssignmentStatus.SIGNED
+    assignment.status = ensure_assignment_move(assignment, case, Action.SIGN)
     assignment.signed_at, assignment.signed_by = at, actor
     assignment.save(update_fields=["status", "signed_at", "signed_by", "updated_at"])
     if target:
@@ -244,16 +245,16 @@ def return_assignment(
     reason = require_text(reason, "reason", "the reason for the return")
     case, assignment, _ = lock_assignment(assignment)
     ensure_department(actor, assignment, case, "return this case")
-    if assignment.role != AssignmentRole.MAIN:
+    if Taker(assignment.role) not in assignment_takers(Action.RETURN):
         raise TransitionNotAllowed(
             f"case {case.number}: only the main department can return a case; co-handlers reply"
         )
     target = ensure_transition(case, Action.RETURN)
-    ensure_assignment_status(assignment, case, (AssignmentStatus.DISPATCHED,), "be returned")
+    returning = ensure_assignment_move(assignment, case, Action.RETURN)
     _ensure_return_window(assignment, case, at)
     update(
         assignment,
-        status=AssignmentStatus.RETURN_REQUESTED,
+        status=returning,
         returned_at=at,
         return_reason=reason,
         return_suggested_department=suggested_department,
@@ -268,7 +269,7 @@ def return_assignment(
 
 def _returning(case: Case, assignments) -> Assignment:
     for row in assignments.values():
-        if row.status == AssignmentStatus.RETURN_REQUESTED:
+        if assignment_move(row.status, Action.OPEN_DISPUTE) is not None:
             return row
     raise TransitionNotAllowed(f"case {case.number} has no return waiting for review")
 
@@ -287,17 +288,13 @@ def review_return(
     case, assignment, assignments = lock_assignment(assignment)
     ensure_supervisor(actor, case, "review returns")
     target = ensure_transition(case, Action.ACCEPT_RETURN if accept else Action.REJECT_RETURN)
-    ensure_assignment_status(
-        assignment, case, (AssignmentStatus.RETURN_REQUESTED,), "have a return reviewed"
-    )
+    review = Action.ACCEPT_RETURN if accept else Action.REJECT_RETURN
+    assignment.status = ensure_assignment_move(assignment, case, review)
+    assignment.save(update_fields=["status", "updated_at"])
     if accept:
-        assignment.status = AssignmentStatus.RETURNED
-        assignment.save(update_fields=["status", "updated_at"])
         withdraw_open(assignments, keep=assignment)
         drive_case(case, target, main_department=None, reply_due_at=None)
     else:
-        assignment.status = AssignmentStatus.DISPATCHED
-        assignment.save(update_fields=["status", "updated_at"])
         drive_case(case, target)
     record = events.return_accepted if accept else events.return_rejected
     record(assignment, actor=actor, note=note, at=at)
@@ -314,7 +311,7 @@ def open_dispute(case: Case, *, actor, reason: str, at: datetime.datetime | None
     ensure_supervisor(actor, case, "open jurisdiction disputes")
     target = ensure_transition(case, Action.OPEN_DISPUTE)
     returning = _returning(case, assignments)
-    returning.status = AssignmentStatus.RETURNED
+    returning.status = ensure_assignment_move(returning, case, Action.OPEN_DISPUTE)
     returning.save(update_fields=["status", "updated_at"])
     withdraw_open(assignments, keep=returning)
     dispute = Dispute.objects.create(case=case, reason=reason, raised_by=actor, raised_at=at)

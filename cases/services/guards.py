@@ -4,7 +4,18 @@ import datetime
 
 from django.utils import timezone
 
-from cases.choices import TRANSITIONS, Action, Status, next_status
+from cases.choices import (
+    HELD_ASSIGNMENT_STATUSES,
+    TRANSITIONS,
+    Action,
+    AssignmentRole,
+    AssignmentStatus,
+    KnockOn,
+    Status,
+    assignment_move,
+    assignment_sources,
+    next_status,
+)
 from cases.models import Assignment, Case
 from cases.selectors import is_center_staff, staff_departments, visible_assignments, visible_cases
 from hotline.errors import ActionForbidden, InvalidInput, NotFound, TransitionNotAllowed
@@ -64,13 +75,22 @@ def ensure_transition(case: Case, action: Action) -> Status:
     return target
 
 
-def ensure_assignment_status(assignment: Assignment, case: Case, allowed, what: str) -> None:
-    if assignment.status not in allowed:
+def ensure_assignment_move(
+    assignment: Assignment, case: Case, action: Action | KnockOn
+) -> AssignmentStatus:
+    """The assignment's status after `action` (ASSIGNMENT_TRANSITIONS), or TransitionNotAllowed."""
+    move = assignment_move(assignment.status, action)
+    if move is None:
+        sources = either([status_words(s) for s in assignment_sources(action)])
+        phrase = ACTION_PHRASES.get(action, KNOCK_ON_PHRASES.get(action))
         raise TransitionNotAllowed(
             f"case {case.number}: the assignment to {assignment.department} is "
-            f"{status_words(assignment.status)}; only "
-            f"{either([status_words(s) for s in allowed])} assignments can {what}"
+            f"{status_words(assignment.status)}; only {sources} assignments can {phrase}"
         )
+    return move.target
+
+
+KNOCK_ON_PHRASES = {KnockOn.WITHDRAW: "be withdrawn", KnockOn.REPLY_THROUGH: "be replied through"}
 
 
 # ---------------------------------------------------------------- locks (fixed order)
@@ -103,14 +123,10 @@ def lock_assignment(assignment: Assignment) -> tuple[Case, Assignment, dict[int,
 
 def active_main(assignments: dict[int, Assignment]) -> Assignment | None:
     """The main assignment currently driving the case (the deepest in two-level dispatch)."""
-    from cases.choices import ACTIVE_ASSIGNMENT_STATUSES, AssignmentRole, AssignmentStatus
-
     open_main = [
         a
         for a in assignments.values()
-        if a.role == AssignmentRole.MAIN
-        and a.status in ACTIVE_ASSIGNMENT_STATUSES
-        and a.status != AssignmentStatus.REDISPATCHED
+        if a.role == AssignmentRole.MAIN and a.status in HELD_ASSIGNMENT_STATUSES
     ]
     return open_main[-1] if open_main else None
 

@@ -2,18 +2,22 @@
 
 import datetime
 
+from django.db import transaction
+
+from cases import events, sla
 from cases.choices import (
     Action,
     AssignmentRole,
-    AssignmentStatus,
     DeadlineStage,
     DeadlineUnit,
     Decision,
+    KnockOn,
     ReplyResult,
 )
 from cases.models import Assignment, Case, Extension
+from cases.services.dispatch import drive_case, ensure_co_open
 from cases.services.guards import (
-    ensure_assignment_status,
+    ensure_assignment_move,
     ensure_department,
     ensure_supervisor,
     ensure_transition,
@@ -22,13 +26,7 @@ from cases.services.guards import (
     require_text,
     update,
 )
-from django.db import transaction
 from hotline.errors import InvalidInput, TransitionNotAllowed
-
-from cases import events, sla
-from cases.services.dispatch import drive_case, ensure_co_open
-
-SIGNED = (AssignmentStatus.SIGNED,)
 
 
 def _guard(assignment: Assignment, case: Case, action: Action, what: str):
@@ -38,7 +36,7 @@ def _guard(assignment: Assignment, case: Case, action: Action, what: str):
     else:
         ensure_co_open(case, what)
         target = None
-    ensure_assignment_status(assignment, case, SIGNED, what)
+    ensure_assignment_move(assignment, case, action)
     return target
 
 
@@ -160,8 +158,12 @@ def reply_assignment(
     ensure_department(actor, assignment, case, "reply")
     target = _guard(assignment, case, Action.REPLY, "reply")
     reply = {"replied_at": at, "replied_by": actor, "reply_result": result}
-    for row in filter(None, [assignment, assignments.get(assignment.parent_id)]):
-        update(row, status=AssignmentStatus.REPLIED, reply_content=content, **reply)
+    # the district center's assignment it came through is replied with it (a knock-on)
+    parent = assignments.get(assignment.parent_id)
+    for row, step in [(assignment, Action.REPLY), (parent, KnockOn.REPLY_THROUGH)]:
+        if row is not None:
+            status = ensure_assignment_move(row, case, step)
+            update(row, status=status, reply_content=content, **reply)
     if target:
         drive_case(case, target, replied_at=at)
     late = at > assignment.reply_due_at

@@ -2,7 +2,11 @@
 
 import datetime
 
-from cases.choices import Action, Channel, RequestType, Status, Urgency
+from django.db import transaction
+from django.utils import timezone
+
+from cases import events
+from cases.choices import DEAD_END_STATUSES, Action, Channel, RequestType, Urgency
 from cases.models import Case
 from cases.numbers import next_case_number
 from cases.services.guards import (
@@ -14,16 +18,12 @@ from cases.services.guards import (
     status_words,
 )
 from departments.models import Department
-from django.db import transaction
-from django.utils import timezone
 from hotline.errors import ActionForbidden, InvalidInput
 from hotline.roles import CENTER_ROLES
 
-from cases import events
-
 TRANSFER_KINDS = (Department.Kind.TRANSFER, Department.Kind.SUB_CENTER)
 # A parent case must still be alive: merging into a dead end would never be called back.
-MERGE_PARENT_REFUSED = (Status.MERGED, Status.INVALID, Status.TRANSFERRED)
+MERGE_PARENT_REFUSED = DEAD_END_STATUSES
 
 
 def _choice(value: str, choices, field: str) -> str:

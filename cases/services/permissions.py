@@ -3,11 +3,16 @@
 from django.conf import settings
 
 from cases.choices import (
-    ACTIVE_ASSIGNMENT_STATUSES,
+    CO_HANDLING_STATUSES,
+    HELD_ASSIGNMENT_STATUSES,
+    TRANSITIONS,
     Action,
-    AssignmentStatus,
+    AssignmentRole,
     SupervisionStatus,
+    Taker,
     allowed_from,
+    assignment_actions_by,
+    assignment_move,
 )
 from cases.models import Assignment, Case
 from cases.selectors import CENTER_KINDS, is_center_staff
@@ -39,14 +44,36 @@ SUPERVISOR_ACTIONS = frozenset(
         Action.SUPERVISE,
     }
 )
-DEPARTMENT_ACTIONS = frozenset(
-    {Action.SIGN, Action.RETURN, Action.REQUEST_EXTENSION, Action.ADD_PROGRESS, Action.REPLY}
-)
+# What a department's handlers do to their own assignment (the assignment table's `by`).
+DEPARTMENT_ACTIONS = assignment_actions_by(Taker.MAIN) | assignment_actions_by(Taker.CO)
 
 
 def _open_assignments(case: Case) -> dict[int, Assignment]:
-    rows = case.assignments.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES)
+    rows = case.assignments.active()
     return {a.pk: a for a in rows.select_related("department").order_by("id")}
+
+
+def _takes(assignment: Assignment, action: Action, case: Case) -> bool:
+    """Both tables allow `action` on this assignment now, for the department holding it.
+
+    The main assignment's action needs the case's row in TRANSITIONS; a co-handler's needs the
+    case with the departments (CO_HANDLING_STATUSES), as the services check.
+    """
+    move = assignment_move(assignment.status, action)
+    if move is None or Taker(assignment.role) not in move.by:
+        return False
+    if assignment.role == AssignmentRole.MAIN:
+        return (case.status, action) in TRANSITIONS
+    return case.status in CO_HANDLING_STATUSES
+
+
+def _redispatches(user, main: Assignment | None, case: Case) -> bool:
+    """The staff of the district center holding the case, in a status the table re-dispatches."""
+    if main is None or assignment_move(main.status, Action.REDISPATCH) is None:
+        return False
+    return main.department.kind == Department.Kind.DISTRICT_CENTER and member_of(
+        user, main.department, DEPARTMENT_ROLES | CENTER_ROLES
+    )
 
 
 def _may(user, action: Action, case: Case, main: Assignment | None, mine: list) -> bool:
@@ -55,16 +82,10 @@ def _may(user, action: Action, case: Case, main: Assignment | None, mine: list) 
         return center
     if action in SUPERVISOR_ACTIONS:
         return center and _holds(user, {Role.SUPERVISOR}, CENTER_KINDS)
-    if action in (Action.SIGN, Action.RETURN):
-        return any(a.status == AssignmentStatus.DISPATCHED for a in mine)
-    if action in DEPARTMENT_ACTIONS:  # main or co-handler alike act on their own assignment
-        return bool(mine)
+    if action in DEPARTMENT_ACTIONS:  # main or co-handler, each on its own assignment
+        return any(_takes(a, action, case) for a in mine)
     if action == Action.REDISPATCH:
-        return (
-            main is not None
-            and main.department.kind == Department.Kind.DISTRICT_CENTER
-            and member_of(user, main.department, DEPARTMENT_ROLES | CENTER_ROLES)
-        )
+        return _redispatches(user, main, case)
     if action == Action.ANSWER_SUPERVISION:
         orders = case.supervisions.filter(status=SupervisionStatus.OPEN).select_related(
             "department"
@@ -81,15 +102,16 @@ def allowed_actions(case: Case, user) -> list[str]:
     parked = case.reopen_count >= settings.HOTLINE_MAX_REOPENS
     actions = [a for a in actions if a != (Action.REOPEN if parked else Action.PARK)]
     main, mine = None, []
-    if set(actions) & (DEPARTMENT_ACTIONS | {Action.REDISPATCH}):
+    co_handling = case.status in CO_HANDLING_STATUSES
+    if co_handling or set(actions) & (DEPARTMENT_ACTIONS | {Action.REDISPATCH}):
         open_ = _open_assignments(case)
         main = active_main(open_)
         mine = [
             a
             for a in open_.values()
-            if a.status != AssignmentStatus.REDISPATCHED and member_of(user, a.department)
+            if a.status in HELD_ASSIGNMENT_STATUSES and member_of(user, a.department)
         ]
-    allowed = [a.value for a in actions if _may(user, a, case, main, mine)]
-    if main is not None and main.status != AssignmentStatus.DISPATCHED:
-        allowed = [a for a in allowed if a != Action.REDISPATCH]
-    return allowed
+    if co_handling and any(a.role == AssignmentRole.CO for a in mine):
+        # a co-handler's actions follow its own assignment, not the case's row
+        actions += [a for a in Action if a in DEPARTMENT_ACTIONS and a not in actions]
+    return [a.value for a in actions if _may(user, a, case, main, mine)]

@@ -2,9 +2,11 @@
 
 import datetime
 
+from django.db import transaction
+
+from cases import events
 from cases.choices import (
     Action,
-    AssignmentStatus,
     SupervisionLevel,
     SupervisionStatus,
 )
@@ -12,7 +14,7 @@ from cases.models import Assignment, Case, SupervisionOrder
 from cases.selectors import visible_cases
 from cases.services.guards import (
     active_main,
-    ensure_assignment_status,
+    ensure_assignment_move,
     ensure_center,
     ensure_supervisor,
     ensure_transition,
@@ -23,12 +25,7 @@ from cases.services.guards import (
     moment,
     require_text,
 )
-from django.db import transaction
 from hotline.errors import ActionForbidden, InvalidInput, NotFound, TransitionNotAllowed
-
-from cases import events
-
-URGEABLE = (AssignmentStatus.DISPATCHED, AssignmentStatus.SIGNED)
 
 
 @transaction.atomic
@@ -46,7 +43,7 @@ def urge_assignment(
     if actor is not None:
         ensure_center(actor, case, "urge departments")
     ensure_transition(case, Action.URGE)
-    ensure_assignment_status(assignment, case, URGEABLE, "be urged")
+    ensure_assignment_move(assignment, case, Action.URGE)
     assignment.save(update_fields=["updated_at"])
     events.assignment_urged(assignment, actor=actor, note=note, threshold=threshold, at=at)
     return assignment

@@ -40,14 +40,14 @@ def time_left(due, now):
 def assignment_rows(case, now) -> list[dict]:
     rows = []
     for assignment in case.assignments.select_related("department").order_by("dispatched_at"):
-        open_ = assignment.status in ("dispatched", "signed", "redispatched", "return_requested")
+        open_ = assignment.is_active
         rows.append(
             {
                 "assignment": assignment,
                 "open": open_,
                 "left": time_left(assignment.reply_due_at, now) if open_ else None,
                 "overdue": open_ and assignment.reply_due_at < now,
-                "sign_overdue": assignment.status == "dispatched" and assignment.sign_due_at < now,
+                "sign_overdue": assignment.is_overdue_to_sign,
             }
         )
     return rows

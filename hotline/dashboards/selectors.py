@@ -12,8 +12,7 @@ from django.db.models.functions import ExtractHour
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import Channel, Status
-from cases.filtersets import OPEN_STATUSES
+from cases.choices import CALLBACK_STATUSES, OPEN_STATUSES, Channel, Status
 from cases.measures import STATE_CONDITIONS, STATES
 from cases.models import Assignment, Case, Category, Extension
 from departments.models import Department, Region
@@ -22,7 +21,7 @@ from hotline.dashboards.filters import Slice
 from hotline.dashboards.tables import Cell, Table, case_list_url
 from hotline.models import DailyStat
 
-BACKLOG_STATUSES = [*OPEN_STATUSES, Status.REPLIED]
+BACKLOG_STATUSES = [*OPEN_STATUSES, *CALLBACK_STATUSES]
 
 
 # ---------------------------------------------------------------- today

@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import services
-from cases.choices import Channel, RequestType, Status
+from cases.choices import FINISHED_STATUSES, Channel, RequestType
 from cases.models import Case, Category
 from departments.gazetteer import resolve_address
 from departments.models import ApiToken
@@ -24,14 +24,7 @@ from departments.tokens import find_token
 from hotline.errors import ApplicationError
 from hotline.open311.render import error, respond
 
-CLOSED = (
-    Status.CLOSED,
-    Status.ANSWERED,
-    Status.INVALID,
-    Status.MERGED,
-    Status.TRANSFERRED,
-    Status.PARKED,
-)
+CLOSED = FINISHED_STATUSES  # Open311's "closed": nothing more is owed to the citizen
 MAX_RESULTS = 1000
 DEFAULT_WINDOW = timedelta(days=90)
 PHONE = re.compile(r"^\+?[0-9 -]{3,20}$")

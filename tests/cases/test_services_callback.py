@@ -114,10 +114,15 @@ def test_a_co_handler_is_offered_the_actions_on_its_own_assignment(world):  # no
         case, actor=world.agent, department=world.dept("cgj"), co_departments=[world.dept("scjgj")]
     )
     case.refresh_from_db()
-    # handler2 works for 市场监管局, the co-handler: it may sign or return its own dispatch
-    assert services.allowed_actions(case, world.handler2) == ["sign", "return"]
+    # handler2 works for 市场监管局, the co-handler: it may sign its own dispatch; only the
+    # main department returns a case (ASSIGNMENT_TRANSITIONS), so no return is offered
+    assert services.allowed_actions(case, world.handler2) == ["sign"]
     services.sign_assignment(main, actor=world.handler)
     case.refresh_from_db()
+    # the case is in progress, the co-handler's own dispatch still waits to be signed
+    assert services.allowed_actions(case, world.handler2) == ["sign"]
+    co = case.assignments.get(department=world.dept("scjgj"))
+    services.sign_assignment(co, actor=world.handler2)
     assert services.allowed_actions(case, world.handler2) == [
         "request_extension",
         "add_progress",

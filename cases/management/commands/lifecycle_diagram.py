@@ -1,4 +1,4 @@
-"""Print (or write into docs/lifecycle.md) the lifecycle diagram generated from the table."""
+"""Print (or write into docs/lifecycle.md) the lifecycle diagrams generated from the tables."""
 
 from pathlib import Path
 
@@ -8,7 +8,10 @@ from cases.lifecycle_diagram import DOCUMENT, render_block, render_document
 
 
 class Command(BaseCommand):
-    help = "Render the case lifecycle from cases.choices.TRANSITIONS (Mermaid + table)."
+    help = (
+        "Render the case and assignment lifecycles from cases.choices.TRANSITIONS and "
+        "ASSIGNMENT_TRANSITIONS (Mermaid + tables)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--write", action="store_true", help="update the document in place")
