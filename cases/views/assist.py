@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 
-from cases.choices import Status
+from cases.choices import DEAD_END_STATUSES
 from cases.forms import IntakeForm
 from cases.selectors import is_center_staff, visible_cases
 from departments.routing import suggest
@@ -42,7 +42,7 @@ def likely_duplicates(user, *, region, category, content: str, limit: int = 5) -
     candidates = (
         visible_cases(user)
         .filter(region=region, category=category, created_at__gte=since)
-        .exclude(status__in=[Status.MERGED, Status.INVALID])
+        .exclude(status__in=DEAD_END_STATUSES)  # offered to merge into: only live cases
         .order_by("-created_at")[:DUPLICATE_CANDIDATES]
     )
     scored = []

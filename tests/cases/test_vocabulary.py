@@ -12,9 +12,17 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from cases.choices import CALLBACK_STATUSES, FINISHED_STATUSES, OPEN_STATUSES, Status
+from cases.choices import (
+    CALLBACK_STATUSES,
+    DEAD_END_STATUSES,
+    FINISHED_STATUSES,
+    OPEN_STATUSES,
+    Status,
+)
 from cases.filtersets import CaseFilterSet
-from cases.models import Case
+from cases.models import Case, Category
+from cases.views.assist import likely_duplicates
+from departments.models import Region
 from tests.cases.lifecycle_world import case_in, world  # noqa: F401  (world is a fixture)
 
 # What the words mean, written out: a change of the definitions in cases.choices fails here.
@@ -64,3 +72,14 @@ def test_every_status_is_open_waiting_for_a_callback_or_finished():
     assert sum(len(g) for g in groups) == len(Status)
     assert set().union(*groups) == set(Status)
     assert Status.PARKED in FINISHED_STATUSES and Status.REPLIED in CALLBACK_STATUSES
+
+
+def test_a_dead_end_case_is_not_offered_to_merge_into(world, settings):  # noqa: F811
+    # given a transferred and a dispatched case of the same place, kind and text
+    dead, live = (case_in(s, world, settings) for s in (Status.TRANSFERRED, Status.DISPATCHED))
+    region, category = Region.objects.order_by("id").first(), Category.objects.first()
+    Case.objects.filter(pk__in=[dead.pk, live.pk]).update(region=region, category=category)
+    # when the intake looks for duplicates to merge into, then only the live one is offered
+    found = likely_duplicates(world.agent, region=region, category=category, content=live.content)
+    assert live in found and dead not in found
+    assert dead.status in DEAD_END_STATUSES
