@@ -22,11 +22,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.choices import LEFT_ASSIGNMENT_STATUSES, PASSED_ON_ASSIGNMENT_STATUSES
 from cases.events import EventType
 from cases.models import Assignment, Callback, Case, CaseEvent, Extension
+from cases.models.handling import reply_overdue_q, sign_overdue_q
 
 # Assignments that ended without owing a reply: they are not counted in reply_due.
-ENDED_WITHOUT_REPLY = ["returned", "withdrawn", "redispatched"]
+ENDED_WITHOUT_REPLY = (*LEFT_ASSIGNMENT_STATUSES, *PASSED_ON_ASSIGNMENT_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -141,8 +143,8 @@ class State:
 
 _ASSIGNMENT_STATE = State(Assignment, "department_id", "case", _("assignments"))
 STATE_CONDITIONS = {
-    "sign_overdue": lambda now: Q(status="dispatched", sign_due_at__lt=now),
-    "reply_overdue": lambda now: Q(status__in=["dispatched", "signed"], reply_due_at__lt=now),
+    "sign_overdue": sign_overdue_q,  # the assignment table's groups (cases.choices)
+    "reply_overdue": reply_overdue_q,
     "returns_waiting": lambda now: Q(status="return_requested"),
     "extensions_waiting": lambda now: Q(status="pending"),
 }
