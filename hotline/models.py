@@ -7,6 +7,7 @@ memory: one row per assignment, deadline and threshold, unique in the database, 
 urge is never sent twice, even by two sweeps running at once.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -196,3 +197,56 @@ class DeadlineReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment_id} {self.stage} {self.threshold}"
+
+
+class RootCauseTask(models.Model):
+    """A hotspot handed to a department to find and remove its root cause (每月一题).
+
+    The supervisor attaches the cases behind the hotspot and a due date; the department answers
+    with what it found and did; the supervisor closes it (or sends it back by reopening).
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        ANSWERED = "answered", _("answered")
+        CLOSED = "closed", _("closed")
+
+    title = models.CharField(_("title"), max_length=200)
+    finding = models.TextField(_("finding"), blank=True)
+    department = models.ForeignKey(
+        "departments.Department", models.PROTECT, related_name="root_cause_tasks",
+        verbose_name=_("department"),
+    )  # fmt: skip
+    cases = models.ManyToManyField("cases.Case", related_name="+", verbose_name=_("cases"))
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.OPEN)  # fmt: skip
+    answer = models.TextField(_("answer"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                   verbose_name=_("created by"))  # fmt: skip
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("root-cause task")
+        verbose_name_plural = _("root-cause tasks")
+        ordering = ["due_date", "pk"]
+        indexes = [models.Index(fields=["department", "status"], name="rootcause_dept_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open") | ~Q(answer=""),
+                name="rootcause_answered_has_answer",
+                violation_error_message=_("An answered task has an answer."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == self.Status.OPEN and self.due_date < timezone.localdate()

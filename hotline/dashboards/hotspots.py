@@ -21,15 +21,19 @@ likely common problem.
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from html import escape
+from urllib.parse import urlencode
 
 import numpy as np
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from scipy import stats
 
 from cases.models import Case, Category
 from departments.models import Region
+from hotline.dashboards.stats import day_bounds
 from hotline.dashboards.tables import Cell, Table, case_list_url
 from hotline.models import DailyHotspotCount
 
@@ -207,20 +211,57 @@ def _clusters_of(candidates) -> list[Cluster]:
 # ---------------------------------------------------------------- tables
 
 
+class TitledCell(Cell):
+    """A cell whose statistics wait in a tooltip (the `title` attribute)."""
+
+    def __init__(self, value, kind="text", url="", title=""):
+        super().__init__(value, kind, url)
+        self.title = title
+
+    def td(self) -> str:
+        html = super().td()
+        return html.replace("<td", f'<td title="{escape(self.title)}"', 1) if self.title else html
+
+
+def describe(r: Rising) -> str:
+    """The finding in a supervisor's words: "比近 8 周平常多 3.2 倍（显著）"."""
+    if sum(r.weekly) == 0:
+        return str(_("%(recent)d in the last 7 days, none in the %(weeks)d weeks before "
+                     "(significant)") % {"recent": r.recent, "weeks": BASELINE_WEEKS})  # fmt: skip
+    return str(_("%(ratio).1f times the usual of the last %(weeks)d weeks (significant)")
+               % {"ratio": r.ratio, "weeks": BASELINE_WEEKS})  # fmt: skip
+
+
+def statistics(r: Rising) -> str:
+    """The test behind a finding, for the tooltip (docs/metrics.md explains it)."""
+    return str(_("p = %(p).2g, q (BH) = %(q).2g; expected %(mu).2f per week; the %(weeks)d "
+                 "weeks before: %(weekly)s") % {"p": r.p_value, "q": r.q_value, "mu": r.expected,
+                 "weeks": BASELINE_WEEKS, "weekly": " ".join(map(str, r.weekly))})  # fmt: skip
+
+
+def case_params(r: Rising, today: datetime.date | None = None) -> dict[str, str]:
+    """CaseFilterSet parameters selecting exactly the cases the finding counts."""
+    today = today or timezone.localdate()
+    start, end = day_bounds(today - datetime.timedelta(days=RECENT_DAYS - 1), today)
+    key = "category" if r.dimension == "category" else "region"
+    return {key: r.obj.code, "created_after": start.isoformat(), "created_before": end.isoformat()}
+
+
 def rising_table(found: list[Rising]) -> Table:
-    """The rising categories and streets, each linked to its recent cases."""
-    since = (timezone.localdate() - datetime.timedelta(days=RECENT_DAYS - 1)).isoformat()
+    """The rising categories and streets in plain words, each linked to exactly its cases."""
     table = Table("rising", _("Rising above their own baseline"),
-                  [_("kind"), _("name"), _("last 7 days"), _("expected per week"),
-                   _("baseline weeks"), _("p-value"), _("q-value (BH)")])  # fmt: skip
+                  [_("kind"), _("name"), _("what it means"), _("last 7 days"),
+                   _("usual per week"), _("root-cause task")])  # fmt: skip
     for r in found:
-        key = "category" if r.dimension == "category" else "region"
-        url = case_list_url({key: r.obj.code, "created_after": since})
+        params = case_params(r)
+        url = case_list_url(params)
+        task = urlencode({"dimension": r.dimension, "code": r.obj.code})
+        task_url = f"{reverse('dashboards:rootcause_new')}?{task}"
         table.rows.append([
-            Cell(_("category") if key == "category" else _("street"), "text"),
-            Cell(r.obj.name, "text", url), Cell(r.recent, url=url),
-            Cell(round(r.expected, 2), "score"), Cell(" ".join(map(str, r.weekly)), "text"),
-            Cell(f"{r.p_value:.2g}", "text"), Cell(f"{r.q_value:.2g}", "text"),
+            Cell(_("category") if r.dimension == "category" else _("street"), "text"),
+            Cell(r.obj.name, "text", url), TitledCell(describe(r), title=statistics(r)),
+            Cell(r.recent, url=url), Cell(round(r.expected, 2), "score"),
+            Cell(_("hand to a department"), "text", task_url),
         ])  # fmt: skip
     return table
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from hotline.dashboards import views
+from hotline.dashboards import reports, rootcause, views
 
 app_name = "dashboards"
 
@@ -13,4 +13,8 @@ urlpatterns = [
     path("hotspots/", views.hotspots_page, name="hotspots"),
     path("supervision/", views.supervision_orders, name="supervision"),
     path("supervision/<str:state>/", views.supervision_orders, name="supervision_state"),
+    path("monthly/", reports.monthly_report, name="monthly"),
+    path("rootcause/", rootcause.task_list, name="rootcause"),
+    path("rootcause/new/", rootcause.new_task, name="rootcause_new"),
+    path("rootcause/<int:pk>/", rootcause.task_detail, name="rootcause_detail"),
 ]
