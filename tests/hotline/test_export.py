@@ -71,7 +71,8 @@ def test_export_matches_the_page(client, users, departments, url_name, params):
 
 
 def test_league_marks_are_exported(client, users, departments):
-    busy_days(departments, users, per_day=4, days=3)
+    # 15 dispatches each: above the league's default minimum volume of 10.
+    busy_days(departments, users, per_day=10, days=3)
     client.force_login(users["supervisor"])
 
     download = client.get(reverse("dashboards:assessment"), {"export": "xlsx"})
