@@ -1,61 +1,82 @@
-"""Charts drawn on the server as inline SVG: no JavaScript library, no CDN."""
+"""Charts drawn in the browser by the vendored ECharts, from the very tables the page shows.
 
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+A chart is built from one of the page's tables (first column: the labels, the named columns:
+one series each), so the chart, the table behind it (for screen readers) and the Excel export
+can never disagree. The page puts `Chart.spec()` into a `json_script` element and
+`static/js/charts.js` turns it into an ECharts option; every visible word comes from here,
+through gettext.
+"""
 
-WIDTH, HEIGHT, PAD = 640, 200, 28
+from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
 
-def _scale(values: list[int]) -> float:
-    top = max(values, default=0)
-    return (HEIGHT - 2 * PAD) / top if top else 0.0
-
-
-def bar_chart(values: list[int], labels: list[str], title: str) -> SafeString:
-    """Vertical bars, one per value, with the value as a tooltip."""
-    scale, n = _scale(values), max(len(values), 1)
-    step = (WIDTH - 2 * PAD) / n
-    bars = []
-    for i, (value, label) in enumerate(zip(values, labels, strict=True)):
-        h = value * scale
-        x, y = PAD + i * step, HEIGHT - PAD - h
-        bars.append(
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{step * 0.8:.1f}" height="{h:.1f}" '
-            f'fill="#3b7dd8"><title>{escape(label)}: {value}</title></rect>'
-        )
-        if i % max(n // 12, 1) == 0:
-            bars.append(f'<text x="{x:.1f}" y="{HEIGHT - 8}" font-size="10">{escape(label)}</text>')
-    return _svg(title, "".join(bars), max(values, default=0))
+from hotline.dashboards.tables import Table
 
 
-def line_chart(series: dict[str, list[int]], labels: list[str], title: str) -> SafeString:
-    """One polyline per named series over the same x positions (current vs previous)."""
-    everything = [v for values in series.values() for v in values]
-    scale = _scale(everything)
-    n = max(len(labels) - 1, 1)
-    step = (WIDTH - 2 * PAD) / n
-    colours = ["#3b7dd8", "#999999", "#d8643b"]
-    parts = []
-    for (name, values), colour in zip(series.items(), colours, strict=False):
-        points = " ".join(
-            f"{PAD + i * step:.1f},{HEIGHT - PAD - v * scale:.1f}" for i, v in enumerate(values)
-        )
-        parts.append(
-            f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2">'
-            f"<title>{escape(name)}</title></polyline>"
-        )
-    for i in range(0, len(labels), max(len(labels) // 8, 1)):
-        parts.append(
-            f'<text x="{PAD + i * step:.1f}" y="{HEIGHT - 8}" font-size="10">'
-            f"{escape(labels[i])}</text>"
-        )
-    return _svg(title, "".join(parts), max(everything, default=0))
+@dataclass
+class Chart:
+    """One chart: its kind ("line" or "bar"), axes, and one series per table column."""
+
+    key: str
+    title: str
+    kind: str
+    table_key: str
+    labels: list[str]
+    series: list[tuple[str, list]]
+    x_name: str = ""
+    y_name: str = ""
+
+    @property
+    def element_id(self) -> str:
+        return f"chart-{self.key}"
+
+    @property
+    def data_id(self) -> str:
+        return f"chart-data-{self.key}"
+
+    def spec(self) -> dict:
+        """What charts.js needs, as plain JSON (the last series is drawn as the dashed one)."""
+        return {
+            "kind": self.kind,
+            "title": str(self.title),
+            "labels": [str(label) for label in self.labels],
+            "series": [{"name": str(name), "data": values} for name, values in self.series],
+            "xName": str(self.x_name),
+            "yName": str(self.y_name),
+        }
 
 
-def _svg(title: str, body: str, top: int) -> SafeString:
-    return mark_safe(
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'role="img" aria-label="{escape(title)}" class="chart">'
-        f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" '
-        f'stroke="#666"/><text x="2" y="{PAD - 6}" font-size="10">{top}</text>{body}</svg>'
-    )
+def from_table(table: Table, kind: str, columns: list[int], **axes) -> Chart:
+    """A chart of `table`: column 0 gives the labels, each of `columns` one series."""
+    # A day reads as "11-03" under the axis; the table beside it keeps the whole date.
+    labels = [row[0].display[5:] if row[0].kind == "date" else row[0].display
+              for row in table.rows]  # fmt: skip
+    series = [
+        (table.columns[i], [row[i].value if row[i].value is not None else 0 for row in table.rows])
+        for i in columns
+    ]
+    return Chart(table.key, table.title, kind, table.key, labels, series, **axes)
+
+
+# Which table of a page becomes which chart: (table key, kind, series columns, x and y names).
+PAGE_CHARTS = {
+    "today": [
+        ("today_hour", "bar", [1], _("hour"), _("cases")),
+        ("backlog", "bar", [1], _("status"), _("cases")),
+    ],
+    "trends": [
+        ("trend_daily", "line", [1, 2], _("day"), _("cases")),
+        ("trend_district", "bar", [1, 2], _("district"), _("cases")),
+    ],
+}
+
+
+def page_charts(page: str, tables: list[Table]) -> list[Chart]:
+    """The charts of a dashboard page, each drawn from one of its tables."""
+    by_key = {table.key: table for table in tables}
+    return [
+        from_table(by_key[key], kind, columns, x_name=x_name, y_name=y_name)
+        for key, kind, columns, x_name, y_name in PAGE_CHARTS.get(page, [])
+        if key in by_key
+    ]

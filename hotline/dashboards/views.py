@@ -1,6 +1,5 @@
 """Dashboard pages for supervisors and center staff; `?export=xlsx` downloads the tables."""
 
-import datetime
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -64,9 +63,9 @@ def today(request):
     form, s = _slice(request)
     if s is None:
         return _respond(request, "today", form, [])
-    tables, hours = selectors.today_tables(s)
-    chart = charts.bar_chart(hours, [f"{h:02d}" for h in range(24)], str(_("Intake by hour")))
-    return _respond(request, "today", form, tables, charts=[chart], title=_("Today"))
+    tables, _hours = selectors.today_tables(s)
+    return _respond(request, "today", form, tables, charts=charts.page_charts("today", tables),
+                    title=_("Today"))  # fmt: skip
 
 
 def own_scope(view):
@@ -113,13 +112,9 @@ def trends(request, scope):
     form, s = _slice(request)
     if s is None:
         return _respond(request, "trends", form, [])
-    tables, current, previous = selectors.trend_tables(scope.narrow(s))
-    labels = [(s.first + datetime.timedelta(days=i)).strftime("%m-%d") for i in range(s.days)]
-    chart = charts.line_chart(
-        {str(_("this period")): current, str(_("previous period")): previous},
-        labels, str(_("Daily intake")),
-    )  # fmt: skip
-    return _respond(request, "trends", form, tables, charts=[chart], title=_("Trends"))
+    tables, _current, _previous = selectors.trend_tables(scope.narrow(s))
+    return _respond(request, "trends", form, tables, charts=charts.page_charts("trends", tables),
+                    title=_("Trends"))  # fmt: skip
 
 
 @center_only

@@ -22,7 +22,7 @@ def test_supervisor_follows_a_number_to_the_cases_behind_it(login_as, users, scr
     page = login_as("supervisor")
 
     page.get_by_role("link", name="Dashboards").click()
-    expect(page.locator("svg.chart")).to_be_visible()
+    expect(page.locator("#chart-today_hour svg").first).to_be_visible()
     screenshot(page, "dashboard-today")
     wechat = page.locator("#table-today_channel tr", has_text="WeChat").get_by_role("link")
     expect(wechat).to_have_text("1")
