@@ -10,6 +10,9 @@ indexed `LIKE 'prefix%'` (`path__startswith`). The path is computed when a node 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Announced (core.generations) when a subtree moves, so every process rebuilds its trees.
+TREE_GENERATION = "tree"
+
 
 def path_under(parent: "TreeNode | None", code: str) -> str:
     """The path of a node with `code` placed under `parent` (None: a root)."""

@@ -20,6 +20,8 @@ from django.db.models import Count, Max
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from core import generations
+from core.tree import TREE_GENERATION
 from departments.models import Department, Region
 
 # Suffixes stripped to make the short form, longest first; the short form keeps 2+ characters.
@@ -84,8 +86,9 @@ def short_forms(name: str) -> list[str]:
 
 
 def _version() -> tuple:
+    """Regions added or removed (count, last id), or moved anywhere (the tree generation)."""
     stats = Region.objects.aggregate(n=Count("id"), last=Max("id"))
-    return (stats["n"], stats["last"])
+    return (stats["n"], stats["last"], generations.current(TREE_GENERATION))
 
 
 def _home_path() -> str:
@@ -113,10 +116,14 @@ def _build(version: tuple) -> _Index:
     return _Index(version, names, full, nodes, by_path, longest, _home_path(), time.monotonic())
 
 
+_tree_watch = generations.Watch(TREE_GENERATION)
+
+
 def _current_index() -> _Index:
     global _index
     now = time.monotonic()
-    if _index is not None and now - _index.checked_at < REFRESH_SECONDS:
+    moved = _tree_watch.changed()  # a move elsewhere: look now, not at the next refresh
+    if _index is not None and now - _index.checked_at < REFRESH_SECONDS and not moved:
         return _index
     version = _version()
     if _index is None or _index.version != version:

@@ -16,6 +16,8 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from cases.models import Category
+from core import generations
+from core.tree import TREE_GENERATION
 from departments.models import Department, Region, ResponsibilityRule
 
 TERRITORIAL_KINDS = {
@@ -168,7 +170,8 @@ def _rules_version() -> tuple:
     stats = ResponsibilityRule.objects.aggregate(
         n=Count("id"), last=Max("id"), changed=Max("updated_at")
     )
-    return (stats["n"], stats["last"], stats["changed"])
+    # A moved region, department or category changes what a rule's subtree covers.
+    return (stats["n"], stats["last"], stats["changed"], generations.current(TREE_GENERATION))
 
 
 def _load_departments() -> None:

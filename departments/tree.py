@@ -2,8 +2,9 @@
 
 Scopes, routing rules and filters all match on path prefixes, so a move rewrites the paths
 (and depths, where a tree keeps them) of the whole subtree in one statement, in the same
-transaction as the new parent. The in-process caches forget the tree through the moved node's
-`post_save`, as after any other save.
+transaction as the new parent. The in-process caches of this process forget the tree through
+the moved node's `post_save`; every other process learns of the move through the "tree"
+generation (`core.generations`), which the gazetteer's and the rule set's versions include.
 """
 
 from django.db import transaction
@@ -11,7 +12,8 @@ from django.db.models import F, Max, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from core.tree import TreeNode, path_under
+from core import generations
+from core.tree import TREE_GENERATION, TreeNode, path_under
 from hotline.errors import ApplicationError
 
 
@@ -68,4 +70,5 @@ def move_node(node: TreeNode, *, new_parent: TreeNode | None) -> TreeNode:
     # The node first, in one row, so that its parent and depth agree for the constraints.
     node.save(update_fields=fields)  # post_save: the caches of this process forget the tree
     below.update(**changes)
+    generations.bump(TREE_GENERATION)
     return node

@@ -2,7 +2,8 @@
 
 Started by tests/hotline/test_cross_process.py with the test database and the shared cache in its
 environment; it reads one question per line on stdin and answers one JSON line on stdout, from
-its own in-memory caches (the deadline clock, the compiled rules, the knowledge index).
+its own in-memory caches (the deadline clock, the compiled rules, the gazetteer, the knowledge
+index).
 """
 
 import datetime
@@ -16,6 +17,7 @@ import django
 def answer(question: dict):
     from cases import sla
     from departments import routing
+    from departments.gazetteer import resolve_address
     from knowledgebase.search import search_articles
 
     ask = question["ask"]
@@ -28,6 +30,9 @@ def answer(question: dict):
         fields = {"request_type": "complaint", "content": question["text"], "title": ""}
         suggestions = routing.suggest(fields)
         return suggestions[0].department.code if suggestions else None
+    if ask == "address":
+        match = resolve_address(question["text"])
+        return match.region.path if match.region else None
     if ask == "search":
         return [hit.article.pk for hit in search_articles(question["query"], limit=3)]
     raise ValueError(ask)

@@ -21,7 +21,8 @@ from django.test import override_settings
 
 from cases.models import DeadlinePolicy, WorkingDay
 from departments import rule_services
-from departments.models import Department
+from departments.models import Department, Region
+from departments.tree import move_node
 from knowledgebase import services as kb
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -131,3 +132,15 @@ def test_a_published_article_reaches_the_other_process(peer, django_user_model):
     kb.submit_article(article, actor=editor)
     kb.publish_article(article, actor=reviewer)
     assert peer.until([article.pk], ask="search", query=query) == [article.pk]
+
+
+def test_a_moved_region_reaches_the_other_process(peer):
+    address = "坡子街街道新华社区"
+    before = peer.ask(ask="address", text=address)
+    street = Region.objects.get(code="430103002")  # 坡子街街道, 天心区
+    assert before.startswith(street.path)
+    move_node(street, new_parent=Region.objects.get(code="430104"))  # under 岳麓区
+    street.refresh_from_db()
+    assert peer.until(
+        before.replace("430103/430103002/", "430104/430103002/"), ask="address", text=address
+    ).startswith(street.path)
