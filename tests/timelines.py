@@ -1,12 +1,21 @@
-"""Replaying a case's timeline against the transition table (shared by the demo and load tests).
+"""Replaying a case's timeline against the transition tables (shared by the demo and load tests).
 
 `replay` walks the case's events from `registered` through `TRANSITIONS` and returns the status
-they lead to, failing on the first step the table refuses.
+they lead to; `replay_assignments` walks the same events through `ASSIGNMENT_TRANSITIONS` and
+returns the status each assignment ends in. Both fail on the first step the tables refuse.
 """
 
-from cases.choices import TRANSITIONS, Action, Status
+from cases.choices import (
+    ASSIGNMENT_TRANSITIONS,
+    KNOCK_ONS,
+    TRANSITIONS,
+    Action,
+    AssignmentStatus,
+    KnockOn,
+    Status,
+)
 from cases.events import EventType
-from cases.models import Case, CaseEvent
+from cases.models import Assignment, Case, CaseEvent
 
 # The transition each event type records.
 EVENT_ACTIONS = {
@@ -35,6 +44,11 @@ EVENT_ACTIONS = {
     EventType.SUPERVISION_ANSWERED: Action.ANSWER_SUPERVISION,
 }
 CO_ACTIONS = (Action.SIGN, Action.REPLY, Action.ADD_PROGRESS)
+# The events whose assignment is a new one, created in the same transaction.
+CREATING = (EventType.DISPATCHED, EventType.REDISPATCHED, EventType.REOPENED,
+            EventType.DISPUTE_DECIDED)  # fmt: skip
+# Actions that never move an assignment (the assignment table leaves them out).
+UNLISTED = {Action.DECIDE_EXTENSION, Action.SUPERVISE, Action.ANSWER_SUPERVISION}
 
 
 def replay(case: Case, events: list[CaseEvent]) -> str:
@@ -50,3 +64,47 @@ def replay(case: Case, events: list[CaseEvent]) -> str:
         assert (status, action) in TRANSITIONS, f"{case.number}: {event.type} from {status}"
         status = TRANSITIONS[(status, action)]
     return status
+
+
+def _move(case: Case, statuses: dict, assignment: int, action, event: CaseEvent) -> None:
+    status = statuses.get(assignment)
+    row = ASSIGNMENT_TRANSITIONS.get((status, action))
+    assert row is not None, f"{case.number}: {event.type} on an assignment {status}"
+    statuses[assignment] = row.target
+
+
+def _knock_on(statuses: dict, action, keep: int | None) -> None:
+    for pk, status in statuses.items():
+        row = ASSIGNMENT_TRANSITIONS.get((status, KNOCK_ONS[action]))
+        if pk != keep and row is not None:
+            statuses[pk] = row.target
+
+
+def replay_assignments(
+    case: Case, events: list[CaseEvent], assignments: list[Assignment]
+) -> dict[int, str]:
+    """The status each assignment of the case ends in, by the assignment table."""
+    statuses: dict[int, str] = {}
+    by_pk = {a.pk: a for a in assignments}
+    for event in events[1:]:
+        action, pk = EVENT_ACTIONS[event.type], event.assignment_id
+        if event.type in CREATING:
+            assert pk is not None and pk not in statuses, (case.number, event.type)
+            if event.type == EventType.REDISPATCHED:
+                _move(case, statuses, by_pk[pk].parent_id, action, event)
+            born = [a.pk for a in assignments if a.pk == pk or (
+                event.type == EventType.DISPATCHED and a.role == "co"
+                and a.dispatched_at == event.created_at and a.pk not in statuses)]  # fmt: skip
+            statuses.update(dict.fromkeys(born, AssignmentStatus.DISPATCHED))
+        elif action == Action.OPEN_DISPUTE:
+            [pk] = [p for p, s in statuses.items() if (s, action) in ASSIGNMENT_TRANSITIONS]
+            _move(case, statuses, pk, action, event)
+        elif pk is not None and action not in UNLISTED:
+            _move(case, statuses, pk, action, event)
+            parent = by_pk[pk].parent_id
+            if action == Action.REPLY and parent in statuses:
+                _move(case, statuses, parent, KnockOn.REPLY_THROUGH, event)
+        if action in KNOCK_ONS and KNOCK_ONS[action] == KnockOn.WITHDRAW:
+            _knock_on(statuses, action, keep=pk)
+    assert set(statuses) == set(by_pk), f"{case.number}: assignments without their event"
+    return statuses

@@ -2,8 +2,13 @@
 
 import datetime
 
+from django.conf import settings
+from django.db import transaction
+
+from cases import events
 from cases.choices import Action, AssignmentRole, AssignmentStatus, Satisfaction
 from cases.models import Callback, Case
+from cases.services.dispatch import drive_case, new_assignment
 from cases.services.guards import (
     ensure_center,
     ensure_supervisor,
@@ -13,12 +18,7 @@ from cases.services.guards import (
     moment,
     require_text,
 )
-from django.conf import settings
-from django.db import transaction
 from hotline.errors import InvalidInput, TransitionNotAllowed
-
-from cases import events
-from cases.services.dispatch import drive_case, new_assignment
 
 
 def _ensure_rating(reached: bool, resolved, satisfaction: str) -> None:

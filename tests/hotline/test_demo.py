@@ -15,7 +15,7 @@ from cases.models import Assignment, Callback, Case, CaseEvent
 from departments import classifier
 from hotline.demo.cases import build_demo_cases
 from hotline.models import DailyHotspotCount, DailyStat
-from tests.timelines import replay
+from tests.timelines import replay, replay_assignments
 
 
 def check_dates(case: Case, assignments: list[Assignment], now) -> None:
@@ -47,6 +47,8 @@ def test_demo_cases_are_real_timelines_in_every_status(db, settings, tmp_path):
     for case in Case.objects.all():
         timeline = events[case.pk]
         assert replay(case, timeline) == case.status
+        mine = assignments.get(case.pk, [])
+        assert replay_assignments(case, timeline, mine) == {a.pk: a.status for a in mine}
         times = [e.created_at for e in timeline]
         assert times == sorted(times) and times[-1] <= now, case.number
         check_dates(case, assignments.get(case.pk, []), now)

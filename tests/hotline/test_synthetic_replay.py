@@ -14,7 +14,7 @@ from cases.models import Assignment, Case, CaseEvent
 from cases.services.intake import MERGE_PARENT_REFUSED
 from hotline.demo.cases.content import OTHER_PLACE
 from hotline.synthetic import Generator
-from tests.timelines import replay
+from tests.timelines import replay, replay_assignments
 
 COUNT, DAYS = 3000, 60
 
@@ -35,12 +35,13 @@ def test_every_synthetic_timeline_replays_through_both_tables(db):
     assert written > COUNT * 0.97
 
     # then each case's events lead, table step by table step, to its status and its assignments'
-    events, _ = timelines()
+    events, assignments = timelines()
     cases = Case.objects.select_related("parent")
     seen = {}
     for case in cases:
-        timeline = events[case.pk]
+        timeline, mine = events[case.pk], assignments.get(case.pk, [])
         assert replay(case, timeline) == case.status, case.number
+        assert replay_assignments(case, timeline, mine) == {a.pk: a.status for a in mine}
         times = [e.created_at for e in timeline]
         assert times == sorted(times) and times[-1] <= now, case.number
         seen[case.status] = seen.get(case.status, 0) + 1
