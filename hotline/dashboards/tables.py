@@ -1,11 +1,12 @@
 """What a dashboard shows, as plain tables: the page renders them, Excel exports the same ones."""
 
+import functools
 import io
 from dataclasses import dataclass, field
 from html import escape
 from urllib.parse import urlencode
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString, mark_safe
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -15,15 +16,19 @@ CASE_LIST_URL_NAMES = ("cases:list", "cases:case_list", "cases:index")
 
 def case_list_url(params: dict[str, str]) -> str:
     """The workbench's case list filtered with CaseFilterSet parameters."""
+    base = _case_list_base(get_script_prefix(), get_urlconf())
+    return f"{base}?{urlencode(params, doseq=True)}" if params else base
+
+
+@functools.lru_cache(maxsize=8)
+def _case_list_base(prefix: str, urlconf) -> str:
+    """reverse() once per URL configuration: a league table has thousands of links."""
     for name in CASE_LIST_URL_NAMES:
         try:
-            base = reverse(name)
-            break
+            return reverse(name, urlconf=urlconf)
         except NoReverseMatch:
             continue
-    else:
-        base = "/cases/"
-    return f"{base}?{urlencode(params, doseq=True)}" if params else base
+    return "/cases/"
 
 
 @dataclass
