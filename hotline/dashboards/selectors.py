@@ -1,8 +1,10 @@
 """Reads behind the dashboard pages: each returns the tables (and series) a page shows.
 
 Today's numbers come straight from the case tables (indexed, and bounded by today's intake and
-the open backlog); everything over a period comes from the pre-aggregated `DailyStat` rows, so
-the cost grows with the days and slices shown, not with the number of cases.
+the open backlog); everything over a period comes from the pre-aggregated `DailyStat` rows (and
+`MonthlyStat` for the whole months inside a period), so the cost grows with the days and slices
+shown, not with the number of cases. Every count links to the case list with the parameters of
+its definition in `cases.measures` (`Slice.measure_params`), so a number opens exactly its cases.
 """
 
 import datetime
