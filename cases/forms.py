@@ -29,9 +29,9 @@ from cases.choices import (
 )
 from cases.models import Category, Dispute, Extension, SupervisionOrder
 from cases.selectors import get_case_for, visible_assignments
+from core.errors import NotFound
+from core.roles import Role, has_role
 from departments.models import Department, Region
-from hotline.errors import NotFound
-from hotline.roles import Role, has_role
 
 # One-click transfers at intake: emergency lines and the 12333 sub-center.
 TRANSFER_CODES = ["hotline-110", "hotline-119", "hotline-120", "hotline-122", "sub-12333"]

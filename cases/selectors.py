@@ -11,29 +11,9 @@
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from cases.models import Assignment, Case
+from core.errors import NotFound
+from departments.memberships import is_center_staff, staff_departments
 from departments.models import Department, Region
-from hotline.errors import NotFound
-from hotline.roles import CENTER_ROLES, DEPARTMENT_ROLES
-
-CENTER_KINDS = (Department.Kind.CENTER, Department.Kind.SUB_CENTER)
-
-
-def _memberships(user) -> list:
-    if not hasattr(user, "_hotline_memberships"):
-        user._hotline_memberships = list(user.memberships.select_related("department__region"))
-    return user._hotline_memberships
-
-
-def is_center_staff(user) -> bool:
-    """Agents and supervisors of the center or a sub-center (and superusers)."""
-    return user.is_superuser or any(
-        m.role in CENTER_ROLES and m.department.kind in CENTER_KINDS for m in _memberships(user)
-    )
-
-
-def staff_departments(user, roles=DEPARTMENT_ROLES | CENTER_ROLES) -> list[Department]:
-    """The departments the user works for in one of `roles`."""
-    return [m.department for m in _memberships(user) if m.role in roles]
 
 
 def _department_subtree_q(departments, prefix: str = "") -> Q:

@@ -26,12 +26,12 @@ from django.core.exceptions import FieldDoesNotExist
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from core.roles import MEMBERSHIPS_CACHE
+
 REQUEST_ID_HEADER = "X-Request-ID"
 # What a proxy's id may look like to be kept: a UUID, a hex digest, nginx's $request_id …
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,127}")
 NOBODY = "-"
-# cases.selectors caches the user's memberships (with their departments) under this name.
-MEMBERSHIPS_CACHE = "_hotline_memberships"
 
 request_logger = logging.getLogger("hotline.request")
 _current_request: ContextVar = ContextVar("hotline_request", default=None)

@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.roles import Role
 from core.tree import TreeNode
-from hotline.roles import Role
 
 
 class Region(TreeNode):

@@ -8,9 +8,9 @@ its history of returns), and the draft's revisions move with it.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
+from core.roles import Role, has_role
 from departments.models import ResponsibilityRule, RuleRevision
-from hotline.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
-from hotline.roles import Role, has_role
 
 EDITABLE_FIELDS = (
     "name",

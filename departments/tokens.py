@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from core.errors import ActionForbidden, InvalidInput
+from core.roles import Role, has_role
 from departments.models import ApiToken, Department, Membership
-from hotline.errors import ActionForbidden, InvalidInput
-from hotline.roles import Role, has_role
 
 KEY_PREFIX = "hl_"
 LAST_USED_PRECISION = timedelta(minutes=1)

@@ -13,8 +13,8 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from core import generations
+from core.errors import ApplicationError
 from core.tree import TREE_GENERATION, TreeNode, path_under
-from hotline.errors import ApplicationError
 
 
 class TreeMoveRefused(ApplicationError):

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from core.errors import ApplicationError
+from core.roles import Role
 from departments import tokens, webhooks
 from departments.models import ApiToken, Department, WebhookDelivery, WebhookEndpoint
-from hotline.errors import ApplicationError
-from hotline.roles import Role
 
 LOG_ROWS = 50
 

@@ -20,6 +20,7 @@ import urllib.error
 import urllib.request
 from datetime import timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -27,9 +28,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import InvalidInput
 from departments.models import Department, WebhookDelivery, WebhookEndpoint
-from hotline.errors import InvalidInput
+from departments.tokens import ensure_can_manage
 
+DELIVERY_TASK = "departments.deliver_webhooks"  # departments.tasks.deliver_webhooks
 logger = logging.getLogger(__name__)
 
 # The timeline events a department hears about (cases.events.EventType values).
@@ -75,8 +78,6 @@ def _valid_url(url: str) -> str:
 
 def register_endpoint(department: Department, *, actor, url: str) -> WebhookEndpoint:
     """Register (or replace) the department's endpoint: HTTPS (HTTP to localhost in dev/tests)."""
-    from departments.tokens import ensure_can_manage
-
     ensure_can_manage(actor, department)
     url = _valid_url(url)
     local = url.startswith(("http://127.0.0.1", "http://localhost"))
@@ -128,11 +129,11 @@ def enqueue_for_event(event) -> list[WebhookDelivery]:
 
 
 def _kick_worker() -> None:
-    """Ask for one delivery pass now, so the event goes out promptly (it starts no chain)."""
-    from departments.tasks import deliver_webhooks
+    """Ask for one delivery pass now, so the event goes out promptly (it starts no chain).
 
+    By the task's name: departments.tasks imports this module, not the other way round."""
     try:
-        deliver_webhooks.apply_async(retry=False)  # a dead broker must not hold the request
+        current_app.send_task(DELIVERY_TASK, retry=False)  # a dead broker must not hold the request
     except Exception:  # the rows wait for beat's next deliver-webhooks run
         logger.warning("webhook worker not reachable; deliveries stay in the outbox")
 

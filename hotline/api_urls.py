@@ -2,7 +2,7 @@
 
 from django.urls import include, path, re_path
 
-from hotline.api import endpoint_not_found
+from core.api_errors import endpoint_not_found
 
 app_name = "api"
 

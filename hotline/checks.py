@@ -4,11 +4,11 @@ from django.core.checks import Warning, register
 from django.db import DatabaseError
 from django.utils import timezone
 
+from cases import sla
+
 
 def missing_official_calendars() -> list[int]:
     """This year and next year, those without an official holiday schedule (W001, /healthz)."""
-    from cases import sla
-
     this_year = timezone.localdate().year
     return [y for y in (this_year, this_year + 1) if not sla.calendar_known(y)]
 

@@ -17,7 +17,7 @@ from cases.choices import OPEN_STATUSES, AssignmentStatus, Decision, DisputeStat
 from cases.choices import OWING_ASSIGNMENT_STATUSES as WORKING
 from cases.models import Dispute, Extension
 from cases.selectors import visible_assignments, visible_cases
-from hotline.roles import Role, has_role
+from core.roles import Role, has_role
 
 QUEUE_SIZE = 20
 DUE_SOON = datetime.timedelta(days=2)

@@ -11,11 +11,11 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.selectors import is_center_staff, staff_departments
+from core.errors import ActionForbidden, InvalidInput, NotFound, TransitionNotAllowed
+from core.roles import DEPARTMENT_ROLES, Role, has_role
+from departments.memberships import is_center_staff, staff_departments
 from departments.models import Department
-from hotline.errors import ActionForbidden, InvalidInput, NotFound, TransitionNotAllowed
 from hotline.models import RootCauseTask
-from hotline.roles import DEPARTMENT_ROLES, Role, has_role
 
 Status = RootCauseTask.Status
 

@@ -178,14 +178,14 @@ REST_FRAMEWORK = {
         "departments.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["hotline.api.ApiScopePermission"],
+    "DEFAULT_PERMISSION_CLASSES": ["departments.api.permissions.ApiScopePermission"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "hotline.api.CursorPage",
-    "EXCEPTION_HANDLER": "hotline.api.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["hotline.api.TokenRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "core.api.CursorPage",
+    "EXCEPTION_HANDLER": "core.api_errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": env("API_THROTTLE_RATE", default="600/minute")},
     "NUM_PROXIES": NUM_PROXIES,  # the throttles key on core.http.client_address, which agrees
 }

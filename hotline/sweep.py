@@ -33,9 +33,9 @@ from cases.choices import (
     case_sources,
 )
 from cases.models import Assignment
+from core.errors import ApplicationError
 from core.progress import progress
 from hotline.dashboards.stats import refresh_recent_stats
-from hotline.errors import ApplicationError
 from hotline.models import DeadlineReminder
 
 log = logging.getLogger(__name__)

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from cases import services as case_services
 from cases.choices import Channel, RequestType
+from core.errors import InvalidInput
+from core.roles import Role
 from departments.models import Department, Membership
-from hotline.errors import InvalidInput
-from hotline.roles import Role
 from knowledgebase.search import search_articles
 
 SERVICE_USERNAME = "self-service"

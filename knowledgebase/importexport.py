@@ -23,9 +23,9 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from cases.models import Category
+from core.errors import InvalidInput
 from core.progress import progress
 from departments.models import Department, Region
-from hotline.errors import InvalidInput
 from knowledgebase import services
 from knowledgebase.models import Article
 

@@ -3,8 +3,8 @@
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from hotline.errors import NotFound
-from hotline.roles import Role
+from core.errors import NotFound
+from core.roles import Role
 from knowledgebase.models import LIVE_ARTICLES, Article
 
 WRITERS = (Role.EDITOR, Role.REVIEWER, Role.DEPT_ADMIN)

@@ -16,9 +16,10 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from core.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
+from core.roles import Role
+from departments.memberships import is_center_staff
 from departments.models import Department
-from hotline.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
-from hotline.roles import Role
 from knowledgebase import textproc
 from knowledgebase.models import Article, ArticleFeedback, ArticleStatus, ArticleVersion
 
@@ -209,8 +210,6 @@ def archive_article(article: Article, *, actor) -> Article:
 def record_feedback(article: Article, *, actor, helpful: bool, case=None) -> ArticleFeedback:
     """An agent (or a citizen, actor None) says whether the article helped."""
     if actor is not None and actor.is_authenticated:
-        from cases.selectors import is_center_staff
-
         if not is_center_staff(actor):
             raise ActionForbidden("only the center's agents give feedback on articles")
     else:

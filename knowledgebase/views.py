@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from cases.models import Category
+from core.errors import ApplicationError, NotFound
 from departments.models import Region
-from hotline.errors import ApplicationError, NotFound
 from knowledgebase import dialogue, selectors, services
 from knowledgebase.forms import ArticleForm
 from knowledgebase.search import search_articles

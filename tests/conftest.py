@@ -13,9 +13,9 @@ from django.db import connection
 from django.utils import translation
 
 from cases import sla
+from core.roles import ROLE_PERMISSIONS
 from departments.models import Department
 from hotline.demo import reference
-from hotline.roles import ROLE_PERMISSIONS
 
 # API test clients and fixtures (tokens, cases built through the services).
 pytest_plugins = ["tests.apiutil"]

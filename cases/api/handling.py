@@ -15,8 +15,8 @@ from cases.api.views import ScopedViewSetMixin, validated
 from cases.filtersets import AssignmentFilterSet, ExtensionFilterSet, SupervisionFilterSet
 from cases.models import Assignment, Extension, SupervisionOrder
 from cases.selectors import get_assignment_for, visible_assignments, visible_cases
-from hotline.api import ERRORS
-from hotline.errors import NotFound
+from core.api_errors import ERRORS
+from core.errors import NotFound
 
 
 def read_only(noun: str, serializer):

@@ -17,9 +17,11 @@ from cases.api import serializers as s
 from cases.choices import Action, AssignmentRole, assignment_sources
 from cases.filtersets import CaseFilterSet, CategoryFilterSet
 from cases.models import Assignment, Case, CaseEvent, Category
-from cases.selectors import get_case_for, is_center_staff, visible_cases
-from hotline.api import ERRORS, IdempotentMixin
-from hotline.errors import TransitionNotAllowed
+from cases.selectors import get_case_for, visible_cases
+from core.api_errors import ERRORS
+from core.errors import TransitionNotAllowed
+from departments.idempotency import IdempotentMixin
+from departments.memberships import is_center_staff
 
 # Cases without a reply deadline sort last when ordered by `due`.
 NO_DEADLINE = parse_datetime("9999-12-31T00:00:00+00:00")

@@ -3,7 +3,7 @@
 `from cases import services` then `services.dispatch_case(case, actor=..., department=...)`.
 Each service locks the rows it changes (the case first, then its assignments by id), checks the
 transition table in `cases.choices.TRANSITIONS`, the actor's role and scope, and raises a
-`hotline.errors` exception naming the case, its state and what is allowed. Every service also
+`core.errors` exception naming the case, its state and what is allowed. Every service also
 takes `at=`: the instant of the transition, `now` by default; only backfills (the demo data)
 pass it, so that their timelines are real ones laid out in the past.
 """

@@ -18,7 +18,7 @@ from cases.services.guards import (
     moment,
     require_text,
 )
-from hotline.errors import InvalidInput, TransitionNotAllowed
+from core.errors import InvalidInput, TransitionNotAllowed
 
 
 def _ensure_rating(reached: bool, resolved, satisfaction: str) -> None:

@@ -35,10 +35,10 @@ from cases.services.guards import (
     status_words,
     update,
 )
+from core.errors import ActionForbidden, InvalidInput, NotFound, TransitionNotAllowed
+from core.roles import CENTER_ROLES, DEPARTMENT_ROLES
 from departments import routing
 from departments.models import Department
-from hotline.errors import ActionForbidden, InvalidInput, NotFound, TransitionNotAllowed
-from hotline.roles import CENTER_ROLES, DEPARTMENT_ROLES
 
 DISPATCHABLE_KINDS = (
     Department.Kind.FUNCTIONAL,

@@ -17,9 +17,10 @@ from cases.choices import (
     next_status,
 )
 from cases.models import Assignment, Case
-from cases.selectors import is_center_staff, staff_departments, visible_assignments, visible_cases
-from hotline.errors import ActionForbidden, InvalidInput, NotFound, TransitionNotAllowed
-from hotline.roles import CENTER_ROLES, DEPARTMENT_ROLES, Role
+from cases.selectors import visible_assignments, visible_cases
+from core.errors import ActionForbidden, InvalidInput, NotFound, TransitionNotAllowed
+from core.roles import CENTER_ROLES, DEPARTMENT_ROLES, Role
+from departments.memberships import CENTER_KINDS, is_center_staff, staff_departments
 
 # How each refusal completes "only <statuses> cases can ...".
 ACTION_PHRASES = {
@@ -150,8 +151,6 @@ def ensure_case_visible(actor, case: Case) -> None:
 def ensure_center(actor, case: Case, what: str, roles=CENTER_ROLES) -> None:
     """Center staff in one of `roles`; NotFound outside the actor's scope, else 403."""
     ensure_case_visible(actor, case)
-    from cases.selectors import CENTER_KINDS
-
     if not (is_center_staff(actor) and _holds(actor, roles, CENTER_KINDS)):
         names = " or ".join(f"{Role(r).value}s" for r in sorted(roles))
         raise ActionForbidden(f"case {case.number}: only the center's {names} can {what}")

@@ -26,7 +26,7 @@ from cases.services.guards import (
     require_text,
     update,
 )
-from hotline.errors import InvalidInput, TransitionNotAllowed
+from core.errors import InvalidInput, TransitionNotAllowed
 
 
 def _guard(assignment: Assignment, case: Case, action: Action, what: str):

@@ -17,9 +17,10 @@ from cases.services.guards import (
     require_text,
     status_words,
 )
+from core.errors import ActionForbidden, InvalidInput
+from core.roles import CENTER_ROLES
+from departments.memberships import is_center_staff
 from departments.models import Department
-from hotline.errors import ActionForbidden, InvalidInput
-from hotline.roles import CENTER_ROLES
 
 TRANSFER_KINDS = (Department.Kind.TRANSFER, Department.Kind.SUB_CENTER)
 # A parent case must still be alive: merging into a dead end would never be called back.
@@ -53,8 +54,6 @@ def register_case(
     at: datetime.datetime | None = None,
 ) -> Case:
     """Register a citizen's demand from any channel (intake)."""
-    from cases.selectors import is_center_staff
-
     if actor is None or not is_center_staff(actor):
         raise ActionForbidden("only the center's agents and supervisors can register cases")
     at = moment(at)

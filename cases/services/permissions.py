@@ -15,10 +15,10 @@ from cases.choices import (
     assignment_move,
 )
 from cases.models import Assignment, Case
-from cases.selectors import CENTER_KINDS, is_center_staff
 from cases.services.guards import _holds, active_main, member_of
+from core.roles import CENTER_ROLES, DEPARTMENT_ROLES, Role
+from departments.memberships import CENTER_KINDS, is_center_staff
 from departments.models import Department
-from hotline.roles import CENTER_ROLES, DEPARTMENT_ROLES, Role
 
 CENTER_ACTIONS = frozenset(
     {

@@ -25,7 +25,7 @@ from cases.services.guards import (
     moment,
     require_text,
 )
-from hotline.errors import ActionForbidden, InvalidInput, NotFound, TransitionNotAllowed
+from core.errors import ActionForbidden, InvalidInput, NotFound, TransitionNotAllowed
 
 
 @transaction.atomic

@@ -4,9 +4,9 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import Channel, RequestType, Status, Urgency
-from cases.selectors import is_center_staff
 from cases.sla import office_day
-from hotline.roles import user_roles
+from core.roles import user_roles
+from departments.memberships import is_center_staff
 
 register = template.Library()
 

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from cases.choices import DEAD_END_STATUSES
 from cases.forms import IntakeForm
-from cases.selectors import is_center_staff, visible_cases
+from cases.selectors import visible_cases
+from departments.memberships import is_center_staff
 from departments.routing import suggest
 from knowledgebase.search import search_articles
 

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 
 from cases import services
 from cases.models import Extension
-from cases.selectors import get_case_for, is_center_staff
+from cases.selectors import get_case_for
 from cases.sla import working_time_between
 from cases.views.actions import ACTIONS
-from hotline.errors import ApplicationError, NotFound, log_refusal
+from core.errors import ApplicationError, NotFound, log_refusal
+from departments.memberships import is_center_staff
 
 # Timeline data keys a department never sees: the citizen's identity stays in the center.
 PRIVATE_KEYS = ("citizen", "phone", "name")

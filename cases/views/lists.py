@@ -12,8 +12,9 @@ from cases.choices import AssignmentRole, AssignmentStatus, Status
 from cases.filtersets import CaseFilterSet
 from cases.forms import QuickSelect
 from cases.models import Assignment, Category
-from cases.selectors import is_center_staff, visible_cases
+from cases.selectors import visible_cases
 from cases.views.paging import COUNT_CAP, PAGE_SIZES, keyset_page, page_size
+from departments.memberships import is_center_staff
 from departments.models import Region
 
 CALLBACK_QUEUE_SIZE = 50

@@ -10,12 +10,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.selectors import is_center_staff
 from cases.templatetags.workbench import citizen_name_for, citizen_phone_for, event_label, label
 from cases.templatetags.workbench import person as person_name
 from cases.views.detail import assignment_rows, case_for, timeline
 from core import pdf
 from core.spreadsheets import attachment
+from departments.memberships import is_center_staff
 
 
 def work_order(user, number: str) -> dict:

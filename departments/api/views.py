@@ -7,14 +7,14 @@ from rest_framework import permissions, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.selectors import _memberships, is_center_staff
+from core.api_errors import ERRORS
+from core.errors import ActionForbidden, ApplicationError
+from core.roles import user_roles
 from departments import tokens
 from departments.api import serializers as s
 from departments.api.filtersets import DepartmentFilterSet, RegionFilterSet
+from departments.memberships import is_center_staff, memberships
 from departments.models import ApiToken, Department, Region
-from hotline.api import ERRORS
-from hotline.errors import ActionForbidden, ApplicationError
-from hotline.roles import user_roles
 
 
 def reference_schema(noun: str, serializer):
@@ -55,7 +55,7 @@ class MeView(APIView):
     def get(self, request):
         """The calling user, their roles and their departments."""
         user = request.user
-        memberships = _memberships(user)
+        held = memberships(user)
         roles = sorted(user_roles(user) | ({"agent", "supervisor"} if user.is_superuser else set()))
         data = {
             "id": user.pk,
@@ -63,8 +63,8 @@ class MeView(APIView):
             "name": user.get_full_name() or user.get_username(),
             "is_center": is_center_staff(user),
             "roles": roles,
-            "department": memberships[0].department if memberships else None,
-            "memberships": memberships,
+            "department": held[0].department if held else None,
+            "memberships": held,
             "token": request.auth.name if isinstance(request.auth, ApiToken) else None,
         }
         return Response(s.MeSerializer(data).data)
@@ -98,10 +98,10 @@ class TokenLoginView(APIView):
         )
         if user is None or not user.is_active:
             raise InvalidCredentials(str(_("Unable to sign in with these credentials.")))
-        memberships = _memberships(user)
-        if not memberships:
+        held = memberships(user)
+        if not held:
             raise ActionForbidden(str(_("This user works for no department.")))
-        department = memberships[0].department
+        department = held[0].department
         token, key = tokens.issue_token(
             department, actor=user, name=data.validated_data["name"], user=user
         )

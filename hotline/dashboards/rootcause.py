@@ -15,14 +15,14 @@ from django.utils.translation import gettext_lazy
 
 from cases.filtersets import CaseFilterSet
 from cases.models import Case
-from cases.selectors import is_center_staff, staff_departments
+from core.errors import ApplicationError, NotFound
+from core.roles import DEPARTMENT_ROLES
+from departments.memberships import is_center_staff, staff_departments
 from departments.models import Department
 from hotline import rootcause
 from hotline.dashboards import hotspots
 from hotline.dashboards.tables import case_list_url
-from hotline.errors import ApplicationError, NotFound
 from hotline.models import RootCauseTask
-from hotline.roles import DEPARTMENT_ROLES
 
 DEFAULT_DAYS = 30
 CASES_SHOWN = 200

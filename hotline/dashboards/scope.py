@@ -11,10 +11,10 @@ The case lists the numbers link to stay scoped by `cases.selectors.visible_cases
 
 from dataclasses import dataclass, replace
 
-from cases.selectors import is_center_staff, staff_departments
+from core.roles import DEPARTMENT_ROLES
+from departments.memberships import is_center_staff, staff_departments
 from departments.models import Department, Region
 from hotline.dashboards.filters import Slice
-from hotline.roles import DEPARTMENT_ROLES
 
 
 @dataclass(frozen=True)

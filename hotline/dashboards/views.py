@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.selectors import is_center_staff
+from departments.memberships import is_center_staff
 from hotline.dashboards import charts, hotspots, selectors, supervision
 from hotline.dashboards.filters import DashboardFilterForm, Slice, WeightsForm, render_fields
 from hotline.dashboards.scope import viewer_scope

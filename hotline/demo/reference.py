@@ -9,10 +9,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from cases.models import Category
+from core.roles import Role
 from departments.models import Department, Membership, Region
 from departments.tree import move_node
 from hotline.demo import AREAS, CATEGORIES, STREETS, data_path
-from hotline.roles import Role
 
 CITY_CODE = "430100"
 CITY_NAME = "长沙市"

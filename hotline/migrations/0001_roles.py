@@ -1,9 +1,9 @@
-"""Create one group per role with the model permissions listed in hotline.roles."""
+"""Create one group per role with the model permissions listed in core.roles."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from hotline.roles import ROLE_PERMISSIONS
+from core.roles import ROLE_PERMISSIONS
 
 
 def create_role_groups(apps, schema_editor):

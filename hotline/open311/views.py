@@ -18,10 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cases import services
 from cases.choices import FINISHED_STATUSES, Channel, RequestType
 from cases.models import Case, Category
+from core.errors import ApplicationError
 from departments.gazetteer import resolve_address
 from departments.models import ApiToken
 from departments.tokens import find_token
-from hotline.errors import ApplicationError
 from hotline.open311.render import error, respond
 
 CLOSED = FINISHED_STATUSES  # Open311's "closed": nothing more is owed to the citizen

@@ -5,9 +5,9 @@ from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api_errors import ERRORS
+from core.errors import InvalidInput
 from departments.models import Region
-from hotline.api import ERRORS
-from hotline.errors import InvalidInput
 from knowledgebase import dialogue
 from knowledgebase.api import serializers as s
 

@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from cases import services
 from cases.choices import Status
 from cases.models import Case, Dispute, Extension, SupervisionOrder
+from core.roles import Role
 from departments.models import Department, Membership
-from hotline.roles import Role
 
 DISTRICT = "d-430103"  # 天心区12345分中心
 STREET = "s-430103002"

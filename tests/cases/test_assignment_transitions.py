@@ -37,8 +37,8 @@ from cases.forms import (
     UrgeForm,
 )
 from cases.models import Assignment, Case, CaseEvent, Dispute, Extension
-from hotline.errors import TransitionNotAllowed
-from hotline.roles import Role
+from core.errors import TransitionNotAllowed
+from core.roles import Role
 from tests.apiutil import API, user_client
 from tests.cases.lifecycle_world import (  # noqa: F401  (world is a fixture)
     DISTRICT,

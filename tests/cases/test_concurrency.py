@@ -13,7 +13,7 @@ from django.db import connection
 from cases import services
 from cases.events import EventType
 from cases.models import CaseEvent
-from hotline.errors import ApplicationError, TransitionNotAllowed
+from core.errors import ApplicationError, TransitionNotAllowed
 from tests.cases.lifecycle_world import register, world  # noqa: F401
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -4,7 +4,7 @@ import pytest
 
 from cases import services
 from cases.events import EventType
-from hotline.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
+from core.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
 from tests.cases.lifecycle_world import latest, register, world  # noqa: F401
 
 

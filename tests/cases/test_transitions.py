@@ -12,7 +12,7 @@ from django.core.management import call_command
 from cases import services
 from cases.choices import TRANSITIONS, Action, Status, allowed_from, next_status
 from cases.models import Assignment, Callback, Case, CaseEvent, Dispute, Extension, SupervisionOrder
-from hotline.errors import TransitionNotAllowed
+from core.errors import TransitionNotAllowed
 from tests.cases.lifecycle_world import (
     DISTRICT,
     STREET,

@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 
 from cases import services
 from cases.models import Case, Category
+from core.roles import Role
 from departments.models import Department, Membership, Region, ResponsibilityRule
-from hotline.roles import Role
 
 TIANXIN, YUELU = "430103", "430104"
 POZIJIE = "430103002"  # 坡子街街道, 天心区

@@ -2,10 +2,10 @@
 
 import pytest
 
+from core.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
 from departments import rule_services
 from departments import ruleset as compiled
 from departments.models import ResponsibilityRule, RuleRevision
-from hotline.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
 from tests.departments.routing_world import (
     FOOD,
     category,

@@ -7,10 +7,10 @@ from django.urls import reverse
 from cases import services
 from cases.models import Category
 from cases.selectors import visible_cases
+from core.roles import Role
 from core.tree import path_under
 from departments.models import Department, Membership, Region
 from departments.tree import TreeMoveRefused, move_node
-from hotline.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -16,9 +16,9 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from cases import services
+from core.errors import ActionForbidden, InvalidInput
 from departments import webhooks
 from departments.models import Department, WebhookDelivery, WebhookEndpoint
-from hotline.errors import ActionForbidden, InvalidInput
 from tests.apiutil import API, dispatched, register
 
 

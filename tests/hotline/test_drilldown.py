@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Assignment, Case
+from core.roles import Role
 from departments.models import Department, Membership, Region
 from hotline.models import DeadlineReminder
-from hotline.roles import Role
 from tests.hotline.crafted import (
     make_assignment,
     make_callback,
@@ -285,3 +285,40 @@ def test_every_page_says_how_old_its_data_is(client, users, city):
         html = client.get(reverse(name)).content.decode()
         stamp = timezone.localtime(city["now"]).strftime("%Y-%m-%d")
         assert re.search(rf'id="data-as-of">Data as of {stamp} \d\d:\d\d', html), name
+
+
+def test_monthly_rows_sum_the_daily_rows(city):
+    from hotline.dashboards import metrics
+    from hotline.dashboards.filters import Slice
+    from hotline.dashboards.selectors import _sums, period_sums
+    from hotline.models import DailyStat
+
+    today = timezone.localdate()
+    year = Slice(today - datetime.timedelta(days=364), today)
+    daily = metrics.Totals.from_row(_sums(DailyStat.objects.filter(year.stat_q()))[0])
+
+    assert year.whole_months() is not None  # the sums below read the monthly rows
+    assert period_sums(year)[None] == daily
+    assert daily.intake == Case.objects.count() and daily.dispatched == Assignment.objects.count()
+
+
+def test_a_department_page_has_fixed_query_counts(client, users, departments):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.hotline.test_dashboard_views import busy_days
+
+    client.force_login(users["handler"])
+
+    def queries(name) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(name)).status_code == 200
+        return len(captured)
+
+    busy_days(departments, users, per_day=1)
+    few = [queries("dashboards:assessment"), queries("dashboards:trends")]
+    busy_days(departments, users, per_day=6)
+    many = [queries("dashboards:assessment"), queries("dashboards:trends")]
+
+    assert few == many
+    assert max(many) <= 18

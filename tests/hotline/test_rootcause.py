@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from cases.filtersets import CaseFilterSet
 from cases.models import Case
+from core.errors import ActionForbidden, NotFound, TransitionNotAllowed
 from hotline import rootcause
 from hotline.dashboards import hotspots
-from hotline.errors import ActionForbidden, NotFound, TransitionNotAllowed
 from hotline.models import RootCauseTask
 from tests.hotline.test_hotspots import city_noise  # noqa: F401 (a fixture)
 

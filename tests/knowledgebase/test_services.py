@@ -2,7 +2,7 @@
 
 import pytest
 
-from hotline.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
+from core.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
 from knowledgebase import selectors, services
 from knowledgebase.models import Article, ArticleVersion
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from cases import services, sla
 from cases.choices import Status
 from cases.models import Case
+from core.roles import Role
 from departments.models import Department, Membership, Region
 from hotline.demo.cases.content import load_messages
 from hotline.demo.cases.steps import (
@@ -25,7 +26,6 @@ from hotline.demo.cases.steps import (
     sign,
     supervise,
 )
-from hotline.roles import Role
 
 SEED = 12345
 CASE_COUNT = 300

@@ -10,9 +10,9 @@ from django.contrib.auth.models import Group
 from cases import services, sla
 from cases.choices import DeadlineUnit
 from cases.models import Case, Category
+from core.roles import Role
 from departments.models import Department, Membership
 from hotline.demo.cases.content import CHANNELS, citizen, request_type, route
-from hotline.roles import Role
 
 
 class Stop(Exception):

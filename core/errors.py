@@ -1,6 +1,6 @@
 """Domain errors: every refusal names what was wrong, with a stable machine-readable code.
 
-Services raise these; the DRF exception handler (hotline.api) and the page views turn them into
+Services raise these; the DRF exception handler (core.api_errors) and the page views turn them into
 answers (400, 403, 404, 409) and form messages. Never a traceback for a refusal.
 """
 

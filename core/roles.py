@@ -80,6 +80,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+# departments.memberships keeps a user's memberships (with their departments) under this name;
+# the request log reads them from there when a request has loaded them, never by a query.
+MEMBERSHIPS_CACHE = "_hotline_memberships"
+
+
 def user_roles(user) -> set[str]:
     """The roles a user holds through their memberships (cached on the user object)."""
     if not user.is_authenticated:
