@@ -5,69 +5,108 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0004_case_status_replied_index'),
-        ('departments', '0003_dashboard_stats_and_reminders'),
-        ('hotline', '0003_dailystat_category_index'),
+        ("cases", "0004_case_status_replied_index"),
+        ("departments", "0003_dashboard_stats_and_reminders"),
+        ("hotline", "0003_dailystat_category_index"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StatsRefresh',
+            name="StatsRefresh",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=20, unique=True, verbose_name='key')),
-                ('refreshed_at', models.DateTimeField(verbose_name='refreshed at')),
-                ('first_day', models.DateField(verbose_name='first day refreshed')),
-                ('last_day', models.DateField(verbose_name='last day refreshed')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=20, unique=True, verbose_name="key")),
+                ("refreshed_at", models.DateTimeField(verbose_name="refreshed at")),
+                ("first_day", models.DateField(verbose_name="first day refreshed")),
+                ("last_day", models.DateField(verbose_name="last day refreshed")),
             ],
             options={
-                'verbose_name': 'statistics refresh',
-                'verbose_name_plural': 'statistics refreshes',
+                "verbose_name": "statistics refresh",
+                "verbose_name_plural": "statistics refreshes",
             },
         ),
         migrations.AddField(
-            model_name='dailystat',
-            name='answered_directly',
+            model_name="dailystat",
+            name="answered_directly",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='dailystat',
-            name='consultations',
+            model_name="dailystat",
+            name="consultations",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.CreateModel(
-            name='MonthlyStat',
+            name="MonthlyStat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(verbose_name='month')),
-                ('channel', models.CharField(max_length=10, verbose_name='channel')),
-                ('intake', models.PositiveIntegerField(default=0)),
-                ('consultations', models.PositiveIntegerField(default=0)),
-                ('answered_directly', models.PositiveIntegerField(default=0)),
-                ('dispatched', models.PositiveIntegerField(default=0)),
-                ('sign_due', models.PositiveIntegerField(default=0)),
-                ('signed_on_time', models.PositiveIntegerField(default=0)),
-                ('reply_due', models.PositiveIntegerField(default=0)),
-                ('replied_on_time', models.PositiveIntegerField(default=0)),
-                ('replied', models.PositiveIntegerField(default=0)),
-                ('returned', models.PositiveIntegerField(default=0)),
-                ('extensions', models.PositiveIntegerField(default=0)),
-                ('rated_resolution', models.PositiveIntegerField(default=0)),
-                ('resolved', models.PositiveIntegerField(default=0)),
-                ('satisfied', models.PositiveIntegerField(default=0)),
-                ('basically_satisfied', models.PositiveIntegerField(default=0)),
-                ('unsatisfied', models.PositiveIntegerField(default=0)),
-                ('reopened', models.PositiveIntegerField(default=0)),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.category')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='departments.department')),
-                ('district', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='departments.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(verbose_name="month")),
+                ("channel", models.CharField(max_length=10, verbose_name="channel")),
+                ("intake", models.PositiveIntegerField(default=0)),
+                ("consultations", models.PositiveIntegerField(default=0)),
+                ("answered_directly", models.PositiveIntegerField(default=0)),
+                ("dispatched", models.PositiveIntegerField(default=0)),
+                ("sign_due", models.PositiveIntegerField(default=0)),
+                ("signed_on_time", models.PositiveIntegerField(default=0)),
+                ("reply_due", models.PositiveIntegerField(default=0)),
+                ("replied_on_time", models.PositiveIntegerField(default=0)),
+                ("replied", models.PositiveIntegerField(default=0)),
+                ("returned", models.PositiveIntegerField(default=0)),
+                ("extensions", models.PositiveIntegerField(default=0)),
+                ("rated_resolution", models.PositiveIntegerField(default=0)),
+                ("resolved", models.PositiveIntegerField(default=0)),
+                ("satisfied", models.PositiveIntegerField(default=0)),
+                ("basically_satisfied", models.PositiveIntegerField(default=0)),
+                ("unsatisfied", models.PositiveIntegerField(default=0)),
+                ("reopened", models.PositiveIntegerField(default=0)),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="cases.category",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="departments.department",
+                    ),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="departments.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'monthly statistic',
-                'verbose_name_plural': 'monthly statistics',
-                'indexes': [models.Index(fields=['channel', 'month'], name='monthlystat_channel_month'), models.Index(fields=['month', 'department'], name='monthlystat_month_dept')],
+                "verbose_name": "monthly statistic",
+                "verbose_name_plural": "monthly statistics",
+                "indexes": [
+                    models.Index(fields=["channel", "month"], name="monthlystat_channel_month"),
+                    models.Index(fields=["month", "department"], name="monthlystat_month_dept"),
+                ],
             },
         ),
     ]
