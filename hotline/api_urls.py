@@ -9,7 +9,7 @@ app_name = "api"
 urlpatterns = [
     path("", include("cases.api.urls")),
     path("", include("departments.api.urls")),
-    path("routing/", include("departments.api.routing")),
+    path("routing/", include("cases.api.routing")),
     path("kb/", include("knowledgebase.api.urls")),
     # Keep last: any other address under /api/v1/ answers 404 in the API's error shape.
     re_path(r"", endpoint_not_found),

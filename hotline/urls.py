@@ -13,7 +13,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("cases/", include("cases.urls")),
     path("dashboards/", include("hotline.dashboards.urls")),
-    path("routing/", include("departments.rules_urls")),
+    path("routing/", include("cases.routing.urls")),
     path("departments/", include("departments.urls")),
     path("open311/v2/", include("hotline.open311.urls")),
     path("kb/", include("knowledgebase.urls")),

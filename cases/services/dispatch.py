@@ -19,6 +19,7 @@ from cases.choices import (
     assignment_takers,
 )
 from cases.models import Assignment, Case, Dispute
+from cases.routing import suggestions as routing
 from cases.selectors import visible_assignments
 from cases.services.guards import (
     ensure_assignment_move,
@@ -37,7 +38,6 @@ from cases.services.guards import (
 )
 from core.errors import ActionForbidden, InvalidInput, NotFound, TransitionNotAllowed
 from core.roles import CENTER_ROLES, DEPARTMENT_ROLES
-from departments import routing
 from departments.models import Department
 
 DISPATCHABLE_KINDS = (

@@ -1,6 +1,6 @@
 """What appears beside the intake form as the agent types: articles, duplicates, routing.
 
-Knowledge search (knowledgebase.search) and routing (departments.routing) belong to their
+Knowledge search (knowledgebase.search) and routing (cases.routing) belong to their
 own modules; this module only puts their answers beside the form.
 """
 
@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from cases.choices import DEAD_END_STATUSES
 from cases.forms import IntakeForm
+from cases.routing.suggestions import suggest
 from cases.selectors import visible_cases
 from departments.memberships import is_center_staff
-from departments.routing import suggest
 from knowledgebase.search import search_articles
 
 DUPLICATE_DAYS = 30
@@ -31,7 +31,7 @@ def knowledge_hits(text: str, region, user) -> list:
 
 
 def routing_suggestions(fields: dict) -> list:
-    """Where the routing rules would send a case like this (departments.routing)."""
+    """Where the routing rules would send a case like this (cases.routing)."""
     return suggest(fields, limit=3)
 
 

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from cases import services
 from cases.forms import IntakeForm, transfer_targets
 from cases.models import Category
+from cases.routing.classifier import suggest_categories
 from cases.selectors import visible_cases
 from cases.views.detail import add_domain_error
 from core.errors import ApplicationError
-from departments.classifier import suggest_categories
 from departments.gazetteer import resolve_address
 from departments.memberships import is_center_staff
 from departments.models import Region

@@ -3,10 +3,10 @@
 import pytest
 from playwright.sync_api import expect
 
+from cases.routing import ruleset as compiled
+from cases.routing.suggestions import suggest
 from departments import gazetteer
-from departments import ruleset as compiled
 from departments.models import ResponsibilityRule
-from departments.routing import suggest
 
 pytestmark = pytest.mark.browser
 

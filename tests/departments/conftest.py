@@ -2,8 +2,8 @@
 
 import pytest
 
+from cases.routing import ruleset as compiled
 from departments import gazetteer
-from departments import ruleset as compiled
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from departments import classifier
-from departments.routing import facts_for, suggest
+from cases.routing import classifier
+from cases.routing.suggestions import facts_for, suggest
 from tests.departments.routing_world import (
     LIGHTS,
     category,

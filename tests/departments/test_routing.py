@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from cases.routing.suggestions import suggest
 from departments import rule_services
-from departments.routing import suggest
 from tests.departments.routing_world import (
     FOOD,
     LIGHTS,

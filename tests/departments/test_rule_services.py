@@ -2,9 +2,9 @@
 
 import pytest
 
+from cases.routing import ruleset as compiled
 from core.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
 from departments import rule_services
-from departments import ruleset as compiled
 from departments.models import ResponsibilityRule, RuleRevision
 from tests.departments.routing_world import (
     FOOD,

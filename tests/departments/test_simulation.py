@@ -9,10 +9,10 @@ from django.utils import timezone
 from cases import services
 from cases.events import EventType
 from cases.models import CaseEvent
+from cases.routing import ruleset as compiled
+from cases.routing.feedback import blame, rule_trouble
+from cases.routing.simulation import simulate
 from departments import rule_services
-from departments import ruleset as compiled
-from departments.feedback import blame, rule_trouble
-from departments.simulation import simulate
 from tests.departments.routing_world import (
     FOOD,
     LIGHTS,

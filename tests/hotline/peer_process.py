@@ -16,7 +16,7 @@ import django
 
 def answer(question: dict):
     from cases import sla
-    from departments import routing
+    from cases.routing import suggestions as routing
     from departments.gazetteer import resolve_address
     from knowledgebase.search import search_articles
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from cases.choices import Status
 from cases.events import EventType
 from cases.models import Assignment, Callback, Case, CaseEvent
-from departments import classifier
+from cases.routing import classifier
 from hotline.demo.cases import build_demo_cases
 from hotline.models import DailyHotspotCount, DailyStat
 from tests.timelines import replay, replay_assignments

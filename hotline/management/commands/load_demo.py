@@ -9,10 +9,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from cases import sla
-from departments import classifier, demo_rules
+from cases.routing import classifier
 from hotline.dashboards.stats import refresh_all_stats
 from hotline.demo import cases as demo_cases
 from hotline.demo import missing_data_files, reference
+from hotline.demo import rules as demo_rules
 from hotline.sweep import sweep_deadlines
 from knowledgebase.demo import load_demo_articles
 

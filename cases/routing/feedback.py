@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from cases.choices import AssignmentRole
 from cases.events import EventType
 from cases.models import Assignment, CaseEvent, Dispute
-from departments import ruleset as rules
-from departments.routing import facts_for, rule_target
+from cases.routing import ruleset as rules
+from cases.routing.suggestions import facts_for, rule_target
 
 EXAMPLES = 5
 DISPATCH_EVENTS = (EventType.DISPATCHED, EventType.REDISPATCHED, EventType.DISPUTE_DECIDED)

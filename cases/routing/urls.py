@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from departments import rules_views as views
+from cases.routing import views
 
 app_name = "routing"
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from departments.simulation import simulate
+from cases.routing.simulation import simulate
 
 
 class Command(BaseCommand):

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from cases.choices import Status
 from cases.models import Assignment, Case
-from departments import ruleset as rules
-from departments.routing import facts_for, rule_suggestions
-from departments.ruleset import RuleSet
+from cases.routing import ruleset as rules
+from cases.routing.ruleset import RuleSet
+from cases.routing.suggestions import facts_for, rule_suggestions
 
 EXAMPLES_PER_MOVE = 5
 

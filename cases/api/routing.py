@@ -9,13 +9,13 @@ from rest_framework.views import APIView
 
 from cases.choices import RequestType
 from cases.models import Category
+from cases.routing.classifier import suggest_categories
+from cases.routing.ruleset import category_label
+from cases.routing.suggestions import suggest
 from core.api_errors import ERRORS
 from departments.api.permissions import ApiScopePermission, IsCenterStaff
-from departments.classifier import suggest_categories
 from departments.gazetteer import resolve_address
 from departments.models import Region
-from departments.routing import suggest
-from departments.ruleset import category_label
 
 
 class SuggestInputSerializer(serializers.Serializer):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from departments import classifier
+from cases.routing import classifier
 
 
 class Command(BaseCommand):

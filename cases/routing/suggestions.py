@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 
 from cases.choices import LEFT_ASSIGNMENT_STATUSES, AssignmentRole, Status
 from cases.models import Assignment, Case, Category
-from departments import ruleset as rules
-from departments.classifier import suggest_categories
+from cases.routing import ruleset as rules
+from cases.routing.classifier import suggest_categories
+from cases.routing.ruleset import CompiledRule, Facts, RuleSet
 from departments.gazetteer import resolve_address
 from departments.models import Department, Region
-from departments.ruleset import CompiledRule, Facts, RuleSet
 
 HISTORY_MIN_CASES = 3
 MIN_GUESS = 0.3  # a weaker category guess is shown, not routed on

@@ -19,11 +19,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from cases.models import Category
+from cases.routing import ruleset as rules
+from cases.routing.suggestions import suggest
 from core.tree import path_under
 from departments import gazetteer
-from departments import ruleset as rules
 from departments.models import Department, Region, ResponsibilityRule
-from departments.routing import suggest
 
 WORDS = ["路灯", "噪音", "夜间", "垃圾", "停车", "漏水", "井盖", "油烟", "工资", "物业"]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from sklearn.model_selection import StratifiedKFold
 
-from departments import classifier
+from cases.routing import classifier
 
 LABEL_KEYS = ("category", "category_predicted_not_gold")
 GOLD_WEIGHT = 3.0  # a true label counts three times a predicted one in training

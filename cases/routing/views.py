@@ -12,13 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cases.routing.feedback import rule_trouble
+from cases.routing.forms import DaysForm, PeriodForm, ReasonForm, RuleForm
+from cases.routing.simulation import simulate
 from core.errors import ApplicationError
 from core.roles import Role, has_role
 from departments import rule_services
-from departments.feedback import rule_trouble
 from departments.models import ResponsibilityRule
-from departments.rule_forms import DaysForm, PeriodForm, ReasonForm, RuleForm
-from departments.simulation import simulate
 
 PAGE_SIZES = (25, 50, 100)
 STATES = {
