@@ -7,7 +7,6 @@ limited to the case at hand and to what the viewer may see.
 
 from django import forms
 from django.forms.utils import flatatt
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -15,61 +14,22 @@ from django.utils.translation import gettext_lazy as _
 from cases.choices import (
     Action,
     AssignmentRole,
-    Channel,
     Decision,
     DisputeStatus,
     ReplyResult,
-    RequestType,
     Satisfaction,
     SupervisionLevel,
     SupervisionStatus,
-    Urgency,
     assignment_sources,
     assignment_takers,
 )
-from cases.models import Category, Dispute, Extension, SupervisionOrder
-from cases.selectors import get_case_for, visible_assignments
+from cases.models import Dispute, Extension, SupervisionOrder
+from cases.selectors import dispatch_targets, get_case_for, transfer_targets, visible_assignments
 from core.errors import NotFound
 from core.roles import Role, has_role
-from departments.models import Department, Region
 
-# One-click transfers at intake: emergency lines and the 12333 sub-center.
-TRANSFER_CODES = ["hotline-110", "hotline-119", "hotline-120", "hotline-122", "sub-12333"]
-INTAKE_INTENTS = ("save", "answer", "dispatch", "transfer", "merge")
-# The lookups as the agent types: field → (URL name, htmx trigger, target, extra fields sent).
-INTAKE_LOOKUPS = {
-    "citizen_phone": (
-        "cases:intake_caller",
-        "load, input changed delay:400ms",
-        "#caller-history",
-        "this",
-    ),
-    "address": (
-        "cases:intake_regions",
-        "input changed delay:400ms",
-        "#region-suggestions",
-        "#id_region",
-    ),
-    "category_search": (
-        "cases:intake_categories",
-        "input changed delay:300ms, focus",
-        "#category-suggestions",
-        "#id_content",
-    ),
-}
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 YES_NO_UNKNOWN = [("", _("Not asked")), *YES_NO]
-
-
-def dispatch_targets():
-    """Departments a case can be dispatched to: functional ones, district centers, streets."""
-    return Department.objects.filter(is_active=True).exclude(
-        kind__in=[Department.Kind.CENTER, Department.Kind.TRANSFER]
-    )
-
-
-def transfer_targets():
-    return Department.objects.filter(code__in=TRANSFER_CODES)
 
 
 class QuickSelect(forms.Select):
@@ -97,107 +57,6 @@ class QuickSelectMultiple(QuickSelect, forms.SelectMultiple):
 
 def yes_no(value: str) -> bool | None:
     return {"yes": True, "no": False}.get(value)
-
-
-class IntakeForm(forms.Form):
-    """A new case as the agent types it during the call, and what to do with it on saving."""
-
-    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial="phone")
-    request_type = forms.ChoiceField(label=_("Request type"), choices=RequestType.choices)
-    citizen_phone = forms.CharField(label=_("Caller's phone"), max_length=20, required=False)
-    citizen_name = forms.CharField(label=_("Caller's name"), max_length=50, required=False)
-    anonymous = forms.BooleanField(label=_("Anonymous"), required=False)
-    confidential = forms.BooleanField(label=_("Confidential"), required=False)
-    address = forms.CharField(label=_("Address"), max_length=255, required=False)
-    region = forms.ModelChoiceField(
-        Region.objects.all(), to_field_name="code", required=False, widget=forms.HiddenInput
-    )
-    region_label = forms.CharField(label=_("Region"), required=False)
-    category = forms.ModelChoiceField(
-        Category.objects.filter(is_active=True),
-        to_field_name="code",
-        required=False,
-        widget=forms.HiddenInput,
-    )
-    category_search = forms.CharField(label=_("Category"), required=False)
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
-    content = forms.CharField(
-        label=_("What the caller says"), widget=forms.Textarea(attrs={"rows": 5})
-    )
-    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial="normal")
-    answer = forms.CharField(
-        label=_("Answer given"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
-    department = forms.ModelChoiceField(
-        dispatch_targets(), label=_("Dispatch to"), required=False, widget=QuickSelect
-    )
-    transfer_reason = forms.CharField(label=_("Transfer reason"), max_length=200, required=False)
-    intent = forms.CharField(widget=forms.HiddenInput, initial="save", required=False)
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.fields["citizen_phone"].widget.input_type = "tel"
-        self.fields["citizen_phone"].widget.attrs["autofocus"] = True  # the caller is talking
-        self.fields["region_label"].widget.attrs.update(readonly=True, tabindex="-1")
-        for name, (url, trigger, target, include) in INTAKE_LOOKUPS.items():
-            self.fields[name].widget.attrs.update(
-                {
-                    "hx-get": reverse(url),
-                    "hx-trigger": trigger,
-                    "hx-target": target,
-                    "hx-include": include,
-                    "autocomplete": "off",
-                }
-            )
-
-    def clean_citizen_phone(self):
-        phone = self.cleaned_data["citizen_phone"].replace(" ", "").replace("-", "")
-        if phone and not phone.lstrip("+").isdigit():
-            raise forms.ValidationError(_("A phone number has digits only."))
-        return phone
-
-    def clean(self):
-        data = super().clean()
-        verb, _sep, argument = (data.get("intent") or "save").partition(":")
-        if verb not in INTAKE_INTENTS:
-            raise forms.ValidationError(_("Unknown action: %(verb)s.") % {"verb": verb})
-        data["verb"] = verb
-        getattr(self, f"_clean_{verb}", lambda arg: None)(argument)
-        return data
-
-    def _clean_answer(self, argument: str) -> None:
-        from knowledgebase.models import Article
-
-        article = None
-        if argument:
-            article = Article.objects.filter(pk=argument if argument.isdigit() else None).first()
-            if article is None:
-                self.add_error("answer", _("That knowledge article no longer exists."))
-        self.cleaned_data["article"] = article
-        if not self.cleaned_data.get("answer") and article:
-            self.cleaned_data["answer"] = article.answer
-        if not self.cleaned_data.get("answer") and not self.errors.get("answer"):
-            self.add_error("answer", _("Write the answer given to the caller."))
-
-    def _clean_dispatch(self, argument: str) -> None:
-        if argument:
-            department = dispatch_targets().filter(pk=argument if argument.isdigit() else None)
-            self.cleaned_data["department"] = department.first()
-        if not self.cleaned_data.get("department"):
-            self.add_error("department", _("Choose the department to dispatch to."))
-
-    def _clean_transfer(self, argument: str) -> None:
-        target = transfer_targets().filter(code=argument).first()
-        if target is None:
-            self.add_error(None, _("Choose a hotline to transfer to."))
-        self.cleaned_data["transfer_to"] = target
-
-    def _clean_merge(self, argument: str) -> None:
-        try:
-            self.cleaned_data["parent"] = get_case_for(self.user, argument)
-        except NotFound:
-            self.add_error(None, _("Case %(number)s was not found.") % {"number": argument})
 
 
 # --- case actions -------------------------------------------------------------------------

@@ -8,8 +8,12 @@
   exactly as a missing one does.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+import difflib
 
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from cases.choices import DEAD_END_STATUSES
 from cases.models import Assignment, Case
 from core.errors import NotFound
 from departments.memberships import is_center_staff, staff_departments
@@ -89,3 +93,44 @@ def get_assignment_for(user, pk: int) -> Assignment:
     if assignment is None:
         raise NotFound(f"assignment {pk} not found")
     return assignment
+
+
+# Likely duplicates offered at intake: recent cases of the same region and category.
+DUPLICATE_DAYS = 30
+DUPLICATE_CANDIDATES = 50
+DUPLICATE_MIN_SIMILARITY = 0.3
+
+
+def likely_duplicates(user, *, region, category, content: str, limit: int = 5) -> list:
+    """Recent cases of the same region and category with similar text, most similar first."""
+    if not (region and category):
+        return []
+    since = timezone.now() - timezone.timedelta(days=DUPLICATE_DAYS)
+    candidates = (
+        visible_cases(user)
+        .filter(region=region, category=category, created_at__gte=since)
+        .exclude(status__in=DEAD_END_STATUSES)  # offered to merge into: only live cases
+        .order_by("-created_at")[:DUPLICATE_CANDIDATES]
+    )
+    scored = []
+    for case in candidates:
+        ratio = difflib.SequenceMatcher(None, content, case.content).ratio()
+        if ratio >= DUPLICATE_MIN_SIMILARITY:
+            scored.append((ratio, case))
+    scored.sort(key=lambda pair: -pair[0])
+    return [case for _ratio, case in scored[:limit]]
+
+
+# One-click transfers at intake: emergency lines and the 12333 sub-center.
+TRANSFER_CODES = ["hotline-110", "hotline-119", "hotline-120", "hotline-122", "sub-12333"]
+
+
+def dispatch_targets():
+    """Departments a case can be dispatched to: functional ones, district centers, streets."""
+    return Department.objects.filter(is_active=True).exclude(
+        kind__in=[Department.Kind.CENTER, Department.Kind.TRANSFER]
+    )
+
+
+def transfer_targets():
+    return Department.objects.filter(code__in=TRANSFER_CODES)

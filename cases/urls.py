@@ -1,8 +1,9 @@
-"""The workbench pages for cases, under /cases/."""
+"""The workbench pages for cases, under /cases/ (with the intake pages of hotline/workbench,
+which hotline/urls.py puts in the same "cases" namespace)."""
 
 from django.urls import path
 
-from cases.views import assist, detail, export, intake, lists, workorder
+from cases.views import detail, export, intake, lists, workorder
 
 app_name = "cases"
 
@@ -10,11 +11,9 @@ urlpatterns = [
     path("", lists.case_list, name="list"),
     path("callbacks/", lists.callback_queue, name="callbacks"),
     path("export/", export.export_cases, name="export"),
-    path("new/", intake.intake, name="new"),
     path("new/caller/", intake.caller_history, name="intake_caller"),
     path("new/regions/", intake.region_suggestions, name="intake_regions"),
     path("new/categories/", intake.category_suggestions, name="intake_categories"),
-    path("new/assist/", assist.intake_assist, name="intake_assist"),
     path("<str:number>/", detail.case_detail, name="detail"),
     path("<str:number>/print/", workorder.print_case, name="print"),
     path("<str:number>/print.pdf", workorder.print_case_pdf, name="print_pdf"),

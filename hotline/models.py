@@ -226,7 +226,11 @@ class RootCauseTask(models.Model):
                                    verbose_name=_("created by"))  # fmt: skip
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("answered by"),
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)

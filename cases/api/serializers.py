@@ -19,6 +19,7 @@ from cases.choices import (
     Urgency,
 )
 from cases.models import Assignment, Case, CaseEvent, Category, Extension, SupervisionOrder
+from cases.selectors import dispatch_targets
 from cases.templatetags.workbench import mask_phone
 from departments.models import Department, Region
 
@@ -161,6 +162,16 @@ class CaseCreateSerializer(serializers.Serializer):
         slug_field="code", queryset=Region.objects.all(), required=False, allow_null=True
     )
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, default="normal")
+    dispatch_to = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=dispatch_targets(),
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "A department's code: register and dispatch in one step, as the intake page does "
+            "(nothing is registered when the dispatch is refused)."
+        ),
+    )
 
 
 class EventSerializer(serializers.ModelSerializer):

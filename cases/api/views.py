@@ -109,9 +109,15 @@ class CaseViewSet(
         return Response(data.data, status=code)
 
     def create(self, request, *args, **kwargs):
-        """Register a case; answers with its number and status."""
+        """Register a case (and dispatch it, with `dispatch_to`); answers with number and status."""
         data = validated(s.CaseCreateSerializer, request)
-        case = services.register_case(actor=request.user, **data)
+        department = data.pop("dispatch_to", None)
+        case = services.register_and_act(
+            actor=request.user,
+            fields=data,
+            verb="dispatch" if department else "save",
+            department=department,
+        )
         return self._answer(case.number, status.HTTP_201_CREATED)
 
     @extend_schema(

@@ -32,9 +32,11 @@ from cases.services.intake import (
     transfer_case,
 )
 from cases.services.permissions import allowed_actions
+from cases.services.register import INTAKE_VERBS, register_and_act
 from cases.services.supervision import answer_supervision, supervise_case, urge_assignment
 
 __all__ = [
+    "INTAKE_VERBS",
     "add_progress",
     "allowed_actions",
     "answer_case",
@@ -48,6 +50,7 @@ __all__ = [
     "open_dispute",
     "record_callback",
     "redispatch_assignment",
+    "register_and_act",
     "register_case",
     "reopen_case",
     "reply_assignment",

@@ -104,7 +104,6 @@ def ensure_co_open(case: Case, what: str) -> None:
         )
 
 
-@transaction.atomic
 def dispatch_case(
     case: Case,
     *,
@@ -112,9 +111,25 @@ def dispatch_case(
     department: Department,
     co_departments=(),
     note: str = "",
+    basis: dict | None = None,
     at: datetime.datetime | None = None,
 ) -> Assignment:
-    """Send the case to its main department (主办) and any co-handlers (协办)."""
+    """Send the case to its main department (主办) and any co-handlers (协办).
+
+    `basis` is the rule or suggestion the choice followed (worked out here when not given).
+    It is computed before any row is locked: a suggestion reads the rules, the gazetteer and
+    the classifier, which must not run while the case (on SQLite, the database) is locked.
+    """
+    if basis is None:
+        basis = routing_basis(case, department)
+    return _dispatch(
+        case, actor=actor, department=department, co_departments=co_departments, note=note,
+        basis=basis, at=at,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def _dispatch(case: Case, *, actor, department, co_departments, note, basis, at) -> Assignment:
     at = moment(at)
     case = lock_case(case)
     lock_assignments(case)
@@ -136,15 +151,16 @@ def dispatch_case(
         assignment=main,
         co_departments=co_departments,
         note=note,
-        basis=routing_basis(case, department),
+        basis=basis,
         at=at,
     )
     return main
 
 
-def routing_basis(case: Case, department: Department) -> dict:
-    """The rule or history suggestion this dispatch followed, so a later return can name it."""
-    for suggestion in routing.suggest(case, limit=5):
+def routing_basis(case_or_fields, department: Department) -> dict:
+    """The rule or history suggestion a dispatch to `department` follows, so that a later
+    return can name it; `case_or_fields` is a case or the fields of one not yet registered."""
+    for suggestion in routing.suggest(case_or_fields, limit=5):
         if suggestion.department.pk == department.pk:
             return routing.dispatch_basis(suggestion)
     return routing.dispatch_basis(None)

@@ -1,24 +1,15 @@
-"""Intake: the agent registers a case during the call, with help that appears as they type.
-
-The form is saved in one request whatever the agent chose to do with the case (save, answer
-from the knowledge base, dispatch, transfer, merge); registration and the chosen action run in
-one transaction, so a refusal leaves nothing half-written and the form comes back filled in.
+"""The lookups beside the intake form as the agent types: the caller's history, the regions an
+address names, the categories. The form itself and its knowledge panel are on the center's floor
+(hotline/workbench/), because they read the knowledge base.
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.shortcuts import render
 
-from cases import services
-from cases.forms import IntakeForm, transfer_targets
 from cases.models import Category
 from cases.routing.classifier import suggest_categories
 from cases.selectors import visible_cases
-from cases.views.detail import add_domain_error
-from core.errors import ApplicationError
 from departments.gazetteer import resolve_address
 from departments.memberships import is_center_staff
 from departments.models import Region
@@ -38,45 +29,6 @@ def center_only(view):
 
     wrapped.__doc__ = view.__doc__
     return login_required(wrapped)
-
-
-@center_only
-def intake(request):
-    """The new-case form; POST registers it and runs the chosen action in one transaction."""
-    form = IntakeForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                case = register_and_act(form.cleaned_data, request.user)
-        except ApplicationError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("Case %(number)s saved.") % {"number": case.number})
-            return redirect("cases:detail", number=case.number)
-    status = 400 if form.is_bound else 200
-    context = {"form": form, "transfer_targets": list(transfer_targets())}
-    return render(request, "cases/intake.html", context, status=status)
-
-
-def register_and_act(data: dict, user):
-    """Register the case, then answer, dispatch, transfer or merge it as the agent chose."""
-    fields = [
-        "channel", "request_type", "content", "category", "title", "citizen_name",
-        "citizen_phone", "anonymous", "confidential", "address", "region", "urgency",
-    ]  # fmt: skip
-    case = services.register_case(actor=user, **{name: data[name] for name in fields})
-    verb = data["verb"]
-    if verb == "answer":
-        articles = [data["article"]] if data.get("article") else []
-        services.answer_case(case, actor=user, answer=data["answer"], articles=articles)
-    elif verb == "dispatch":
-        services.dispatch_case(case, actor=user, department=data["department"])
-    elif verb == "transfer":
-        reason = data["transfer_reason"] or _("Transferred at intake")
-        services.transfer_case(case, actor=user, to=data["transfer_to"], reason=reason)
-    elif verb == "merge":
-        services.merge_case(case, actor=user, parent=data["parent"])
-    return case
 
 
 @center_only

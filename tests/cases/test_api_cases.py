@@ -351,3 +351,21 @@ def test_an_impossible_zone_offset_is_a_400_not_a_500(agent_api):
     response = agent_api.get(f"{API}cases/", {"created_after": "2026-12-04T08:17:59+21:12"})
     assert response.status_code == 400
     assert "created_after" in error_of(response)["fields"]
+
+
+def test_registering_with_dispatch_to_dispatches_in_the_same_step(center):
+    api = token_client(center)
+    response = api.post(f"{API}cases/", {**NEW_CASE, "dispatch_to": "cgj"}, format="json")
+    assert response.status_code == 201, response.content
+    case = Case.objects.get(number=response.json()["number"])
+    assert case.status == "dispatched"
+    assert case.assignments.get().department.code == "cgj"
+    assert case.events.filter(type="case_dispatched").get().data["routing"]["source"]
+
+
+def test_a_refused_dispatch_registers_nothing(center):
+    api = token_client(center)
+    before = Case.objects.count()
+    response = api.post(f"{API}cases/", {**NEW_CASE, "dispatch_to": "hotline-110"}, format="json")
+    assert response.status_code == 400
+    assert Case.objects.count() == before

@@ -21,7 +21,7 @@ from cases.choices import (
 )
 from cases.filtersets import CaseFilterSet
 from cases.models import Case, Category
-from cases.views.assist import likely_duplicates
+from cases.selectors import likely_duplicates
 from departments.models import Region
 from tests.cases.lifecycle_world import case_in, world  # noqa: F401  (world is a fixture)
 

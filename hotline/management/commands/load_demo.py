@@ -22,9 +22,17 @@ class Command(BaseCommand):
     help = "Load the demo city from hotline/demo/data. Running it twice changes nothing."
 
     def handle(self, *args, verbosity: int = 1, **options):
+        # A thousand demo transitions would bury the summary: their log lines only with -v 2.
+        events_log = logging.getLogger("cases.events")
+        level = events_log.level
         if verbosity < 2:
-            # A thousand demo transitions would bury the summary: their log lines only with -v 2.
-            logging.getLogger("cases.events").setLevel(logging.WARNING)
+            events_log.setLevel(logging.WARNING)
+        try:
+            self._load()
+        finally:
+            events_log.setLevel(level)
+
+    def _load(self):
         missing = missing_data_files()
         if missing:
             raise CommandError(
