@@ -45,6 +45,8 @@ test-browser: install-dev
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(PY) scripts/check_private_imports.py
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 format: install-dev
