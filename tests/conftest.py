@@ -13,7 +13,9 @@ from django.db import connection
 from django.utils import translation
 
 from cases import sla
+from cases.routing import ruleset as compiled_rules
 from core.roles import ROLE_PERMISSIONS
+from departments import gazetteer
 from departments.models import Department
 from hotline.demo import reference
 
@@ -70,6 +72,16 @@ def router_model_outside_the_checkout(tmp_path_factory):
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_reference_city()
+
+
+@pytest.fixture
+def fresh_caches(db):
+    """Empty in-memory rule and gazetteer caches for each routing test (its rows roll back)."""
+    compiled_rules.invalidate()
+    gazetteer.invalidate()
+    yield
+    compiled_rules.invalidate()
+    gazetteer.invalidate()
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 
 from departments.gazetteer import resolve_address, short_forms
 from departments.models import Region
-from tests.departments.routing_world import (
+from tests.routing_world import (
     POZIJIE,
     POZIJIE_XINHUA,
     TIANXIN,

@@ -6,7 +6,7 @@ from cases.routing import ruleset as compiled
 from core.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
 from departments import rule_services
 from departments.models import ResponsibilityRule, RuleRevision
-from tests.departments.routing_world import (
+from tests.routing_world import (
     FOOD,
     category,
     department,

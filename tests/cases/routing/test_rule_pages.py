@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from departments.models import ResponsibilityRule
-from tests.departments.routing_world import (
+from tests.routing_world import (
     FOOD,
     LIGHTS,
     category,

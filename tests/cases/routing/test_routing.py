@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from cases.routing.suggestions import suggest
 from departments import rule_services
-from tests.departments.routing_world import (
+from tests.routing_world import (
     FOOD,
     LIGHTS,
     POZIJIE,

@@ -13,7 +13,7 @@ from cases.routing import ruleset as compiled
 from cases.routing.feedback import blame, rule_trouble
 from cases.routing.simulation import simulate
 from departments import rule_services
-from tests.departments.routing_world import (
+from tests.routing_world import (
     FOOD,
     LIGHTS,
     POZIJIE,

@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.apiutil import error_of, user_client
-from tests.departments.routing_world import (
+from tests.routing_world import (
     LIGHTS,
     POZIJIE,
     make_rule,

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from cases.routing import classifier
 from cases.routing.suggestions import facts_for, suggest
-from tests.departments.routing_world import (
+from tests.routing_world import (
     LIGHTS,
     category,
     closed_case,
