@@ -328,6 +328,13 @@ class CallbackInput(serializers.Serializer):
         choices=Satisfaction.choices, required=False, allow_blank=True, default=""
     )
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    then = serializers.ChoiceField(
+        choices=[("close", _("Close the case")), ("reopen", _("Reopen the case"))],
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("What follows in the same step, as on the callback form (nothing when empty)."),
+    )
 
     def validate(self, attrs):
         if not attrs["reached"] and (attrs["resolved"] is not None or attrs["satisfaction"]):

@@ -178,7 +178,7 @@ class CaseViewSet(
     def callback(self, request, number=None):
         """Record the callback: reached, resolved and the citizen's satisfaction."""
         data = validated(s.CallbackInput, request)
-        services.record_callback(get_case_for(request.user, number), actor=request.user, **data)
+        services.complete_callback(get_case_for(request.user, number), actor=request.user, **data)
         return self._answer(number)
 
     @case_action(s.ReasonInput, "Reopen an unsatisfied or unresolved case")

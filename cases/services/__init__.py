@@ -8,7 +8,7 @@ takes `at=`: the instant of the transition, `now` by default; only backfills (th
 pass it, so that their timelines are real ones laid out in the past.
 """
 
-from cases.services.callback import close_case, record_callback, reopen_case
+from cases.services.callback import close_case, complete_callback, record_callback, reopen_case
 from cases.services.dispatch import (
     decide_dispute,
     dispatch_case,
@@ -42,6 +42,7 @@ __all__ = [
     "answer_case",
     "answer_supervision",
     "close_case",
+    "complete_callback",
     "decide_dispute",
     "decide_extension",
     "dispatch_case",

@@ -112,3 +112,34 @@ def close_case(case: Case, *, actor, note: str = "", at: datetime.datetime | Non
     drive_case(case, target, closed_at=at)
     events.case_closed(case, actor=actor, note=note, at=at)
     return case
+
+
+# What may follow a callback on the same form: nothing, closing the case, or reopening it.
+CALLBACK_FOLLOW_UPS = ("", "close", "reopen")
+
+
+@transaction.atomic(durable=True)
+def complete_callback(
+    case: Case,
+    *,
+    actor,
+    reached: bool,
+    resolved: bool | None = None,
+    satisfaction: str = "",
+    note: str = "",
+    then: str = "",
+) -> Callback:
+    """Record a callback and, in the same transaction, close or reopen the case as the agent
+    chose: a refused close or reopen leaves no callback recorded either."""
+    if then not in CALLBACK_FOLLOW_UPS:
+        raise InvalidInput(
+            f"after a callback: close, reopen or nothing, not {then!r}", field="then"
+        )
+    callback = record_callback(
+        case, actor=actor, reached=reached, resolved=resolved, satisfaction=satisfaction, note=note
+    )
+    if then == "close":
+        close_case(case, actor=actor, note=note)
+    elif then == "reopen":
+        reopen_case(case, actor=actor, reason=note)
+    return callback

@@ -25,18 +25,15 @@ class CaseAction:
 
 
 def _callback(case, user, d):
-    services.record_callback(
+    services.complete_callback(
         case,
         actor=user,
         reached=yes_no(d["reached"]),
         resolved=yes_no(d["resolved"]),
         satisfaction=d["satisfaction"],
         note=d["note"],
+        then=d["then"],
     )
-    if d["then"] == "close":
-        services.close_case(case, actor=user, note=d["note"])
-    elif d["then"] == "reopen":
-        services.reopen_case(case, actor=user, reason=d["note"])
 
 
 def _a(d):

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -142,8 +141,7 @@ def case_action(request, number: str, name: str):
         status = 409
     elif form.is_valid():
         try:
-            with transaction.atomic():
-                action.run(case, request.user, form.cleaned_data)
+            action.run(case, request.user, form.cleaned_data)  # one service, one transaction
         except ApplicationError as error:
             add_domain_error(form, error)
             status = error.status_code

@@ -46,7 +46,9 @@ def test_every_synthetic_timeline_replays_through_both_tables(db):
         assert times == sorted(times) and times[-1] <= now, case.number
         seen[case.status] = seen.get(case.status, 0) + 1
         check_service_rules(case, timeline)
-    assert {"closed", "replied", "in_progress", "dispatched", "registered", "invalid",
+    # "registered" is left out: a case stays registered only for the minutes before it is
+    # handled, so whether one is left depends on the hour the test runs at.
+    assert {"closed", "replied", "in_progress", "dispatched", "invalid",
             "answered", "merged"} <= set(seen)  # fmt: skip
 
 
