@@ -1,9 +1,17 @@
-"""Fixtures of the case tests: the workbench pages' register/dispatched/client_for."""
+"""Fixtures of the case tests: the lifecycle tests' world, the workbench pages'
+register/dispatched/client_for."""
 
 import pytest
 
 from cases import services
+from tests.cases.lifecycle_world import World, build_world
 from tests.cases.workbench import PHONE
+
+
+@pytest.fixture
+def world(users, departments) -> World:
+    """Who acts in the lifecycle tests: agent, supervisor, two handlers, a district handler."""
+    return build_world(users, departments)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ reaches it. Import the `world` fixture into a test module to use it.
 
 from dataclasses import dataclass
 
-import pytest
 from django.contrib.auth import get_user_model
 
 from cases import services
@@ -38,8 +37,8 @@ def make_user(username: str, department: Department, role: str):
     return user
 
 
-@pytest.fixture
-def world(users, departments) -> World:
+def build_world(users, departments) -> World:
+    """The demo users plus a handler of 天心区's district center (the `world` fixture)."""
     return World(
         agent=users["agent"],
         supervisor=users["supervisor"],

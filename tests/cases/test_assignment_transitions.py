@@ -40,13 +40,12 @@ from cases.models import Assignment, Case, CaseEvent, Dispute, Extension
 from core.errors import TransitionNotAllowed
 from core.roles import Role
 from tests.apiutil import API, user_client
-from tests.cases.lifecycle_world import (  # noqa: F401  (world is a fixture)
+from tests.cases.lifecycle_world import (
     DISTRICT,
     STREET,
     latest,
     make_user,
     register,
-    world,
 )
 
 ACTIONS = list(dict.fromkeys(a for _s, a in ASSIGNMENT_TRANSITIONS if isinstance(a, Action)))
@@ -177,7 +176,7 @@ PAIRS = [(status, action) for status in AssignmentStatus for action in ACTIONS]
 
 
 @pytest.mark.parametrize(("status", "action"), PAIRS, ids=[f"{s}-{a}" for s, a in PAIRS])
-def test_every_assignment_status_and_action(status, action, world):  # noqa: F811
+def test_every_assignment_status_and_action(status, action, world):
     # given a main assignment in `status`, and what the rightful actor would do
     assignment = assignment_in(status, world)
     case = assignment.case
@@ -236,7 +235,7 @@ BYSTANDERS = [
 
 
 @pytest.mark.parametrize("status", BYSTANDERS)
-def test_an_accepted_return_withdraws_exactly_what_the_table_says(status, world):  # noqa: F811
+def test_an_accepted_return_withdraws_exactly_what_the_table_says(status, world):
     # given another assignment of the case in `status`
     other, accept = _bystander(status, world)
     other.refresh_from_db()
@@ -249,7 +248,7 @@ def test_an_accepted_return_withdraws_exactly_what_the_table_says(status, world)
     assert other.status == (move.target if move else status)
 
 
-def test_a_reply_through_a_redispatch_replies_the_district_centers_assignment(world):  # noqa: F811
+def test_a_reply_through_a_redispatch_replies_the_district_centers_assignment(world):
     parent = _redispatched(world)
     child = latest(parent.case)
     services.sign_assignment(child, actor=world.district_handler)
@@ -300,7 +299,7 @@ FORMS = [SignForm, ReturnForm, RedispatchForm, ReplyForm, ReviewReturnForm, Urge
 
 @pytest.mark.parametrize("status", list(AssignmentStatus))
 @pytest.mark.parametrize("form_class", FORMS, ids=lambda f: f.__name__)
-def test_action_forms_offer_the_assignments_the_table_allows(form_class, status, world):  # noqa: F811
+def test_action_forms_offer_the_assignments_the_table_allows(form_class, status, world):
     assignment = assignment_in(status, world)
     user = world.supervisor if form_class in (ReviewReturnForm, UrgeForm) else None
     form = form_class(case=assignment.case, user=user or world.district_handler)
@@ -309,7 +308,7 @@ def test_action_forms_offer_the_assignments_the_table_allows(form_class, status,
     assert (assignment in offered) == allowed
 
 
-def test_the_return_form_offers_no_signed_and_no_co_handlers_assignment(world):  # noqa: F811
+def test_the_return_form_offers_no_signed_and_no_co_handlers_assignment(world):
     case = register(world)
     services.dispatch_case(
         case, actor=world.agent, department=world.dept("cgj"), co_departments=[world.dept(DISTRICT)]
@@ -322,7 +321,7 @@ def test_the_return_form_offers_no_signed_and_no_co_handlers_assignment(world): 
     assert list(ReturnForm(case=case, user=world.handler).fields["assignment"].queryset) == []
 
 
-def test_the_api_tells_each_caller_the_actions_both_tables_allow(world):  # noqa: F811
+def test_the_api_tells_each_caller_the_actions_both_tables_allow(world):
     case = register(world)
     services.dispatch_case(
         case, actor=world.agent, department=world.dept("cgj"), co_departments=[world.dept(DISTRICT)]

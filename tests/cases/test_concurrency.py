@@ -14,7 +14,7 @@ from cases import services
 from cases.events import EventType
 from cases.models import CaseEvent
 from core.errors import ApplicationError, TransitionNotAllowed
-from tests.cases.lifecycle_world import register, world  # noqa: F401
+from tests.cases.lifecycle_world import register
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -47,7 +47,7 @@ def dispatched(w):
 
 
 @pytest.mark.parametrize("attempt", range(2))
-def test_sign_against_return(transactional_city, world, attempt):  # noqa: F811
+def test_sign_against_return(transactional_city, world, attempt):
     case, assignment = dispatched(world)
     results = race(
         lambda: services.sign_assignment(assignment, actor=world.handler),
@@ -66,7 +66,7 @@ def test_sign_against_return(transactional_city, world, attempt):  # noqa: F811
 
 
 @pytest.mark.parametrize("attempt", range(2))
-def test_reply_against_reply(transactional_city, world, attempt):  # noqa: F811
+def test_reply_against_reply(transactional_city, world, attempt):
     case, assignment = dispatched(world)
     services.sign_assignment(assignment, actor=world.handler)
     results = race(

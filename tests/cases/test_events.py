@@ -13,8 +13,7 @@ from cases.models import Case, CaseEvent
 from core import outbox
 from departments import webhooks
 from departments.models import WebhookDelivery, WebhookEndpoint
-from tests.cases.lifecycle_world import (  # noqa: F401
-    DISTRICT,
+from tests.cases.lifecycle_world import (
     STREET,
     case_in,
     latest,
@@ -22,7 +21,6 @@ from tests.cases.lifecycle_world import (  # noqa: F401
     open_order_of,
     pending_extension_of,
     register,
-    world,
 )
 
 # The `data` keys each stored event type carries: the timeline, the webhooks and the dashboards
@@ -73,7 +71,7 @@ def registered_writer():
 
 
 @pytest.fixture
-def endpoint(world):  # noqa: F811
+def endpoint(world):
     return WebhookEndpoint.objects.create(
         department=world.dept("cgj"), url="http://127.0.0.1:9/hook", secret="s"
     )
@@ -107,7 +105,7 @@ def test_the_events_module_imports_no_integration():
     assert not {name for name in imported if name.split(".")[0] in ("departments", "hotline")}
 
 
-def test_a_registered_writer_adds_its_row_with_the_event(world, endpoint, registered_writer):  # noqa: F811
+def test_a_registered_writer_adds_its_row_with_the_event(world, endpoint, registered_writer):
     registered_writer(note_writer(endpoint))
 
     case = register(world)
@@ -124,7 +122,7 @@ def test_a_registered_writer_adds_its_row_with_the_event(world, endpoint, regist
     assert WebhookDelivery.objects.filter(event_type=EventType.DISPATCHED).count() == 1
 
 
-def test_a_writer_s_row_rolls_back_with_a_failed_transition(world, endpoint, registered_writer):  # noqa: F811
+def test_a_writer_s_row_rolls_back_with_a_failed_transition(world, endpoint, registered_writer):
     # given a case, and two writers after the webhooks': one writes, the next one fails
     case = register(world)
     registered_writer(note_writer(endpoint))
@@ -165,7 +163,7 @@ def _the_rest_of_the_lifecycle(w, settings):
     services.reopen_case(replied, actor=w.supervisor, reason="群众不满意")
 
 
-def test_every_event_type_keeps_its_stored_data_keys(world, settings):  # noqa: F811
+def test_every_event_type_keeps_its_stored_data_keys(world, settings):
     # given cases in every status, and the actions that do not lead to a status of their own
     for status in Status.values:
         case_in(status, world, settings)

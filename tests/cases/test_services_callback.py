@@ -5,7 +5,7 @@ import pytest
 from cases import services
 from cases.events import EventType
 from core.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
-from tests.cases.lifecycle_world import latest, register, world  # noqa: F401
+from tests.cases.lifecycle_world import latest, register
 
 
 def replied(w):
@@ -19,7 +19,7 @@ def replied(w):
     return case
 
 
-def test_callback_attempts_then_a_rating(world):  # noqa: F811
+def test_callback_attempts_then_a_rating(world):
     case = replied(world)
     first = services.record_callback(case, actor=world.agent, reached=False, note="无人接听")
     case.refresh_from_db()
@@ -33,7 +33,7 @@ def test_callback_attempts_then_a_rating(world):  # noqa: F811
     assert case.events.filter(type=EventType.CALLBACK).count() == 2
 
 
-def test_callback_input_is_checked(world):  # noqa: F811
+def test_callback_input_is_checked(world):
     case = replied(world)
     with pytest.raises(InvalidInput):  # unreached, yet rated
         services.record_callback(case, actor=world.agent, reached=False, satisfaction="satisfied")
@@ -44,7 +44,7 @@ def test_callback_input_is_checked(world):  # noqa: F811
     assert case.callbacks.count() == 0
 
 
-def test_callback_before_the_reply_is_refused(world):  # noqa: F811
+def test_callback_before_the_reply_is_refused(world):
     case = register(world)
     with pytest.raises(TransitionNotAllowed) as error:
         services.record_callback(case, actor=world.agent, reached=False)
@@ -54,7 +54,7 @@ def test_callback_before_the_reply_is_refused(world):  # noqa: F811
     )
 
 
-def test_reopen_goes_back_to_the_department_then_parks(world, settings):  # noqa: F811
+def test_reopen_goes_back_to_the_department_then_parks(world, settings):
     settings.HOTLINE_MAX_REOPENS = 1
     case = replied(world)
     with pytest.raises(ActionForbidden):  # supervisors reopen
@@ -72,7 +72,7 @@ def test_reopen_goes_back_to_the_department_then_parks(world, settings):  # noqa
     assert (event.type, event.data["reason"]) == (EventType.PARKED, "历史遗留问题")
 
 
-def test_close_and_reopen_a_closed_case(world):  # noqa: F811
+def test_close_and_reopen_a_closed_case(world):
     case = replied(world)
     case = services.close_case(case, actor=world.agent, note="已回访")
     assert case.status == "closed" and case.closed_at is not None
@@ -83,7 +83,7 @@ def test_close_and_reopen_a_closed_case(world):  # noqa: F811
     assert case.status == "dispatched" and case.closed_at is None
 
 
-def test_allowed_actions_follow_table_role_and_scope(world):  # noqa: F811
+def test_allowed_actions_follow_table_role_and_scope(world):
     case = register(world)
     assert services.allowed_actions(case, world.agent) == [
         "answer",
@@ -108,7 +108,7 @@ def test_allowed_actions_follow_table_role_and_scope(world):  # noqa: F811
     ]
 
 
-def test_a_co_handler_is_offered_the_actions_on_its_own_assignment(world):  # noqa: F811
+def test_a_co_handler_is_offered_the_actions_on_its_own_assignment(world):
     case = register(world)
     main = services.dispatch_case(
         case, actor=world.agent, department=world.dept("cgj"), co_departments=[world.dept("scjgj")]

@@ -8,7 +8,7 @@ from cases import services
 from cases.events import EventType
 from cases.models import Assignment
 from core.errors import ActionForbidden, InvalidInput, NotFound, TransitionNotAllowed
-from tests.cases.lifecycle_world import DISTRICT, STREET, latest, register, world  # noqa: F401
+from tests.cases.lifecycle_world import DISTRICT, STREET, register
 
 
 def dispatched(w, department="cgj", **fields):
@@ -18,7 +18,7 @@ def dispatched(w, department="cgj", **fields):
     return case, assignment
 
 
-def test_dispatch_with_co_handlers_sets_every_deadline(world):  # noqa: F811
+def test_dispatch_with_co_handlers_sets_every_deadline(world):
     case = register(world, request_type="consultation")
     main = services.dispatch_case(
         case,
@@ -41,7 +41,7 @@ def test_dispatch_with_co_handlers_sets_every_deadline(world):  # noqa: F811
     )
 
 
-def test_dispatch_refuses_hotlines_and_duplicates(world):  # noqa: F811
+def test_dispatch_refuses_hotlines_and_duplicates(world):
     case = register(world)
     with pytest.raises(InvalidInput):
         services.dispatch_case(case, actor=world.agent, department=world.dept("hotline-110"))
@@ -55,18 +55,18 @@ def test_dispatch_refuses_hotlines_and_duplicates(world):  # noqa: F811
     assert not case.assignments.exists()
 
 
-def test_dispatch_is_the_centers_job(world):  # noqa: F811
+def test_dispatch_is_the_centers_job(world):
     case, _assignment = dispatched(world)
     with pytest.raises(ActionForbidden):  # the handler sees the case but cannot dispatch
         services.dispatch_case(case, actor=world.handler, department=world.dept("scjgj"))
 
 
-def test_urgent_cases_are_signed_within_clock_minutes(world):  # noqa: F811
+def test_urgent_cases_are_signed_within_clock_minutes(world):
     _, assignment = dispatched(world, urgency="extra_urgent")
     assert assignment.sign_due_at - assignment.dispatched_at == datetime.timedelta(minutes=15)
 
 
-def test_sign_by_the_department(world):  # noqa: F811
+def test_sign_by_the_department(world):
     case, assignment = dispatched(world)
     assignment = services.sign_assignment(assignment, actor=world.handler)
     case.refresh_from_db()
@@ -76,7 +76,7 @@ def test_sign_by_the_department(world):  # noqa: F811
     assert event.type == EventType.SIGNED and event.data["late"] is False
 
 
-def test_sign_refusals_agent_other_department_and_twice(world):  # noqa: F811
+def test_sign_refusals_agent_other_department_and_twice(world):
     case, assignment = dispatched(world)
     with pytest.raises(ActionForbidden) as error:  # an agent cannot sign for a department
         services.sign_assignment(assignment, actor=world.agent)
@@ -92,7 +92,7 @@ def test_sign_refusals_agent_other_department_and_twice(world):  # noqa: F811
     assert case.events.filter(type=EventType.SIGNED).count() == 1
 
 
-def test_late_signing_is_recorded(world):  # noqa: F811
+def test_late_signing_is_recorded(world):
     case, assignment = dispatched(world)
     services.sign_assignment(
         assignment, actor=world.handler, at=assignment.sign_due_at + datetime.timedelta(minutes=1)
@@ -100,7 +100,7 @@ def test_late_signing_is_recorded(world):  # noqa: F811
     assert case.events.latest("id").data["late"] is True
 
 
-def test_co_handler_signs_without_moving_the_case(world):  # noqa: F811
+def test_co_handler_signs_without_moving_the_case(world):
     case = register(world)
     services.dispatch_case(
         case, actor=world.agent, department=world.dept("cgj"), co_departments=[world.dept("scjgj")]
@@ -113,7 +113,7 @@ def test_co_handler_signs_without_moving_the_case(world):  # noqa: F811
         services.return_assignment(co, actor=world.handler2, reason="x")
 
 
-def test_return_accept_and_redispatch(world):  # noqa: F811
+def test_return_accept_and_redispatch(world):
     case, assignment = dispatched(world)
     services.return_assignment(
         assignment,
@@ -135,7 +135,7 @@ def test_return_accept_and_redispatch(world):  # noqa: F811
     services.dispatch_case(case, actor=world.agent, department=world.dept("scjgj"))
 
 
-def test_return_rejected_goes_back_to_the_department(world):  # noqa: F811
+def test_return_rejected_goes_back_to_the_department(world):
     case, assignment = dispatched(world)
     services.return_assignment(assignment, actor=world.handler, reason="不归我们管")
     services.review_return(assignment, actor=world.supervisor, accept=False, note="属于城管职责")
@@ -145,7 +145,7 @@ def test_return_rejected_goes_back_to_the_department(world):  # noqa: F811
     assert case.events.latest("id").type == EventType.RETURN_REJECTED
 
 
-def test_return_after_the_window_is_refused(world):  # noqa: F811
+def test_return_after_the_window_is_refused(world):
     _case, assignment = dispatched(world)
     late = assignment.return_due_at + datetime.timedelta(minutes=1)
     with pytest.raises(TransitionNotAllowed) as error:
@@ -154,7 +154,7 @@ def test_return_after_the_window_is_refused(world):  # noqa: F811
     assert Assignment.objects.get(pk=assignment.pk).status == "dispatched"
 
 
-def test_dispute_opened_and_decided(world):  # noqa: F811
+def test_dispute_opened_and_decided(world):
     case, assignment = dispatched(world)
     services.return_assignment(
         assignment, actor=world.handler, reason="x", suggested_department=world.dept("scjgj")
@@ -174,7 +174,7 @@ def test_dispute_opened_and_decided(world):  # noqa: F811
         services.return_assignment(main, actor=world.handler, reason="still not ours")
 
 
-def test_district_center_redispatches_inside_its_territory(world):  # noqa: F811
+def test_district_center_redispatches_inside_its_territory(world):
     case, assignment = dispatched(world, department=DISTRICT)
     with pytest.raises(InvalidInput):  # a street of another district
         services.redispatch_assignment(
@@ -194,7 +194,7 @@ def test_district_center_redispatches_inside_its_territory(world):  # noqa: F811
     assert case.events.latest("id").type == EventType.REDISPATCHED
 
 
-def test_functional_departments_cannot_redispatch(world):  # noqa: F811
+def test_functional_departments_cannot_redispatch(world):
     _case, assignment = dispatched(world)
     with pytest.raises(ActionForbidden):
         services.redispatch_assignment(

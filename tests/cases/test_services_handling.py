@@ -5,7 +5,7 @@ import pytest
 from cases import services
 from cases.events import EventType
 from core.errors import ActionForbidden, InvalidInput, NotFound, TransitionNotAllowed
-from tests.cases.lifecycle_world import register, world  # noqa: F401
+from tests.cases.lifecycle_world import register
 
 
 def signed(w, **fields):
@@ -16,7 +16,7 @@ def signed(w, **fields):
     return case, assignment
 
 
-def test_progress_is_a_timeline_entry(world):  # noqa: F811
+def test_progress_is_a_timeline_entry(world):
     case, assignment = signed(world)
     services.add_progress(assignment, actor=world.handler, note="已联系施工方")
     event = case.events.latest("id")
@@ -27,7 +27,7 @@ def test_progress_is_a_timeline_entry(world):  # noqa: F811
         services.add_progress(assignment, actor=world.agent, note="x")
 
 
-def test_extension_approved_moves_the_reply_deadline(world):  # noqa: F811
+def test_extension_approved_moves_the_reply_deadline(world):
     case, assignment = signed(world)
     before = assignment.reply_due_at
     extension = services.request_extension(
@@ -48,7 +48,7 @@ def test_extension_approved_moves_the_reply_deadline(world):  # noqa: F811
         services.decide_extension(extension, actor=world.supervisor, approve=False)
 
 
-def test_extension_rejected_keeps_the_deadline(world):  # noqa: F811
+def test_extension_rejected_keeps_the_deadline(world):
     _case, assignment = signed(world)
     extension = services.request_extension(assignment, actor=world.handler, reason="x", days=2)
     services.decide_extension(extension, actor=world.supervisor, approve=False, note="理由不足")
@@ -57,7 +57,7 @@ def test_extension_rejected_keeps_the_deadline(world):  # noqa: F811
     assert assignment.extension_count == 0
 
 
-def test_extension_limits(world):  # noqa: F811
+def test_extension_limits(world):
     _case, assignment = signed(world)
     with pytest.raises(InvalidInput) as error:
         services.request_extension(assignment, actor=world.handler, reason="x", days=11)
@@ -74,7 +74,7 @@ def test_extension_limits(world):  # noqa: F811
     assert "3 extensions" in error.value.message
 
 
-def test_reply_resolves_the_case(world):  # noqa: F811
+def test_reply_resolves_the_case(world):
     case, assignment = signed(world)
     services.reply_assignment(
         assignment, actor=world.handler, result="explained", content="依政策解释"
@@ -86,7 +86,7 @@ def test_reply_resolves_the_case(world):  # noqa: F811
     assert case.events.latest("id").data["result"] == "explained"
 
 
-def test_reply_refusals(world):  # noqa: F811
+def test_reply_refusals(world):
     case, assignment = signed(world)
     with pytest.raises(InvalidInput) as error:
         services.reply_assignment(assignment, actor=world.handler, result="done", content="x")
@@ -102,14 +102,14 @@ def test_reply_refusals(world):  # noqa: F811
     assert case.events.filter(type=EventType.REPLIED).count() == 1
 
 
-def test_reply_before_signing_is_refused(world):  # noqa: F811
+def test_reply_before_signing_is_refused(world):
     case = register(world)
     assignment = services.dispatch_case(case, actor=world.agent, department=world.dept("cgj"))
     with pytest.raises(TransitionNotAllowed):
         services.reply_assignment(assignment, actor=world.handler, result="resolved", content="x")
 
 
-def test_co_handler_replies_without_moving_the_case(world):  # noqa: F811
+def test_co_handler_replies_without_moving_the_case(world):
     case = register(world)
     services.dispatch_case(
         case, actor=world.agent, department=world.dept("cgj"), co_departments=[world.dept("scjgj")]

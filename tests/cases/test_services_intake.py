@@ -8,7 +8,7 @@ from cases import services
 from cases.events import EventType
 from cases.models import Case, CaseEvent
 from core.errors import ActionForbidden, InvalidInput, NotFound, TransitionNotAllowed
-from tests.cases.lifecycle_world import register, world  # noqa: F401
+from tests.cases.lifecycle_world import register
 
 
 def only_event(case: Case) -> CaseEvent:
@@ -16,7 +16,7 @@ def only_event(case: Case) -> CaseEvent:
 
 
 def test_register_numbers_the_case_and_writes_the_first_event(
-    world,  # noqa: F811
+    world,
     django_capture_on_commit_callbacks,
     caplog,
 ):
@@ -39,7 +39,7 @@ def test_register_numbers_the_case_and_writes_the_first_event(
     assert heard == [f"{EventType.REGISTERED} {case.number}"]  # the deferred side effect
 
 
-def test_register_refuses_bad_input_and_keeps_nothing(world):  # noqa: F811
+def test_register_refuses_bad_input_and_keeps_nothing(world):
     count = Case.objects.count()
     with pytest.raises(InvalidInput) as error:
         register(world, channel="fax")
@@ -50,20 +50,20 @@ def test_register_refuses_bad_input_and_keeps_nothing(world):  # noqa: F811
     assert Case.objects.count() == count
 
 
-def test_anonymous_registration_keeps_no_name(world):  # noqa: F811
+def test_anonymous_registration_keeps_no_name(world):
     case = register(world, anonymous=True, citizen_name="张三")
     assert case.citizen_name == "" and case.anonymous
 
 
 @pytest.mark.parametrize("who", ["handler", "district_handler"])
-def test_departments_cannot_register(world, who):  # noqa: F811
+def test_departments_cannot_register(world, who):
     with pytest.raises(ActionForbidden):
         services.register_case(
             actor=getattr(world, who), channel="web", request_type="help", content="求助"
         )
 
 
-def test_answer_cites_articles(world):  # noqa: F811
+def test_answer_cites_articles(world):
     case = register(world, request_type="consultation")
     case = services.answer_case(case, actor=world.agent, answer="社保卡可在银行网点补办。")
     assert case.status == "answered" and case.answer.startswith("社保卡")
@@ -71,7 +71,7 @@ def test_answer_cites_articles(world):  # noqa: F811
     assert only_event(case).data == {"articles": []}
 
 
-def test_answer_needs_the_answer_and_the_center(world):  # noqa: F811
+def test_answer_needs_the_answer_and_the_center(world):
     case = register(world)
     with pytest.raises(InvalidInput):
         services.answer_case(case, actor=world.agent, answer="")
@@ -81,7 +81,7 @@ def test_answer_needs_the_answer_and_the_center(world):  # noqa: F811
     assert case.status == "registered" and case.events.count() == 1
 
 
-def test_transfer_to_an_emergency_line(world):  # noqa: F811
+def test_transfer_to_an_emergency_line(world):
     case = register(world)
     case = services.transfer_case(
         case, actor=world.agent, to=world.dept("hotline-120"), reason="急病"
@@ -90,7 +90,7 @@ def test_transfer_to_an_emergency_line(world):  # noqa: F811
     assert only_event(case).data["to"] == "hotline-120"
 
 
-def test_transfer_to_12333_and_not_to_a_department(world):  # noqa: F811
+def test_transfer_to_12333_and_not_to_a_department(world):
     case = register(world)
     with pytest.raises(InvalidInput) as error:
         services.transfer_case(case, actor=world.agent, to=world.dept("cgj"), reason="x")
@@ -101,7 +101,7 @@ def test_transfer_to_12333_and_not_to_a_department(world):  # noqa: F811
     assert case.status == "transferred"
 
 
-def test_invalidate_and_then_nothing_more(world):  # noqa: F811
+def test_invalidate_and_then_nothing_more(world):
     case = services.invalidate_case(register(world), actor=world.supervisor, reason="无声电话")
     assert case.status == "invalid" and only_event(case).data == {"reason": "无声电话"}
     with pytest.raises(TransitionNotAllowed) as error:
@@ -111,7 +111,7 @@ def test_invalidate_and_then_nothing_more(world):  # noqa: F811
     )
 
 
-def test_merge_into_a_live_parent(world):  # noqa: F811
+def test_merge_into_a_live_parent(world):
     parent, child = register(world), register(world)
     child = services.merge_case(child, actor=world.agent, parent=parent)
     assert child.status == "merged" and child.parent == parent
@@ -119,7 +119,7 @@ def test_merge_into_a_live_parent(world):  # noqa: F811
     assert parent.events.count() == 1  # one event per transition: on the child only
 
 
-def test_merge_refuses_itself_and_dead_parents(world):  # noqa: F811
+def test_merge_refuses_itself_and_dead_parents(world):
     case, parent = register(world), register(world)
     with pytest.raises(InvalidInput):
         services.merge_case(case, actor=world.agent, parent=case)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from cases import services
 from cases.events import EventType
 from core.errors import ActionForbidden, InvalidInput, NotFound, TransitionNotAllowed
-from tests.cases.lifecycle_world import register, world  # noqa: F401
+from tests.cases.lifecycle_world import register
 
 
 def dispatched(w):
@@ -17,7 +17,7 @@ def dispatched(w):
     return case, assignment
 
 
-def test_urge_by_an_agent_and_by_the_sweep(world):  # noqa: F811
+def test_urge_by_an_agent_and_by_the_sweep(world):
     case, assignment = dispatched(world)
     services.urge_assignment(assignment, actor=world.agent, note="请尽快签收")
     services.urge_assignment(assignment, threshold="quarter_left")
@@ -32,7 +32,7 @@ def test_urge_by_an_agent_and_by_the_sweep(world):  # noqa: F811
         services.urge_assignment(assignment, actor=world.handler)
 
 
-def test_urge_after_the_reply_is_refused(world):  # noqa: F811
+def test_urge_after_the_reply_is_refused(world):
     _case, assignment = dispatched(world)
     services.sign_assignment(assignment, actor=world.handler)
     services.reply_assignment(assignment, actor=world.handler, result="resolved", content="好了")
@@ -40,7 +40,7 @@ def test_urge_after_the_reply_is_refused(world):  # noqa: F811
         services.urge_assignment(assignment)
 
 
-def test_supervision_order_and_its_answer(world):  # noqa: F811
+def test_supervision_order_and_its_answer(world):
     case, assignment = dispatched(world)
     due = timezone.now() + datetime.timedelta(days=3)
     with pytest.raises(ActionForbidden):

@@ -22,7 +22,6 @@ from tests.cases.lifecycle_world import (
     open_order_of,
     pending_extension_of,
     register,
-    world,  # noqa: F401  (fixture)
 )
 
 
@@ -107,7 +106,7 @@ PAIRS = [(status, action) for status in Status for action in Action]
 
 
 @pytest.mark.parametrize(("status", "action"), PAIRS, ids=[f"{s}-{a}" for s, a in PAIRS])
-def test_every_status_and_action(status, action, world, settings):  # noqa: F811
+def test_every_status_and_action(status, action, world, settings):
     # given a case in `status`, and what the rightful actor would do
     case = case_in(status, world, settings)
     attempt = prepare(action, case, world, settings)
@@ -135,7 +134,7 @@ def test_the_table_only_names_known_statuses_and_actions():
     assert allowed_from(Status.PARKED) == []
 
 
-def test_a_refusal_names_the_case_its_state_and_what_is_allowed(world, settings):  # noqa: F811
+def test_a_refusal_names_the_case_its_state_and_what_is_allowed(world, settings):
     case = case_in(Status.REPLIED, world, settings)
     services.close_case(case, actor=world.agent)
     with pytest.raises(TransitionNotAllowed) as refusal:
@@ -162,5 +161,5 @@ def test_the_lifecycle_document_is_generated_from_the_table(tmp_path):
     assert out.read_text(encoding="utf-8") == on_disk
 
 
-def test_district_dispatch_fixture_is_a_district_center(world):  # noqa: F811
+def test_district_dispatch_fixture_is_a_district_center(world):
     assert world.dept(DISTRICT).kind == "district_center"

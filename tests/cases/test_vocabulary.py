@@ -23,7 +23,7 @@ from cases.filtersets import CaseFilterSet
 from cases.models import Case, Category
 from cases.selectors import likely_duplicates
 from departments.models import Region
-from tests.cases.lifecycle_world import case_in, world  # noqa: F401  (world is a fixture)
+from tests.cases.lifecycle_world import case_in
 
 # What the words mean, written out: a change of the definitions in cases.choices fails here.
 OVERDUE_WHEN_LATE = {
@@ -45,7 +45,7 @@ def past_its_deadline(case: Case) -> Case:
 
 
 @pytest.mark.parametrize("status", list(Status))
-def test_the_predicates_the_querysets_and_the_filter_agree(status, world, settings):  # noqa: F811
+def test_the_predicates_the_querysets_and_the_filter_agree(status, world, settings):
     # given a case in `status` whose reply deadline has passed
     case = past_its_deadline(case_in(status, world, settings))
     overdue_filter = CaseFilterSet({"overdue": "true"}, queryset=Case.objects.all()).qs
@@ -60,7 +60,7 @@ def test_the_predicates_the_querysets_and_the_filter_agree(status, world, settin
     assert case.is_open == (status in OVERDUE_WHEN_LATE)
 
 
-def test_a_case_before_its_deadline_is_open_and_not_overdue(world, settings):  # noqa: F811
+def test_a_case_before_its_deadline_is_open_and_not_overdue(world, settings):
     case = case_in(Status.IN_PROGRESS, world, settings)
     assert case.reply_due_at > timezone.now()
     assert case.is_open and not case.is_overdue
@@ -74,7 +74,7 @@ def test_every_status_is_open_waiting_for_a_callback_or_finished():
     assert Status.PARKED in FINISHED_STATUSES and Status.REPLIED in CALLBACK_STATUSES
 
 
-def test_a_dead_end_case_is_not_offered_to_merge_into(world, settings):  # noqa: F811
+def test_a_dead_end_case_is_not_offered_to_merge_into(world, settings):
     # given a transferred and a dispatched case of the same place, kind and text
     dead, live = (case_in(s, world, settings) for s in (Status.TRANSFERRED, Status.DISPATCHED))
     region, category = Region.objects.order_by("id").first(), Category.objects.first()

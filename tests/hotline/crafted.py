@@ -76,3 +76,21 @@ def make_reopen(case, created, *, assignment=None):
     return CaseEvent.objects.create(
         case=case, type=EventType.REOPENED, created_at=created, assignment=assignment
     )
+
+
+# Hotspot tests: 8 baseline weeks and the last 7 days of daily intake.
+DAYS = 63  # 8 baseline weeks and the last 7 days
+
+
+def daily_cases(category: Category, community: Region, counts: list[int]) -> None:
+    """counts[d] cases on the day d days ago (noon local), in one bulk insert."""
+    today = timezone.localdate()
+    zone = timezone.get_current_timezone()
+    rows = []
+    for days_ago, n in enumerate(counts):
+        noon = datetime.datetime.combine(today - datetime.timedelta(days=days_ago),
+                                         datetime.time(12), tzinfo=zone)  # fmt: skip
+        rows += [Case(number=f"2098{len(rows) + k:04d}{category.pk % 100000:05d}",
+                      channel="phone", request_type="help", content="x", created_at=noon,
+                      category=category, region=community) for k in range(n)]  # fmt: skip
+    Case.objects.bulk_create(rows)

@@ -13,11 +13,10 @@ from core.errors import ActionForbidden, NotFound, TransitionNotAllowed
 from hotline import rootcause
 from hotline.dashboards import hotspots
 from hotline.models import RootCauseTask
-from tests.hotline.test_hotspots import city_noise  # noqa: F401 (a fixture)
 
 
 @pytest.fixture
-def spike(city_noise):  # noqa: F811
+def spike(city_noise):
     return next(r for r in hotspots.rising() if r.dimension == "category")
 
 
