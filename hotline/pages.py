@@ -13,9 +13,10 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 
-from cases.choices import OPEN_STATUSES, AssignmentStatus, Decision, DisputeStatus, Status
 from cases.choices import OWING_ASSIGNMENT_STATUSES as WORKING
+from cases.choices import AssignmentStatus, Decision, DisputeStatus, Status
 from cases.models import Dispute, Extension
+from cases.models.case import overdue_q
 from cases.selectors import visible_assignments, visible_cases
 from core.roles import Role, has_role
 
@@ -54,11 +55,7 @@ def supervisor_queues(user) -> dict:
             .select_related("case")
             .order_by("raised_at")[:QUEUE_SIZE]
         ),
-        "overdue": list(
-            cases.filter(status__in=OPEN_STATUSES, reply_due_at__lt=timezone.now()).order_by(
-                "reply_due_at"
-            )[:QUEUE_SIZE]
-        ),
+        "overdue": list(cases.filter(overdue_q()).order_by("reply_due_at")[:QUEUE_SIZE]),
     }
 
 

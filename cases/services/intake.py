@@ -24,7 +24,6 @@ from departments.models import Department
 
 TRANSFER_KINDS = (Department.Kind.TRANSFER, Department.Kind.SUB_CENTER)
 # A parent case must still be alive: merging into a dead end would never be called back.
-MERGE_PARENT_REFUSED = DEAD_END_STATUSES
 
 
 def _choice(value: str, choices, field: str) -> str:
@@ -134,7 +133,7 @@ def merge_case(case: Case, *, actor, parent: Case, at: datetime.datetime | None 
     first, second = sorted([case, parent], key=lambda c: c.pk)
     locked = {c.pk: lock_case(c) for c in (first, second)}  # both rows, in id order
     parent = locked[parent.pk]
-    if parent.status in MERGE_PARENT_REFUSED:
+    if parent.status in DEAD_END_STATUSES:
         raise InvalidInput(
             f"case {parent.number} is {status_words(parent.status)}; "
             "merge into a case that is still being handled",

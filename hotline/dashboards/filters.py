@@ -210,13 +210,6 @@ class DashboardFilterForm(forms.Form):
                      d.get("category"), d.get("channel") or "")  # fmt: skip
 
 
-def default_slice() -> Slice:
-    """The last 30 days, everything."""
-    form = DashboardFilterForm({})
-    form.is_valid()
-    return form.slice()
-
-
 class WeightsForm(forms.Form):
     """Optional per-request weights for the assessment score (defaults from settings)."""
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases import sla
+from cases.choices import DEAD_END_STATUSES
 from cases.events import EventType as E
 from cases.models import Assignment, Callback, Case, CaseEvent, Extension
 from cases.numbers import allocate_case_numbers
@@ -17,7 +18,6 @@ from hotline.synthetic.world import (
     CHANNELS,
     GIVEN,
     HOUR_WEIGHTS,
-    MERGE_PARENT_REFUSED,
     SATISFACTION,
     SURNAMES,
     TYPES,
@@ -109,7 +109,7 @@ class Generator:
         }  # fmt: skip
         self._event(case, E.REGISTERED, created)
         self._outcome(case, created, street)
-        if case["status"] not in MERGE_PARENT_REFUSED:
+        if case["status"] not in DEAD_END_STATUSES:
             self.previous_case = case["id"]
         self._add(Case, **case)
 

@@ -21,7 +21,6 @@ HOUR_WEIGHTS = [1, 1, 1, 1, 1, 2, 4, 8, 14, 18, 17, 14, 9, 12, 16, 16, 14, 11, 9
 SATISFACTION = {"satisfied": 70, "basically_satisfied": 18, "unsatisfied": 12}
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
-MERGE_PARENT_REFUSED = ("merged", "invalid", "transferred")  # as cases.services.intake
 
 
 _CUMULATIVE: dict[int, tuple[list, list]] = {}

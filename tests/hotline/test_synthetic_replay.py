@@ -9,9 +9,9 @@ case that is still alive, an extension decided before the reply.
 
 from django.utils import timezone
 
+from cases.choices import DEAD_END_STATUSES
 from cases.events import EventType
 from cases.models import Assignment, Case, CaseEvent
-from cases.services.intake import MERGE_PARENT_REFUSED
 from hotline.demo.cases.content import OTHER_PLACE
 from hotline.synthetic import Generator
 from tests.timelines import replay, replay_assignments
@@ -57,6 +57,6 @@ def check_service_rules(case: Case, timeline: list[CaseEvent]) -> None:
         if event.type == EventType.RETURNED:
             assert event.created_at <= event.assignment.return_due_at, case.number
     if case.parent_id:
-        assert case.parent.status not in MERGE_PARENT_REFUSED, case.number
+        assert case.parent.status not in DEAD_END_STATUSES, case.number
         assert case.parent.created_at <= case.created_at
     assert not OTHER_PLACE.search(case.title + case.content), case.number

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases import services, sla
-from cases.choices import Status
+from cases.choices import DEAD_END_STATUSES, Status
 from cases.models import Case
 from core.roles import Role
 from departments.models import Department, Membership, Region
@@ -245,7 +245,7 @@ def build_demo_cases(count: int = CASE_COUNT, *, now: datetime | None = None) ->
     built = 0
     for status, message in zip(plan, messages, strict=False):
         case = build_case(demo, status, message)
-        if case.status in (Status.DISPATCHED, Status.IN_PROGRESS, Status.REPLIED, Status.CLOSED):
+        if case.main_department_id and case.status not in DEAD_END_STATUSES:  # a merge parent
             demo.live.append(case)
         built += 1
     for _ in range(PLAN[Status.MERGED]):
