@@ -100,25 +100,31 @@ def first_working_day(first: datetime.date) -> datetime.date:
     return day
 
 
-def _league(s: Slice, by: str, weights: metrics.Weights) -> list[LeagueRow]:
+def _league(s: Slice, by: str, weights: metrics.Weights, min_volume: int) -> list[LeagueRow]:
+    """The league as the assessment page ranks it: rows below `min_volume` (see
+    metrics.league_volume) and rows without a score get no rank, so they are never in the top
+    or bottom five."""
     rows = selectors.assessment_rows(s, by, weights)
     model = Department if by == "department" else Region
     names = model.objects.in_bulk([r["key"] for r in rows])
     league, rank = [], 0
     for row in rows:
-        ranked = row.get("ranked", row["score"] is not None) and row["score"] is not None
+        t = row["totals"]
+        ranked = metrics.league_volume(t, by) >= min_volume and row["score"] is not None
         rank += 1 if ranked else 0
         obj = names[row["key"]]
-        t = row["totals"]
         league.append(LeagueRow(rank if ranked else None,
                                 getattr(obj, "short_name", "") or obj.name, t.intake,
                                 t.dispatched, row["rates"], row["score"]))  # fmt: skip
     return league
 
 
-def build_report(month: datetime.date) -> MonthlyReport:
-    """The report of the calendar month starting `month`."""
+def build_report(month: datetime.date, min_volume: int | None = None) -> MonthlyReport:
+    """The report of the calendar month starting `month`; the leagues rank only rows with at
+    least `min_volume` (default HOTLINE_LEAGUE_MIN_VOLUME), as the assessment page does."""
     s = Slice(month, month_last(month))
+    if min_volume is None:
+        min_volume = metrics.league_min_volume()
     weights = metrics.Weights.from_settings()
     totals = selectors.period_totals(s)
     rates = metrics.rates(totals, weights)
@@ -130,7 +136,8 @@ def build_report(month: datetime.date) -> MonthlyReport:
     return MonthlyReport(
         month=month, last=s.last, totals=totals, rates=rates,
         score=metrics.overall_score(rates, weights), daily=selectors.daily_intake(s)[0],
-        departments=_league(s, "department", weights), districts=_league(s, "district", weights),
+        departments=_league(s, "department", weights, min_volume),
+        districts=_league(s, "district", weights, min_volume),
         rising=hotspots.rising(s.last), overdue_count=overdue.count(),
         overdue=list(overdue.select_related("main_department", "category")
                      .order_by("reply_due_at")[:OVERDUE_LISTED]),

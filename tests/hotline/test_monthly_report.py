@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from hotline.dashboards import monthly
+from hotline.dashboards import metrics, monthly, selectors
+from hotline.dashboards.filters import Slice
 from hotline.dashboards.stats import refresh_stats
 from hotline.tasks import monthly_report_task
 from tests.hotline.crafted import at, make_assignment, make_case
@@ -123,3 +124,27 @@ def test_departments_may_not_read_the_report(client, users):
     client.force_login(users["handler"])
 
     assert client.get(reverse("dashboards:monthly")).status_code == 403
+
+
+def test_the_leagues_rank_as_the_assessment_page_does(crafted_november, departments, settings):
+    """A department with one perfect case (score 100) is below a minimum volume of 2: it is
+    neither top nor bottom, and the report's ranking equals the assessment page's."""
+    settings.HOTLINE_LEAGUE_MIN_VOLUME = 2
+    gaj = departments["gaj"]
+    case = make_case(at("2026-11-12", "09:00"), department=gaj)
+    make_assignment(case, gaj, at("2026-11-12", "10:00"), signed_at=at("2026-11-12", "10:30"),
+                    replied_at=at("2026-11-12", "15:00"), status="replied",
+                    reply_result="resolved")  # fmt: skip
+    refresh_stats(datetime.date(2026, 11, 12), datetime.date(2026, 11, 12))
+
+    report = monthly.build_report(NOVEMBER)
+
+    one_case = next(r for r in report.departments if r.name == (gaj.short_name or gaj.name))
+    assert one_case.score == 100 and one_case.rank is None
+    shown = {r.name for r in report.top(report.departments) + report.bottom(report.departments)}
+    assert one_case.name not in shown
+    s = Slice(NOVEMBER, monthly.month_last(NOVEMBER))
+    page = selectors.assessment_table(s, "department", metrics.Weights.from_settings(), 2)
+    assert [(row[0].value, row[1].value) for row in page.rows] == [
+        (r.rank, r.name) for r in report.departments if r.rank is not None]  # fmt: skip
+    assert [r.score for r in report.top(report.departments)] == [47.37, 36.84]
