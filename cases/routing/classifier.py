@@ -8,6 +8,8 @@ cases by `manage.py train_router`, kept under var/ with joblib and loaded once p
 (reloaded when the file changes).
 """
 
+import logging
+import pickle
 import re
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from cases.models import Case, Category
 from core.progress import progress
 
 jieba.setLogLevel(60)
+logger = logging.getLogger(__name__)
 NOISE = re.compile(r"^[\s\W_]+$")
 TITLE_WEIGHT = 2  # the title says in a few words what the text circles around
 ALPHA = 0.3  # smoothing; chosen on the cross-validation described in docs/routing.md
@@ -95,14 +98,24 @@ def save(model: Pipeline, path: Path | None = None) -> Path:
 
 
 def load() -> Pipeline | None:
-    """The saved model, cached per process until its file changes; None when never trained."""
+    """The saved model, cached per process until its file changes; None when never trained, or
+    when the file cannot be read back (written by an older layout of the code, or damaged):
+    intake then simply suggests no category, and the log says to run `train_router`."""
     path = model_path()
     if not path.exists():
         return None
     mtime = path.stat().st_mtime
     if _loaded["path"] != path or _loaded["mtime"] != mtime:
-        _loaded.update(path=path, mtime=mtime, model=joblib.load(path))
+        _loaded.update(path=path, mtime=mtime, model=_read(path))
     return _loaded["model"]
+
+
+def _read(path: Path) -> Pipeline | None:
+    try:
+        return joblib.load(path)
+    except (ImportError, AttributeError, EOFError, ValueError, pickle.UnpicklingError) as error:
+        logger.warning("the category model %s cannot be read (%s): run train_router", path, error)
+        return None
 
 
 def suggest_categories(text: str, k: int = 3) -> list[tuple[Category, float]]:

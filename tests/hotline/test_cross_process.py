@@ -24,11 +24,14 @@ from departments import rule_services
 from departments.models import Department, Region
 from departments.tree import move_node
 from knowledgebase import services as kb
+from tests.workers import worker_number
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
-CACHE_URL = "redis://127.0.0.1:6379/9"
+# One Redis database per pytest-xdist worker (two on this 2-core machine): each test flushes
+# its own, so a test on the other worker cannot wipe its counters.
+CACHE_URL = f"redis://127.0.0.1:6379/{6 + worker_number() % 2}"
 SHARED_CACHE = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
 }

@@ -22,11 +22,14 @@ from django.db import connection
 
 from departments import tokens
 from departments.models import Department
+from tests.workers import worker_number
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
-CACHE_URL = "redis://127.0.0.1:6379/8"
+# One Redis database per pytest-xdist worker (two on this 2-core machine): each test flushes
+# its own, so a test on the other worker cannot wipe its counters.
+CACHE_URL = f"redis://127.0.0.1:6379/{8 + worker_number() % 2}"
 LIMIT = 6
 
 

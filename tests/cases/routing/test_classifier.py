@@ -66,6 +66,13 @@ def test_saved_model_suggests_categories_as_objects(model_file):
     assert classifier.suggest_categories("   ") == []
 
 
+def test_a_model_file_that_cannot_be_read_means_no_suggestion(model_file, caplog):
+    # a model pickled when the classifier lived in another module (departments.classifier)
+    model_file.write_bytes(b"cdepartments.classifier\ntokenize\n.")
+    assert classifier.suggest_categories("路灯坏了，晚上很黑") == []
+    assert "run train_router" in caplog.text
+
+
 def test_suggest_guesses_the_category_when_the_agent_has_not_chosen_one(model_file):
     classifier.save(small_model())
     make_rule("Facilities → 城管局", category_code=LIGHTS, to="cgj")
