@@ -1,5 +1,6 @@
 """What a dashboard shows, as plain tables: the page renders them, Excel exports the same ones."""
 
+import datetime
 import functools
 import io
 from dataclasses import dataclass, field
@@ -10,6 +11,8 @@ from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString, mark_safe
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from core.spreadsheets import DATE_FORMAT, DATETIME_FORMAT, make_text_safe, sheet_title
 
 CASE_LIST_URL_NAMES = ("cases:list", "cases:case_list", "cases:index")
 
@@ -94,19 +97,27 @@ EXCEL_FORMATS = {"pct": "0.0%", "score": "0.00", "int": "0"}
 
 
 def export_workbook(tables: list[Table]) -> bytes:
-    """One worksheet per table with the page's exact values (ratios as percent cells)."""
+    """One worksheet per table, named by its title, with the page's exact values.
+
+    Ratios are percent cells, dates real dates, and text never a formula (core.spreadsheets).
+    """
     workbook = Workbook()
     workbook.remove(workbook.active)
+    taken: set[str] = set()
     for table in tables:
-        sheet = workbook.create_sheet(title=table.key[:31])
+        sheet = workbook.create_sheet(title=sheet_title(table.title, taken))
         sheet.append([str(table.title)])
         sheet["A1"].font = Font(bold=True)
         sheet.append([str(c) for c in table.columns])
         for row, mark in table.row_marks():
             sheet.append([_excel_value(cell) for cell in row] + ([str(mark)] if mark else []))
             for cell, excel_cell in zip(row, sheet[sheet.max_row], strict=False):
-                if cell.kind in EXCEL_FORMATS and cell.value is not None:
-                    excel_cell.number_format = EXCEL_FORMATS[cell.kind]
+                make_text_safe(excel_cell)
+                fmt = _excel_format(cell, excel_cell.value)
+                if fmt and excel_cell.value is not None:
+                    excel_cell.number_format = fmt
+        for excel_cell in (*sheet[1], *sheet[2]):
+            make_text_safe(excel_cell)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -115,4 +126,28 @@ def export_workbook(tables: list[Table]) -> bytes:
 def _excel_value(cell: Cell):
     if cell.value is None:
         return None
+    if cell.kind == "date":
+        return _as_date(cell.value) if cell.value != "" else None
     return cell.value if cell.kind in EXCEL_FORMATS else str(cell.value)
+
+
+def _excel_format(cell: Cell, value) -> str | None:
+    if isinstance(value, datetime.datetime):
+        return DATETIME_FORMAT
+    if isinstance(value, datetime.date):
+        return DATE_FORMAT
+    return EXCEL_FORMATS.get(cell.kind)
+
+
+def _as_date(value):
+    """A "date" cell's shown text ("2026-11-30" or "2026-11-30 14:05") as a real date."""
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value)
+    for pattern, as_date in (("%Y-%m-%d %H:%M", False), ("%Y-%m-%d", True)):
+        try:
+            moment = datetime.datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+        return moment.date() if as_date else moment
+    return text

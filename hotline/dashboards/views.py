@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.spreadsheets import attachment
 from departments.memberships import is_center_staff
 from hotline.dashboards import charts, hotspots, selectors, supervision
 from hotline.dashboards.filters import DashboardFilterForm, Slice, WeightsForm, render_fields
@@ -38,8 +39,8 @@ def _respond(request, page: str, form, tables: list[Table], **context):
     invalid = bool(form.errors or (weights_form is not None and weights_form.errors))
     if request.GET.get("export") == "xlsx" and not invalid:
         response = HttpResponse(export_workbook(tables), content_type=XLSX)
-        stamp = timezone.localdate().isoformat()
-        response["Content-Disposition"] = f'attachment; filename="{page}-{stamp}.xlsx"'
+        name = f"{context.get('title') or page}-{_period(page, form, context)}.xlsx"
+        response["Content-Disposition"] = attachment(name)
         return response
     export = request.GET.copy()
     export["export"] = "xlsx"
@@ -48,6 +49,13 @@ def _respond(request, page: str, form, tables: list[Table], **context):
     context |= {"page": page, "form": form, "tables": tables, "export_query": export.urlencode(),
                 "filter_fields": fields}  # fmt: skip
     return render(request, "dashboards/page.html", context, status=400 if invalid else 200)
+
+
+def _period(page: str, form, context: dict) -> str:
+    """The period an export covers, for its file name: the filtered dates, else today."""
+    if page == "today" or context.get("no_filters"):
+        return timezone.localdate().isoformat()
+    return f"{form.cleaned_data['date_from']}_{form.cleaned_data['date_to']}"
 
 
 def _slice(request) -> tuple[DashboardFilterForm, Slice | None]:

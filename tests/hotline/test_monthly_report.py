@@ -148,3 +148,15 @@ def test_the_leagues_rank_as_the_assessment_page_does(crafted_november, departme
     assert [(row[0].value, row[1].value) for row in page.rows] == [
         (r.rank, r.name) for r in report.departments if r.rank is not None]  # fmt: skip
     assert [r.score for r in report.top(report.departments)] == [47.37, 36.84]
+
+
+def test_a_citizens_formula_in_an_overdue_case_stays_text(crafted_november, departments):
+    formula = '=HYPERLINK("http://x","y")'
+    make_case(at("2026-11-20", "09:00"), department=departments["cgj"], title=formula,
+              reply_due_at=at("2026-11-21", "09:00"))  # fmt: skip
+
+    workbook = load_workbook(io.BytesIO(monthly.report_xlsx(monthly.build_report(NOVEMBER))))
+
+    titles = [row[5] for row in workbook["Overdue cases"].iter_rows(min_row=3)]
+    [cell] = [c for c in titles if c.value == formula]
+    assert cell.data_type == "s" and cell.quotePrefix
