@@ -9,6 +9,7 @@ its definition in `cases.measures` (`Slice.measure_params`), so a number opens e
 
 import datetime
 import functools
+import operator
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractHour
@@ -21,8 +22,9 @@ from cases.models import Assignment, Case, Category, Extension
 from departments.models import Department, Region
 from hotline.dashboards import metrics
 from hotline.dashboards.filters import Slice
+from hotline.dashboards.stats import CATEGORY_ROLLUP_CHANNEL
 from hotline.dashboards.tables import Cell, Table, case_list_url
-from hotline.models import DailyStat
+from hotline.models import DailyStat, MonthlyStat
 
 BACKLOG_STATUSES = [*OPEN_STATUSES, *CALLBACK_STATUSES]
 
@@ -301,9 +303,14 @@ def overall_table(s: Slice, weights: metrics.Weights) -> Table:
 
 
 def daily_intake(s: Slice) -> tuple[list[int], list[int]]:
-    """Intake per day of the period, and of the same-length period before it."""
+    """Intake per day of the period, and of the same-length period before it.
+
+    A series per day needs the daily rows; it reads the narrowest ones that hold the slice: the
+    per-category roll-up rows (a few dozen a day) unless a district, department or channel is
+    set, else the department × district roll-up rows (hundreds a day), else the detailed rows.
+    """
     prev = s.previous()
-    rollup = s.category_rollup_q() if s.category else None
+    rollup = s.category_rollup_q()
     both = (rollup | prev.category_rollup_q()) if rollup is not None else (
         s.stat_q() | prev.stat_q())  # fmt: skip
     counts = dict(DailyStat.objects.filter(both).values_list("day").annotate(n=Sum("intake"))
@@ -342,21 +349,56 @@ def trend_tables(s: Slice) -> tuple[list[Table], list[int], list[int]]:
     return tables, current, previous
 
 
+def _period_q(s: Slice) -> tuple[Q | None, Q | None]:
+    """The period as a filter on the daily rows (the days outside whole calendar months) and
+    on the monthly rows (the whole months inside it); None where there is nothing to read."""
+    months = s.whole_months()
+    if months is None:
+        return Q(day__gte=s.first, day__lte=s.last), None
+    begin, end = months
+    days = [Q(day__gte=s.first, day__lt=begin)] if s.first < begin else []
+    if end <= s.last:
+        days.append(Q(day__gte=end, day__lte=s.last))
+    return functools.reduce(operator.or_, days) if days else None, Q(month__gte=begin,
+                                                                     month__lt=end)  # fmt: skip
+
+
+def _change_sums(s: Slice, prev: Slice, group: str, dims: Q) -> dict[int, tuple[int, int]]:
+    """{group value: (intake this period, intake the period before)}, read as the assessment
+    reads its sums: MonthlyStat for the whole months inside both periods, DailyStat for the days
+    around them (one query each at most), so a one-year trend reads a dozen rows per slice
+    where it read 365."""
+    now_days, now_months = _period_q(s)
+    before_days, before_months = _period_q(prev)
+    sums: dict[int, tuple[int, int]] = {}
+    for model, field, parts in ((DailyStat, "day", (now_days, before_days)),
+                                (MonthlyStat, "month", (now_months, before_months))):  # fmt: skip
+        parts = [q for q in parts if q is not None]
+        if not parts:
+            continue
+        rows = (model.objects.filter(functools.reduce(operator.or_, parts), dims,
+                                     **{f"{group}__isnull": False})
+                .values_list(group)
+                .annotate(now=Sum("intake", filter=Q(**{f"{field}__gte": s.first})),
+                          before=Sum("intake", filter=Q(**{f"{field}__lt": s.first})))
+                .order_by())  # fmt: skip
+        for key, now_n, before_n in rows:
+            was_now, was_before = sums.get(key, (0, 0))
+            sums[key] = (was_now + (now_n or 0), was_before + (before_n or 0))
+    return sums
+
+
 def _change_table(s: Slice, prev: Slice, group: str, model, title) -> Table:
-    rollup = s.category_rollup_q() if group == "category" else None
-    if rollup is not None:
-        both = rollup | prev.category_rollup_q()
+    if group == "category" and s.category_rollup_q() is not None:
+        dims = Q(channel=CATEGORY_ROLLUP_CHANNEL) & (Q(category=s.category) if s.category else Q())
     else:
-        both = s.stat_q(group == "category") | prev.stat_q(group == "category")
-    rows = (DailyStat.objects.filter(both, **{f"{group}__isnull": False}).values(group)
-            .annotate(now=Sum("intake", filter=Q(day__gte=s.first)),
-                      before=Sum("intake", filter=Q(day__lte=prev.last))).order_by())  # fmt: skip
-    names = model.objects.in_bulk([r[group] for r in rows])
+        dims = s.dimension_q(group == "category")
+    sums = _change_sums(s, prev, group, dims)
+    names = model.objects.in_bulk(list(sums))
     table = Table(f"trend_{group}", title,
                   [_(group), _("cases"), _("previous period"), _("change")])  # fmt: skip
-    for row in sorted(rows, key=lambda r: -(r["now"] or 0)):
-        obj = names[row[group]]
-        now_n, before_n = row["now"] or 0, row["before"] or 0
+    for pk, (now_n, before_n) in sorted(sums.items(), key=lambda kv: (-kv[1][0], kv[0])):
+        obj = names[pk]
         key = "category" if group == "category" else "region"
         url = case_list_url(s.case_params() | {key: obj.code})
         before_url = case_list_url(prev.case_params() | {key: obj.code})
