@@ -24,6 +24,7 @@ PAGES = [
     ("assessment, channel filter", "dashboards:assessment", {"channel": "wechat"}),
     ("trends (30 days)", "dashboards:trends", {}),
     ("trends, category filter", "dashboards:trends", {"category": "05"}),
+    ("trends, one year", "dashboards:trends", {"date_from": "-365"}),
     ("hotspots", "dashboards:hotspots", {}),
     ("supervision: flagged", "dashboards:supervision_state", {"state": "flagged"}),
     ("assessment Excel export", "dashboards:assessment", {"export": "xlsx"}),
