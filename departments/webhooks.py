@@ -9,25 +9,36 @@ with an exponential backoff until `HOTLINE_WEBHOOK_MAX_ATTEMPTS`. The rows are t
 
 Receivers check `X-Hotline-Signature: sha256=<hex>`, the HMAC-SHA256 of
 `"<X-Hotline-Timestamp>.<raw body>"` keyed with the endpoint's secret.
+
+Outgoing requests never reach the center's own network: a target is `https` to a name whose
+every address is global (`ipaddress.is_global`), checked when it is registered and again at each
+delivery, and the connection goes to the very address that was checked (no second lookup).
+Addresses or names listed in `HOTLINE_WEBHOOK_ALLOWED_HOSTS` (tests and local development use
+127.0.0.1) are exempt, and only they may be plain `http`. Redirects are never followed, and the
+delivery log says what went wrong in general words ("timeout", "HTTP 500"), not the socket's.
 """
 
 import hashlib
 import hmac
+import http.client
+import ipaddress
 import json
 import logging
 import secrets
-import urllib.error
-import urllib.request
+import socket
+import ssl
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core import privacy
 from core.errors import InvalidInput
 from departments.models import Department, WebhookDelivery, WebhookEndpoint
 from departments.tokens import ensure_can_manage
@@ -76,16 +87,116 @@ def _valid_url(url: str) -> str:
     return url
 
 
+class TargetRefused(Exception):
+    """The target is not one we may post to; `reason` is the delivery log's wording."""
+
+    def __init__(self, reason):
+        super().__init__(str(reason))
+        self.reason = reason
+
+
+REFUSED_ADDRESS = _("address not allowed (internal network)")
+
+
+def _allowed_entries() -> tuple[set[str], list]:
+    """HOTLINE_WEBHOOK_ALLOWED_HOSTS as (host names, networks)."""
+    names, networks = set(), []
+    for entry in _setting("HOTLINE_WEBHOOK_ALLOWED_HOSTS", []) or []:
+        try:
+            networks.append(ipaddress.ip_network(str(entry).strip(), strict=False))
+        except ValueError:
+            names.add(str(entry).strip().lower())
+    return names, networks
+
+
+def _listed(host: str, address: str | None = None) -> bool:
+    """Whether the setting lists the host name or the address."""
+    names, networks = _allowed_entries()
+    if host.lower() in names:
+        return True
+    candidate = address or host
+    try:
+        ip = ipaddress.ip_address(candidate)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def _permitted(host: str, address: str) -> bool:
+    ip = ipaddress.ip_address(address)
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return _listed(host, address) or (ip.is_global and (mapped is None or mapped.is_global))
+
+
+def resolve_target(host: str, port: int) -> str:
+    """The one address to connect to: every address of `host` must be permitted."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        raise TargetRefused(_("address not found")) from error
+    addresses = [info[4][0] for info in infos]
+    if not addresses or not all(_permitted(host, a) for a in addresses):
+        raise TargetRefused(REFUSED_ADDRESS)
+    return addresses[0]
+
+
+def check_target(url: str, *, resolve: bool) -> tuple[str, int, str | None]:
+    """(host, port, address) of a permitted target; refuses plain HTTP outside the setting."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").rstrip(".")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        literal = str(ipaddress.ip_address(host))
+    except ValueError as error:
+        if "port" in str(error):
+            raise TargetRefused(_("address not found")) from error
+        literal = None
+    local_name = host.lower() == "localhost" or host.lower().endswith(".localhost")
+    if (literal and not _permitted(host, literal)) or (local_name and not _listed(host)):
+        raise TargetRefused(REFUSED_ADDRESS)
+    if parts.scheme != "https" and not _listed(host):
+        raise TargetRefused(_("A webhook URL must start with https://."))
+    return host, port, literal or (resolve_target(host, port) if resolve else None)
+
+
+def _refuse_internal_at_registration(url: str) -> None:
+    """An address (or a name already resolving) inside the network is refused now; a name
+    that does not resolve yet may be registered, and is checked again at every delivery."""
+    try:
+        host, port, address = check_target(url, resolve=False)
+        if address is None and _resolves(host, port):
+            resolve_target(host, port)
+    except TargetRefused as refused:
+        message = _("A webhook must go to a public address over https://.")
+        if refused.reason == REFUSED_ADDRESS:
+            raise InvalidInput(str(message), field="url") from refused
+        raise InvalidInput(str(refused.reason), field="url") from refused
+
+
+def _resolves(host: str, port: int) -> bool:
+    try:
+        return bool(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+    except (socket.gaierror, UnicodeError):
+        return False
+
+
+@transaction.atomic
 def register_endpoint(department: Department, *, actor, url: str) -> WebhookEndpoint:
-    """Register (or replace) the department's endpoint: HTTPS (HTTP to localhost in dev/tests)."""
+    """Register (or replace) the department's endpoint; its waiting deliveries move to it."""
     ensure_can_manage(actor, department)
     url = _valid_url(url)
-    local = url.startswith(("http://127.0.0.1", "http://localhost"))
-    trial = _setting("DEBUG", False) or _setting("TESTING", False)
-    if not (url.startswith("https://") or (local and trial)):
-        raise InvalidInput(str(_("A webhook URL must start with https://.")), field="url")
-    WebhookEndpoint.objects.filter(department=department, is_active=True).update(is_active=False)
-    return WebhookEndpoint.objects.create(department=department, url=url, secret=new_secret())
+    _refuse_internal_at_registration(url)
+    old = list(
+        WebhookEndpoint.objects.select_for_update()
+        .filter(department=department, is_active=True)
+        .values_list("pk", flat=True)
+    )
+    endpoint = WebhookEndpoint.objects.create(department=department, url=url, secret=new_secret())
+    WebhookEndpoint.objects.filter(pk__in=old).update(is_active=False)
+    WebhookDelivery.objects.filter(
+        endpoint_id__in=old, status=WebhookDelivery.Status.PENDING
+    ).update(endpoint=endpoint)
+    return endpoint
 
 
 # --- the outbox ------------------------------------------------------------------------------
@@ -108,7 +219,7 @@ def payload_for(event) -> dict:
         "occurred_at": event.created_at.isoformat(),
         "case": {"number": event.case.number, "status": event.case.status},
         "assignment": event.assignment_id,
-        "data": {k: v for k, v in (event.data or {}).items() if "citizen" not in k},
+        "data": privacy.payload_data(event.data),  # the filter cases.privacy registers
     }
 
 
@@ -156,35 +267,88 @@ def _claim(delivery: WebhookDelivery) -> bool:
     return taken == 1
 
 
+class _PinnedConnectionMixin:
+    """Connects to the address that was checked; the Host header and TLS name stay the host's."""
+
+    pinned_address = ""
+
+    def _create_connection(self, address, timeout, source_address=None):
+        return socket.create_connection((self.pinned_address, address[1]), timeout, source_address)
+
+
+class PinnedHTTPConnection(_PinnedConnectionMixin, http.client.HTTPConnection):
+    pass
+
+
+class PinnedHTTPSConnection(_PinnedConnectionMixin, http.client.HTTPSConnection):
+    pass
+
+
+def _open(url: str, timeout: float) -> tuple[http.client.HTTPConnection, str]:
+    """A connection to the checked address of `url` and the request target (path and query)."""
+    host, port, address = check_target(url, resolve=True)
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        connection = PinnedHTTPSConnection(
+            host, port, timeout=timeout, context=ssl.create_default_context()
+        )
+    else:
+        connection = PinnedHTTPConnection(host, port, timeout=timeout)
+    connection.pinned_address = address
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return connection, target
+
+
+# What the delivery log says, in general words: the low-level text may tell ports apart.
+FAILURE_REASONS = (
+    (ssl.SSLError, _("TLS error")),
+    (ConnectionRefusedError, _("connection refused")),
+    (TimeoutError, _("timeout")),
+    (http.client.HTTPException, _("invalid HTTP answer")),
+)
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, TargetRefused):
+        return str(error.reason)
+    for kind, reason in FAILURE_REASONS:
+        if isinstance(error, kind):
+            return str(reason)
+    return str(_("connection failed"))
+
+
 def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
+    """POST the row to its endpoint: (HTTP status or None, a general reason when it failed)."""
+    if not delivery.endpoint.secret:
+        return None, str(_("no signing secret: register the endpoint again"))
     body = json.dumps({"delivery_id": delivery.pk, **delivery.payload}).encode()
     timestamp = str(int(timezone.now().timestamp()))
-    request = urllib.request.Request(
-        delivery.endpoint.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "12345-hotline-webhooks/1",
-            "X-Hotline-Event": delivery.event_type,
-            "X-Hotline-Delivery": str(delivery.pk),
-            "X-Hotline-Timestamp": timestamp,
-            "X-Hotline-Signature": sign(delivery.endpoint.secret, timestamp, body),
-        },
-    )
-    timeout = _setting("HOTLINE_WEBHOOK_TIMEOUT", 10)
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "12345-hotline-webhooks/1",
+        "X-Hotline-Event": delivery.event_type,
+        "X-Hotline-Delivery": str(delivery.pk),
+        "X-Hotline-Timestamp": timestamp,
+        "X-Hotline-Signature": sign(delivery.endpoint.secret, timestamp, body),
+    }
+    connection = None
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, ""
-    except urllib.error.HTTPError as error:
-        return error.code, f"HTTP {error.code}"
-    except (urllib.error.URLError, OSError) as error:
-        return None, str(getattr(error, "reason", error))[:500]
+        connection, target = _open(delivery.endpoint.url, _setting("HOTLINE_WEBHOOK_TIMEOUT", 10))
+        connection.request("POST", target, body=body, headers=headers)
+        code = connection.getresponse().status  # a redirect is an answer, never followed
+    except (TargetRefused, OSError, http.client.HTTPException) as error:
+        logger.info("webhook delivery %s failed: %r", delivery.pk, error)
+        return None, _reason(error)
+    finally:
+        if connection is not None:
+            connection.close()
+    return code, "" if 200 <= code < 300 else f"HTTP {code}"
 
 
 def deliver(delivery: WebhookDelivery) -> bool:
     """Post one claimed row and record the outcome; True when the receiver took it."""
-    code, error = _post(delivery)
+    with translation.override(_setting("LANGUAGE_CODE", "zh-hans")):
+        code, error = _post(delivery)
     now = timezone.now()
     delivery.last_response_code, delivery.last_error = code, error
     if code is not None and 200 <= code < 300:

@@ -219,6 +219,11 @@ CELERY_TIMEZONE = TIME_ZONE
 HOTLINE_WEBHOOK_BACKOFF_SECONDS = env.int("HOTLINE_WEBHOOK_BACKOFF_SECONDS", default=30)
 HOTLINE_WEBHOOK_MAX_ATTEMPTS = env.int("HOTLINE_WEBHOOK_MAX_ATTEMPTS", default=8)
 HOTLINE_WEBHOOK_TIMEOUT = env.int("HOTLINE_WEBHOOK_TIMEOUT", default=10)
+# Addresses, networks or names webhooks may reach although they are not public (and over plain
+# http): none in production; the tests' and a developer's receivers listen on 127.0.0.1.
+HOTLINE_WEBHOOK_ALLOWED_HOSTS = env.list(
+    "HOTLINE_WEBHOOK_ALLOWED_HOSTS", default=["127.0.0.1", "::1"] if TESTING or DEBUG else []
+)
 
 # How many times a case may be reopened before it is parked as unresolvable (挂账).
 HOTLINE_MAX_REOPENS = env.int("HOTLINE_MAX_REOPENS", default=2)

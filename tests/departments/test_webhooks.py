@@ -284,3 +284,200 @@ def test_return_review_extension_decision_and_reopen_reach_the_department(users,
     services.reopen_case(case, actor=supervisor, reason="citizen unsatisfied")
     types = list(WebhookDelivery.objects.order_by("id").values_list("event_type", flat=True))
     assert types == ["case_dispatched", "return_rejected", "extension_decided", "case_reopened"]
+
+
+# --- outgoing requests stay out of the center's network --------------------------------------
+
+
+class Redirecting(Receiver):
+    """A receiver that answers every post with a 302 to `location`."""
+
+    def __init__(self, location: str):
+        super().__init__()
+        handler = self.server.RequestHandlerClass
+
+        def do_post(request):
+            body = request.rfile.read(int(request.headers["Content-Length"]))
+            self.received.append((dict(request.headers), body))
+            request.send_response(302)
+            request.send_header("Location", location)
+            request.end_headers()
+
+        handler.do_POST = do_post
+
+
+class Silent:
+    """A port that accepts connections and never answers."""
+
+    def __init__(self):
+        import socket
+
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}/hook"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.socket.close()
+
+
+@pytest.fixture
+def fake_dns(monkeypatch):
+    """The world's DNS (it leaves the machine): names of our choosing, the real resolver else."""
+    import socket
+
+    class Answers(dict):
+        lookups: list[str] = []
+
+    answers = Answers()
+    answers.lookups = []
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        answers.lookups.append(host)
+        return real(answers.get(host, host), port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return answers
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://127.0.0.1:6379/",
+        "https://127.0.0.1:5432/",
+        "https://localhost/hook",
+        "https://10.1.2.3/hook",
+        "https://192.168.0.10/hook",
+        "https://172.16.5.5/hook",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://100.64.0.1/hook",
+        "https://0.0.0.0/hook",
+        "https://[::1]/hook",
+        "https://[fd00::1]/hook",
+        "https://[fe80::1]/hook",
+        "https://[::ffff:127.0.0.1]/hook",
+    ],
+)
+def test_internal_addresses_are_refused_at_registration(users, cgj, settings, url):
+    settings.HOTLINE_WEBHOOK_ALLOWED_HOSTS = []
+    with pytest.raises(InvalidInput) as refused:
+        webhooks.register_endpoint(cgj, actor=users["deptadmin"], url=url)
+    assert refused.value.field == "url"
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_a_local_receiver_needs_the_setting(users, cgj, receiver, settings):
+    settings.HOTLINE_WEBHOOK_ALLOWED_HOSTS = []
+    with pytest.raises(InvalidInput):
+        webhooks.register_endpoint(cgj, actor=users["deptadmin"], url=receiver.url)
+    settings.HOTLINE_WEBHOOK_ALLOWED_HOSTS = ["127.0.0.0/8"]
+    assert webhooks.register_endpoint(cgj, actor=users["deptadmin"], url=receiver.url).is_active
+
+
+def test_an_internal_target_is_not_posted_to_even_if_it_got_in(users, cgj, receiver, settings):
+    # given: an endpoint written around the service (the admin, an old row) on 127.0.0.1
+    WebhookEndpoint.objects.create(department=cgj, url=receiver.url, secret="s" * 64)
+    dispatched(users["agent"], cgj)
+    settings.HOTLINE_WEBHOOK_ALLOWED_HOSTS = []
+    # when
+    assert webhooks.deliver_due() == {"delivered": 0, "retrying": 1}
+    # then
+    assert receiver.received == []
+    assert WebhookDelivery.objects.get().last_error == "address not allowed (internal network)"
+
+
+def test_a_public_name_pointing_inside_is_refused_at_delivery(
+    users, cgj, receiver, settings, fake_dns
+):
+    # given: a name that resolved to a public address when it was registered
+    settings.HOTLINE_WEBHOOK_ALLOWED_HOSTS = []
+    fake_dns["hooks.erp-example.cn"] = "8.8.8.8"
+    port = receiver.server.server_port
+    url = f"https://hooks.erp-example.cn:{port}/hook"
+    webhooks.register_endpoint(cgj, actor=users["deptadmin"], url=url)
+    dispatched(users["agent"], cgj)
+    # when: its DNS now answers 127.0.0.1
+    fake_dns["hooks.erp-example.cn"] = "127.0.0.1"
+    fake_dns.lookups.clear()
+    assert webhooks.deliver_due() == {"delivered": 0, "retrying": 1}
+    # then: nothing reached the local port, and the name was looked up once (no second lookup)
+    assert receiver.received == []
+    assert fake_dns.lookups == ["hooks.erp-example.cn"]
+    assert WebhookDelivery.objects.get().last_error == "address not allowed (internal network)"
+
+
+def test_a_name_already_pointing_inside_is_refused_at_registration(users, cgj, settings, fake_dns):
+    settings.HOTLINE_WEBHOOK_ALLOWED_HOSTS = []
+    fake_dns["erp.inside.example.cn"] = "10.0.0.7"
+    with pytest.raises(InvalidInput):
+        webhooks.register_endpoint(
+            cgj, actor=users["deptadmin"], url="https://erp.inside.example.cn/"
+        )
+
+
+def test_a_redirect_to_loopback_is_not_followed(users, cgj, receiver, settings):
+    settings.HOTLINE_WEBHOOK_BACKOFF_SECONDS = 0
+    with Redirecting(f"http://127.0.0.1:{receiver.server.server_port}/") as redirecting:
+        webhooks.register_endpoint(cgj, actor=users["deptadmin"], url=redirecting.url)
+        dispatched(users["agent"], cgj)
+        assert webhooks.deliver_due() == {"delivered": 0, "retrying": 1}
+        assert len(redirecting.received) == 1
+    assert receiver.received == []  # the Location was never visited
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.last_response_code, delivery.last_error) == (
+        "pending",
+        302,
+        "HTTP 302",
+    )
+
+
+def test_the_log_gives_a_general_reason(users, cgj, settings):
+    settings.HOTLINE_WEBHOOK_TIMEOUT = 1
+    settings.HOTLINE_WEBHOOK_BACKOFF_SECONDS = 0
+    webhooks.register_endpoint(cgj, actor=users["deptadmin"], url="http://127.0.0.1:9/hook")
+    dispatched(users["agent"], cgj)
+    webhooks.deliver_due()
+    assert WebhookDelivery.objects.get().last_error == "connection refused"
+    with Silent() as silent:
+        webhooks.register_endpoint(cgj, actor=users["deptadmin"], url=silent.url)
+        webhooks.deliver_due()
+    assert WebhookDelivery.objects.get().last_error == "timeout"
+
+
+def test_the_reason_is_in_the_configured_language(users, cgj, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    webhooks.register_endpoint(cgj, actor=users["deptadmin"], url="http://127.0.0.1:9/hook")
+    dispatched(users["agent"], cgj)
+    webhooks.deliver_due()
+    assert WebhookDelivery.objects.get().last_error == "连接被拒绝"
+
+
+def test_an_endpoint_without_a_secret_gets_nothing(users, cgj, receiver):
+    WebhookEndpoint.objects.create(department=cgj, url=receiver.url, secret="")
+    dispatched(users["agent"], cgj)
+    webhooks.deliver_due()
+    assert receiver.received == []
+    assert "secret" in WebhookDelivery.objects.get().last_error
+
+
+def test_a_registered_endpoint_always_has_a_secret(users, cgj, receiver):
+    endpoint = webhooks.register_endpoint(cgj, actor=users["deptadmin"], url=receiver.url)
+    assert len(endpoint.secret) == 64 and int(endpoint.secret, 16)
+
+
+def test_re_registering_moves_the_waiting_deliveries(users, cgj, receiver, settings):
+    # given: two events waiting for an endpoint that is down
+    settings.HOTLINE_WEBHOOK_BACKOFF_SECONDS = 0
+    old = webhooks.register_endpoint(cgj, actor=users["deptadmin"], url="http://127.0.0.1:9/h")
+    dispatched(users["agent"], cgj)
+    dispatched(users["agent"], cgj)
+    webhooks.deliver_due()
+    # when: the department registers its new receiver
+    new = webhooks.register_endpoint(cgj, actor=users["deptadmin"], url=receiver.url)
+    # then: both go to the new one; nothing stays behind on the old endpoint
+    assert not WebhookDelivery.objects.filter(endpoint=old).exists()
+    assert webhooks.deliver_due() == {"delivered": 2, "retrying": 0}
+    assert len(receiver.received) == 2
+    assert all(valid_signature(new.secret, h, b) for h, b in receiver.received)
