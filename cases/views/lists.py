@@ -1,14 +1,17 @@
 """Case lists: every case the viewer may see with filters, and the callback queue."""
 
+import datetime
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import measures
-from cases.choices import AssignmentRole, AssignmentStatus, Status
+from cases.choices import AssignmentRole, AssignmentStatus, Channel, Status
 from cases.filtersets import CaseFilterSet
 from cases.forms import QuickSelect
 from cases.models import Assignment, Category
@@ -40,6 +43,54 @@ def tidy_filter_form(form) -> None:
         form.fields[name].widget.input_type = "datetime-local"
     for name in ("status", "request_type", "channel", "urgency"):
         form.fields[name].widget.attrs["size"] = 4
+    # A dashboard's drill-down stays in the URL (and in the form, hidden, so that narrowing the
+    # list keeps it); the list says it in words above the cases (measure_caption).
+    for name in DRILL_DOWN:
+        form.fields[name].widget = forms.HiddenInput()
+
+
+DRILL_DOWN = ("measure", "measured_after", "measured_before", "department_exact")
+
+
+def _moment(value, *, end: bool = False) -> str:
+    """A local time as shown in a caption: the day alone at midnight (the day before, for an
+    exclusive end), else day and minute."""
+    local = timezone.localtime(value)
+    if local.time() == datetime.time(0):
+        return (local.date() - datetime.timedelta(days=1) if end else local.date()).isoformat()
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def measure_caption(filterset) -> str:
+    """What a dashboard number's list shows, in words, e.g. "超期未签收（城管局，2026-11-01至
+    2026-11-30）": the measure, then its department, region, category, channel and period ("" for
+    a list without a measure)."""
+    data = filterset.form.cleaned_data
+    name = data.get("measure")
+    if not name:
+        return ""
+    details = []
+    if department := data.get("department"):
+        shown = department.short_name or department.name
+        details.append(_("%(department)s alone") % {"department": shown}
+                       if data.get("department_exact") else shown)  # fmt: skip
+    if data.get("region"):
+        details += Region.objects.filter(code=data["region"]).values_list("name", flat=True)
+    if data.get("category"):
+        details += Category.objects.filter(code=data["category"]).values_list("name", flat=True)
+    details += [str(Channel(c).label) for c in data.get("channel") or []]
+    after, before = data.get("measured_after"), data.get("measured_before")
+    if after and before:
+        period = {"first": _moment(after), "last": _moment(before, end=True)}
+        details.append(_("%(first)s to %(last)s") % period)
+    elif after:
+        details.append(_("from %(first)s") % {"first": _moment(after)})
+    elif before:
+        details.append(_("before %(before)s") % {"before": _moment(before)})
+    label = dict(measures.CHOICES)[name]
+    if not details:
+        return str(label)
+    return _("%(measure)s (%(details)s)") % {"measure": label, "details": _(", ").join(details)}
 
 
 @login_required
@@ -57,9 +108,13 @@ def case_list(request):
     counted_unit = (
         measures.unit(filterset.form.cleaned_data["measure"]) if counted is not None else ""
     )
+    caption = measure_caption(filterset) if filterset.is_bound and valid else ""
     tidy_filter_form(filterset.form)
     params = request.GET.copy()
     params.pop("after", None)
+    without_measure = params.copy()
+    for name in DRILL_DOWN:
+        without_measure.pop(name, None)
     context = {
         "filterset": filterset,
         "page": page,
@@ -68,6 +123,8 @@ def case_list(request):
         "counted": counted,
         "counted_capped": counted is not None and counted > COUNT_CAP,
         "counted_unit": counted_unit,
+        "measure_caption": caption,
+        "without_measure": without_measure.urlencode(),
     }
     template = "cases/_case_rows.html" if request.htmx else "cases/list.html"
     return render(request, template, context)
