@@ -8,7 +8,10 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self):
-        from cases import sla
+        from cases import policy, privacy, sla  # noqa: F401  (policy: registers the rules)
+        from core import privacy as payloads
+
+        payloads.register_payload_filter(privacy.without_identity)
         from cases.models import DeadlinePolicy, WorkingDay
 
         # The deadline clock keeps the calendar and the policies in memory: forget them when

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
-from cases import measures
+from cases import measures, privacy
 from cases.choices import (
     ACTIVE_ASSIGNMENT_STATUSES,
     Channel,
@@ -43,6 +43,15 @@ class DateTimeFilter(django_filters.IsoDateTimeFilter):
     """ISO 8601 date-time filter that refuses impossible zone offsets (400, not 500)."""
 
     field_class = ZonedDateTimeField
+
+
+def _refuse_phone(form) -> str:
+    value = form.cleaned_data.get("phone")
+    if value:
+        raise forms.ValidationError(
+            _("Only the hotline center searches cases by phone number."), code="phone_not_allowed"
+        )
+    return value
 
 
 def subtree_ids(model, code: str) -> list[int]:
@@ -149,6 +158,14 @@ class CaseFilterSet(django_filters.FilterSet):
 
     def filter_category(self, queryset, name, value):
         return queryset.filter(category_id__in=subtree_ids(Category, value))
+
+    def get_form_class(self):
+        """The filter form; `phone` refused (400) unless the request's user is the center's:
+        a department searching by phone would find and unmask callers (`cases.privacy`)."""
+        form_class = super().get_form_class()
+        if privacy.may_search_by_phone(getattr(self.request, "user", None)):
+            return form_class
+        return type(form_class.__name__, (form_class,), {"clean_phone": _refuse_phone})
 
     def filter_overdue(self, queryset, name, value):
         overdue = overdue_q()

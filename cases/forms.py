@@ -25,8 +25,8 @@ from cases.choices import (
 )
 from cases.models import Dispute, Extension, SupervisionOrder
 from cases.selectors import dispatch_targets, get_case_for, transfer_targets, visible_assignments
+from core import policy
 from core.errors import NotFound
-from core.roles import Role, has_role
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 YES_NO_UNKNOWN = [("", _("Not asked")), *YES_NO]
@@ -230,7 +230,7 @@ class CallbackForm(CaseActionForm):
     )
 
     def limit_choices(self) -> None:
-        if not has_role(self.user, Role.SUPERVISOR):
+        if not policy.can(self.user, "cases.supervise_work"):
             choices = [c for c in self.fields["then"].choices if c[0] != "reopen"]
             self.fields["then"].choices = choices
 

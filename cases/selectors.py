@@ -1,82 +1,40 @@
-"""Reads scoped to what a user may see: the one place that decides visibility.
+"""Reads scoped to what a user may see; the policy decides (`cases.policy`, `core.policy`).
 
-- the center (agents and supervisors of the center or a sub-center) sees every case;
-- district-center staff see the cases in their district and those dispatched to them;
-- department staff see the cases their department or its sub-departments hold an
-  assignment for (whatever its state, so that history stays readable);
-- anyone else sees nothing. Fetching one object outside the scope raises NotFound (404),
-  exactly as a missing one does.
+Fetching one object outside the scope raises NotFound (404), exactly as a missing one does.
 """
 
 import difflib
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from cases.choices import DEAD_END_STATUSES
-from cases.models import Assignment, Case
+from cases.models import Assignment, Case, CaseEvent, SupervisionOrder
+from core import policy
 from core.errors import NotFound
-from departments.memberships import is_center_staff, staff_departments
-from departments.models import Department, Region
-
-
-def _department_subtree_q(departments, prefix: str = "") -> Q:
-    """`<prefix>department` is one of `departments` or below them (an id subquery, no join)."""
-    subtree = Q(pk__in=[])
-    for department in departments:
-        subtree |= Q(path__startswith=department.path)
-    ids = Department.objects.filter(subtree).values("id")
-    return Q(**{f"{prefix}department_id__in": ids})
-
-
-def _district_q(departments, prefix: str = "") -> Q:
-    """`<prefix>region` lies in a district governed by one of `departments`."""
-    territory = Q(pk__in=[])
-    for department in departments:
-        if department.kind == Department.Kind.DISTRICT_CENTER and department.region_id:
-            territory |= Q(path__startswith=department.region.path)
-    return Q(**{f"{prefix}region_id__in": Region.objects.filter(territory).values("id")})
-
-
-def case_scope_q(user) -> Q | None:
-    """A filter on Case for what the user may see; None means everything."""
-    if not user.is_authenticated:
-        return Q(pk__in=[])
-    if is_center_staff(user):
-        return None
-    departments = staff_departments(user)
-    if not departments:
-        return Q(pk__in=[])
-    held = Assignment.objects.filter(_department_subtree_q(departments), case=OuterRef("pk"))
-    q = Q(Exists(held))
-    if _governs_a_district(departments):
-        q |= _district_q(departments)
-    return q
-
-
-def _governs_a_district(departments) -> bool:
-    return any(d.kind == Department.Kind.DISTRICT_CENTER and d.region_id for d in departments)
+from departments.models import Department
 
 
 def visible_cases(user) -> QuerySet[Case]:
-    """Every case the user may see, with what lists show joined in."""
-    queryset = Case.objects.select_related("category", "region", "main_department")
-    scope = case_scope_q(user)
-    return queryset if scope is None else queryset.filter(scope)
+    """Every case the user may see (`core.policy.scope`), with what lists show joined in."""
+    return policy.scope(user, Case.objects.select_related("category", "region", "main_department"))
 
 
 def visible_assignments(user) -> QuerySet[Assignment]:
     """Assignments the user may see: the center sees all, departments their subtree's."""
     queryset = Assignment.objects.select_related("case", "department", "case__category")
-    if is_center_staff(user):
-        return queryset
-    departments = staff_departments(user)
-    if not departments:
-        return queryset.none()
-    q = _department_subtree_q(departments)
-    if _governs_a_district(departments):
-        q |= _district_q(departments, prefix="case__")
-    return queryset.filter(q)
+    return policy.scope(user, queryset)
+
+
+def visible_supervisions(user) -> QuerySet[SupervisionOrder]:
+    """Supervision orders the user may see: never those addressed to another department."""
+    return policy.scope(user, SupervisionOrder.objects.select_related("case", "department"))
+
+
+def visible_events(user, case: Case) -> QuerySet[CaseEvent]:
+    """The case's timeline as the user may read it, oldest first."""
+    events = CaseEvent.objects.filter(case=case).select_related("actor", "assignment__department")
+    return policy.scope(user, events)
 
 
 def get_case_for(user, number: str) -> Case:

@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     DEPT_ADMIN = "dept_admin", _("Department admin")
     EDITOR = "editor", _("Knowledge editor")
     REVIEWER = "reviewer", _("Knowledge reviewer")
+    AUDITOR = "auditor", _("Personal-data auditor")
 
 
 CENTER_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR})
@@ -77,6 +78,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "knowledgebase.articleversion": ("view",),
         "cases.category": ("view",),
     },
+    Role.AUDITOR: {},  # reads the personal-data access log on its page
 }
 
 

@@ -8,6 +8,6 @@ class DepartmentsConfig(AppConfig):
 
     def ready(self):
         from core import outbox
-        from departments import webhooks
+        from departments import policy, webhooks  # noqa: F401  (policy: registers its rules)
 
         outbox.register(webhooks.enqueue_for_event)  # the webhook rows commit with the event

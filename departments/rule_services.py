@@ -8,8 +8,8 @@ its history of returns), and the draft's revisions move with it.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core import policy
 from core.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
-from core.roles import Role, has_role
 from departments.models import ResponsibilityRule, RuleRevision
 
 EDITABLE_FIELDS = (
@@ -49,7 +49,7 @@ def snapshot(rule: ResponsibilityRule) -> dict:
 
 
 def _ensure_supervisor(actor) -> None:
-    if not has_role(actor, Role.SUPERVISOR):
+    if not policy.can(actor, "departments.change_rules"):
         raise ActionForbidden("only supervisors change responsibility rules")
 
 

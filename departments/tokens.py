@@ -16,13 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from core import policy
 from core.errors import ActionForbidden, InvalidInput
-from core.roles import Role, has_role
+from core.roles import Role
 from departments.models import ApiToken, Department, Membership
+from departments.policy import is_center_department
 
 KEY_PREFIX = "hl_"
 LAST_USED_PRECISION = timedelta(minutes=1)
-CENTER_KINDS = (Department.Kind.CENTER, Department.Kind.SUB_CENTER)
 
 
 def hash_key(key: str) -> str:
@@ -44,24 +45,14 @@ def service_user(department: Department):
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
-    role = Role.AGENT if department.kind in CENTER_KINDS else Role.HANDLER
+    role = Role.AGENT if is_center_department(department) else Role.HANDLER
     Membership.objects.get_or_create(user=user, department=department, role=role)
     return user
 
 
-def can_manage_tokens(user, department: Department) -> bool:
-    """Department admins of the department (and superusers) manage its tokens and webhooks."""
-    if user.is_superuser:
-        return True
-    return has_role(user, Role.DEPT_ADMIN) and any(
-        m.role == Role.DEPT_ADMIN and m.department_id == department.pk
-        for m in user.memberships.all()
-    )
-
-
 def ensure_can_manage(user, department: Department) -> None:
     """Refuse anyone who is not an admin of the department."""
-    if not can_manage_tokens(user, department):
+    if not policy.can(user, "departments.manage_integrations", department):
         raise ActionForbidden(str(_("Only the department's admin manages its tokens.")))
 
 

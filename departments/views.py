@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
-from core.roles import Role
 from departments import tokens, webhooks
 from departments.models import ApiToken, Department, WebhookDelivery, WebhookEndpoint
+from departments.policy import admin_departments, is_center_department
 
 LOG_ROWS = 50
 
@@ -30,14 +30,6 @@ class WebhookForm(forms.Form):
     url = forms.CharField(label=_("Receiver URL"), max_length=300)
 
 
-def admin_departments(user) -> list[Department]:
-    """The departments whose integrations the user manages."""
-    if user.is_superuser:
-        return list(Department.objects.filter(kind__in=tokens.CENTER_KINDS))
-    memberships = user.memberships.select_related("department")
-    return [m.department for m in memberships if m.role == Role.DEPT_ADMIN]
-
-
 def _department(request) -> Department:
     """The department the page is about (`?department=code` when the admin has several)."""
     choices = admin_departments(request.user)
@@ -53,7 +45,7 @@ def _back(name: str, department: Department):
 
 def _token_form(department, data=None) -> TokenForm:
     form = TokenForm(data, initial={"scope": ApiToken.Scope.API})
-    if department.kind not in tokens.CENTER_KINDS:  # only the center registers Open311 apps
+    if not is_center_department(department):  # only the center registers Open311 apps
         form.fields["scope"].choices = [(ApiToken.Scope.API, ApiToken.Scope.API.label)]
     return form
 

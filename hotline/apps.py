@@ -7,4 +7,4 @@ class HotlineConfig(AppConfig):
     verbose_name = _("Hotline center")
 
     def ready(self):
-        from hotline import checks  # noqa: F401  (registers the system checks)
+        from hotline import checks, policy  # noqa: F401  (register the system checks, the rules)

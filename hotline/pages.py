@@ -18,7 +18,7 @@ from cases.choices import AssignmentStatus, Decision, DisputeStatus, Status
 from cases.models import Dispute, Extension
 from cases.models.case import overdue_q
 from cases.selectors import visible_assignments, visible_cases
-from core.roles import Role, has_role
+from core import policy
 
 QUEUE_SIZE = 20
 DUE_SOON = datetime.timedelta(days=2)
@@ -80,11 +80,11 @@ def home(request):
     """Each role's starting page: the queues of the roles the user holds."""
     user, now = request.user, timezone.now()
     context = {"now": now}
-    if has_role(user, Role.AGENT):
+    if policy.can(user, "hotline.agent_queues"):
         context["agent"] = agent_queues(user)
-    if has_role(user, Role.SUPERVISOR):
+    if policy.can(user, "hotline.supervisor_queues"):
         context["supervisor"] = supervisor_queues(user)
-    if has_role(user, Role.HANDLER, Role.DEPT_ADMIN) and not user.is_superuser:
+    if policy.can(user, "hotline.handler_queues"):
         context["handler"] = handler_queues(user, now)
     return render(request, "hotline/home.html", context)
 

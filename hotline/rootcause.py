@@ -7,13 +7,12 @@ tasks and answers them; other departments never see them (404, as for a case).
 import datetime
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import policy
 from core.errors import ActionForbidden, InvalidInput, NotFound, TransitionNotAllowed
-from core.roles import DEPARTMENT_ROLES, Role, has_role
-from departments.memberships import is_center_staff, staff_departments
 from departments.models import Department
 from hotline.models import RootCauseTask
 
@@ -21,19 +20,14 @@ Status = RootCauseTask.Status
 
 
 def can_assign(user) -> bool:
-    """Supervisors of the center hand hotspots to departments."""
-    return is_center_staff(user) and has_role(user, Role.SUPERVISOR)
+    """Supervisors of the center hand hotspots to departments (`hotline.policy`)."""
+    return policy.can(user, "hotline.assign_root_cause")
 
 
 def visible_tasks(user) -> QuerySet[RootCauseTask]:
     """The tasks the user may see: all for the center, their subtree's for a department."""
     queryset = RootCauseTask.objects.select_related("department").annotate(n_cases=Count("cases"))
-    if is_center_staff(user):
-        return queryset
-    subtree = Q(pk__in=[])
-    for department in staff_departments(user, DEPARTMENT_ROLES):
-        subtree |= Q(department__path__startswith=department.path)
-    return queryset.filter(subtree)
+    return policy.scope(user, queryset)
 
 
 def get_task_for(user, pk: int) -> RootCauseTask:
@@ -64,7 +58,7 @@ def answer_root_cause_task(task: RootCauseTask, *, actor, answer: str) -> RootCa
     """The department says what it found and did; the task waits for the supervisor."""
     task = RootCauseTask.objects.select_for_update().get(pk=task.pk)
     get_task_for(actor, task.pk)  # scope: 404 for another department
-    if is_center_staff(actor) and not actor.is_superuser:
+    if not policy.can(actor, "hotline.answer_root_cause", task):
         raise ActionForbidden(_("The department answers its own task."))
     if task.status == Status.CLOSED:
         raise TransitionNotAllowed(_("This task is closed."))

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class KnowledgebaseConfig(AppConfig):
     name = "knowledgebase"
     verbose_name = _("Knowledge base")
+
+    def ready(self):
+        from knowledgebase import policy  # noqa: F401  (registers the knowledge base's rules)

@@ -16,9 +16,8 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from core import policy
 from core.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
-from core.roles import Role
-from departments.memberships import is_center_staff
 from departments.models import Department
 from knowledgebase import textproc
 from knowledgebase.models import Article, ArticleFeedback, ArticleStatus, ArticleVersion
@@ -38,33 +37,14 @@ CONTENT_FIELDS = (
 TITLE_MAX = 128
 
 
-def _roles_in(user, department: Department) -> set[str]:
-    return {m.role for m in user.memberships.all() if m.department_id == department.pk}
-
-
 def can_edit(user, article_or_department) -> bool:
-    """Editors of the owning department (and superusers) write its articles; the 12345
-    center's editors look after the imported ones, which have no owner."""
-    department = getattr(article_or_department, "department", article_or_department)
-    if user.is_superuser:
-        return True
-    if department is None:
-        return any(
-            m.role == Role.EDITOR and m.department.kind == Department.Kind.CENTER
-            for m in user.memberships.select_related("department")
-        )
-    return Role.EDITOR in _roles_in(user, department)
+    """The owning department's editors write its articles (`knowledgebase.policy`)."""
+    return policy.can(user, "knowledgebase.edit", article_or_department)
 
 
 def can_review(user, article: Article) -> bool:
-    """Reviewers of the owning department or of the 12345 center publish and send back."""
-    if user.is_superuser:
-        return True
-    return any(
-        m.role == Role.REVIEWER
-        and (m.department_id == article.department_id or m.department.kind == "center")
-        for m in user.memberships.select_related("department")
-    )
+    """The owning department's or the center's reviewers publish (`knowledgebase.policy`)."""
+    return policy.can(user, "knowledgebase.review", article)
 
 
 def _lock(article: Article) -> Article:
@@ -198,7 +178,7 @@ def send_back_article(article: Article, *, actor, comment: str) -> Article:
 def archive_article(article: Article, *, actor) -> Article:
     """Withdraw an article for good: it is never suggested again (its history stays)."""
     article = _lock(article)
-    if not (can_edit(actor, article) or can_review(actor, article)):
+    if not policy.can(actor, "knowledgebase.archive", article):
         raise ActionForbidden("only the owning department's editors or a reviewer archive")
     if article.status == ArticleStatus.ARCHIVED:
         raise TransitionNotAllowed("the article is already archived")
@@ -210,7 +190,7 @@ def archive_article(article: Article, *, actor) -> Article:
 def record_feedback(article: Article, *, actor, helpful: bool, case=None) -> ArticleFeedback:
     """An agent (or a citizen, actor None) says whether the article helped."""
     if actor is not None and actor.is_authenticated:
-        if not is_center_staff(actor):
+        if not policy.can(actor, "knowledgebase.rate", article):
             raise ActionForbidden("only the center's agents give feedback on articles")
     else:
         actor = None

@@ -14,7 +14,7 @@ from cases.api import serializers as s
 from cases.api.views import ScopedViewSetMixin, validated
 from cases.filtersets import AssignmentFilterSet, ExtensionFilterSet, SupervisionFilterSet
 from cases.models import Assignment, Extension, SupervisionOrder
-from cases.selectors import get_assignment_for, visible_assignments, visible_cases
+from cases.selectors import get_assignment_for, visible_assignments, visible_supervisions
 from core.api_errors import ERRORS
 from core.errors import NotFound
 
@@ -166,7 +166,7 @@ class ExtensionViewSet(ScopedReadOnlyViewSet):
 
 @read_only("supervision order", s.SupervisionSerializer)
 class SupervisionViewSet(ScopedReadOnlyViewSet):
-    """Supervision orders on the cases the caller may see."""
+    """Supervision orders addressed to the caller's department (the center: all of them)."""
 
     serializer_class = s.SupervisionSerializer
     filterset_class = SupervisionFilterSet
@@ -176,8 +176,7 @@ class SupervisionViewSet(ScopedReadOnlyViewSet):
     model = SupervisionOrder
 
     def scoped_queryset(self):
-        cases = visible_cases(self.request.user).values("pk")
-        return SupervisionOrder.objects.filter(case__in=cases).select_related("case")
+        return visible_supervisions(self.request.user)  # never another department's order
 
     @an_action(s.SupervisionAnswerInput, "Answer a supervision order", s.SupervisionSerializer)
     @action(detail=True, methods=["post"])

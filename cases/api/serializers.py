@@ -1,14 +1,15 @@
 """What the API shows of cases and their handling, and what the actions take as input.
 
-The citizen's identity is shaped here, once: the center sees it whole; a department sees a
-masked phone, and nothing at all of a confidential or anonymous reporter.
+The citizen's identity is shaped by `cases.privacy` (the center sees the name and an ordinary
+caller's phone; a protected caller's phone only after a recorded reveal; a department a
+masked phone, and nothing at all of a confidential or anonymous reporter).
 """
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases import services
+from cases import privacy, services
 from cases.choices import (
     Action,
     Channel,
@@ -20,15 +21,17 @@ from cases.choices import (
 )
 from cases.models import Assignment, Case, CaseEvent, Category, Extension, SupervisionOrder
 from cases.selectors import dispatch_targets
-from cases.templatetags.workbench import mask_phone
 from departments.models import Department, Region
-
-CITIZEN_KEYS = frozenset({"citizen_name", "citizen_phone", "phone", "name"})
 
 
 def center_view(context) -> bool:
     """True when the serializer's viewer works for the center (computed once per request)."""
     return bool(context.get("center"))
+
+
+def revealed(context, case) -> bool:
+    """The caller's identity was revealed for this case in this request (and recorded)."""
+    return context.get("revealed") == case.pk
 
 
 class CaseBriefSerializer(serializers.ModelSerializer):
@@ -110,10 +113,10 @@ class CaseSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        if not center_view(self.context):
-            hidden = instance.confidential or instance.anonymous
-            data["citizen_name"] = "" if hidden else data["citizen_name"]
-            data["citizen_phone"] = "" if hidden else mask_phone(instance.citizen_phone or "")
+        shown = privacy.identity(
+            instance, center=center_view(self.context), revealed=revealed(self.context, instance)
+        )
+        data["citizen_name"], data["citizen_phone"] = shown.name, shown.phone
         return data
 
 
@@ -193,10 +196,7 @@ class EventSerializer(serializers.ModelSerializer):
 
     def get_data(self, event) -> dict:
         """The event's details, without the citizen's identity outside the center."""
-        data = event.data or {}
-        if center_view(self.context):
-            return data
-        return {key: value for key, value in data.items() if key not in CITIZEN_KEYS}
+        return privacy.event_data_for(event.data, center=center_view(self.context))
 
 
 class AssignmentSerializer(serializers.ModelSerializer):

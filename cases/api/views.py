@@ -7,21 +7,20 @@ from lists); every action is input serializer → service → the case re-read t
 from django.db.models import DateTimeField, Prefetch, Value
 from django.db.models.functions import Coalesce
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cases import services
+from cases import privacy, services
 from cases.api import serializers as s
 from cases.choices import Action, AssignmentRole, assignment_sources
 from cases.filtersets import CaseFilterSet, CategoryFilterSet
-from cases.models import Assignment, Case, CaseEvent, Category
-from cases.selectors import get_case_for, visible_cases
+from cases.models import Assignment, Case, Category
+from cases.selectors import get_case_for, visible_cases, visible_events
 from core.api_errors import ERRORS
 from core.errors import TransitionNotAllowed
 from departments.idempotency import IdempotentMixin
-from departments.memberships import is_center_staff
 
 # Cases without a reply deadline sort last when ordered by `due`.
 NO_DEADLINE = parse_datetime("9999-12-31T00:00:00+00:00")
@@ -35,12 +34,28 @@ def validated(serializer_class, request, **context) -> dict:
 
 
 class ScopedViewSetMixin(IdempotentMixin):
-    """Tells the serializers whether the caller is the center (who sees citizens' identity)."""
+    """Tells the serializers whether the caller is the center (who sees citizens' identity);
+    answers carrying citizens' data are never cached (`Cache-Control: no-store`)."""
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        context["center"] = is_center_staff(self.request.user)
+        context["center"] = privacy.sees_identity(self.request.user)
         return context
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        return privacy.no_store(response)
+
+
+REVEAL_PARAMETERS = [
+    OpenApiParameter(
+        "reveal",
+        str,
+        enum=["citizen"],
+        description="`citizen`: the protected caller's whole phone (center only, recorded)",
+    ),
+    OpenApiParameter("reason", str, description="Why the caller's identity is needed"),
+]
 
 
 def case_action(input_serializer, summary: str, response=None, code: int = 200):
@@ -58,7 +73,8 @@ def case_action(input_serializer, summary: str, response=None, code: int = 200):
         responses={200: s.CaseSerializer(many=True), **ERRORS},
     ),
     retrieve=extend_schema(
-        summary="One case with its assignments",
+        summary="One case with its assignments (`?reveal=citizen&reason=…`: a recorded reveal)",
+        parameters=REVEAL_PARAMETERS,
         responses={200: s.CaseDetailSerializer, **ERRORS},
     ),
     create=extend_schema(
@@ -98,6 +114,16 @@ class CaseViewSet(
     def get_serializer_class(self):
         return s.CaseSerializer if self.action == "list" else s.CaseDetailSerializer
 
+    def retrieve(self, request, *args, **kwargs):
+        """One case; `?reveal=citizen` with a `reason` reveals a protected caller (recorded)."""
+        case = self.get_object()
+        context = self.get_serializer_context()
+        if request.query_params.get("reveal") == "citizen":
+            reason = request.query_params.get("reason", "")
+            services.reveal_citizen(case, actor=request.user, reason=reason, channel="api")
+            context["revealed"] = case.pk
+        return Response(s.CaseDetailSerializer(case, context=context).data)
+
     def get_object(self):
         number = self.kwargs["number"]
         get_case_for(self.request.user, number)  # 404 for missing and foreign alike
@@ -127,7 +153,7 @@ class CaseViewSet(
     def events(self, request, number=None):
         """The case's timeline, oldest first."""
         case = get_case_for(request.user, number)
-        events = CaseEvent.objects.filter(case=case).select_related("actor")
+        events = visible_events(request.user, case)
         context = self.get_serializer_context()
         return Response(s.EventSerializer(events, many=True, context=context).data)
 

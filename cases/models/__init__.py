@@ -1,5 +1,6 @@
 """The work order and everything that happens to it."""
 
+from cases.models.access import PersonalDataAccess
 from cases.models.calendar import DeadlinePolicy, WorkingDay
 from cases.models.case import Attachment, Case, CaseEvent, DailySequence
 from cases.models.handling import Assignment, Callback, Dispute, Extension, SupervisionOrder
@@ -16,6 +17,7 @@ __all__ = [
     "DeadlinePolicy",
     "Dispute",
     "Extension",
+    "PersonalDataAccess",
     "SupervisionOrder",
     "WorkingDay",
 ]

@@ -298,6 +298,14 @@ class SupervisionOrder(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=values(SupervisionStatus)), name="supervision_status_valid"
             ),
+            models.UniqueConstraint(
+                fields=["case", "level"],
+                condition=Q(status=SupervisionStatus.OPEN),
+                name="one_open_supervision_per_level",
+                violation_error_message=_(
+                    "This case already has an open supervision order of this level."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from cases.routing.feedback import rule_trouble
 from cases.routing.forms import DaysForm, PeriodForm, ReasonForm, RuleForm
 from cases.routing.simulation import simulate
+from core import policy
 from core.errors import ApplicationError
-from core.roles import Role, has_role
 from departments import rule_services
 from departments.models import ResponsibilityRule
 
@@ -33,7 +33,7 @@ def supervisor_required(view):
 
     @login_required
     def wrapped(request, *args, **kwargs):
-        if not has_role(request.user, Role.SUPERVISOR):
+        if not policy.can(request.user, "departments.change_rules"):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

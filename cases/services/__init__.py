@@ -33,6 +33,7 @@ from cases.services.intake import (
 )
 from cases.services.permissions import allowed_actions
 from cases.services.register import INTAKE_VERBS, register_and_act
+from cases.services.reveal import reveal_citizen
 from cases.services.supervision import answer_supervision, supervise_case, urge_assignment
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "reply_assignment",
     "request_extension",
     "return_assignment",
+    "reveal_citizen",
     "review_return",
     "sign_assignment",
     "supervise_case",

@@ -20,7 +20,6 @@ from cases.choices import (
 )
 from cases.models import Assignment, Case, Dispute
 from cases.routing import suggestions as routing
-from cases.selectors import visible_assignments
 from cases.services.guards import (
     ensure_assignment_move,
     ensure_center,
@@ -30,14 +29,13 @@ from cases.services.guards import (
     lock_assignment,
     lock_assignments,
     lock_case,
-    member_of,
     moment,
     require_text,
     status_words,
     update,
 )
+from core import policy
 from core.errors import ActionForbidden, InvalidInput, NotFound, TransitionNotAllowed
-from core.roles import CENTER_ROLES, DEPARTMENT_ROLES
 from departments.models import Department
 
 DISPATCHABLE_KINDS = (
@@ -133,7 +131,7 @@ def _dispatch(case: Case, *, actor, department, co_departments, note, basis, at)
     at = moment(at)
     case = lock_case(case)
     lock_assignments(case)
-    ensure_center(actor, case, "dispatch cases", roles=CENTER_ROLES)
+    ensure_center(actor, case, "dispatch cases")
     target = ensure_transition(case, Action.DISPATCH)
     ensure_dispatchable(department)
     co_departments = list(dict.fromkeys(co_departments))
@@ -167,11 +165,10 @@ def routing_basis(case_or_fields, department: Department) -> dict:
 
 
 def _ensure_territory(actor, assignment: Assignment, case: Case, department) -> None:
-    if actor is None or not visible_assignments(actor).filter(pk=assignment.pk).exists():
+    if not policy.can(actor, "cases.view_assignment", assignment):
         raise NotFound(f"assignment {assignment.pk} not found")
     district = assignment.department
-    roles = DEPARTMENT_ROLES | CENTER_ROLES
-    if district.kind != Department.Kind.DISTRICT_CENTER or not member_of(actor, district, roles):
+    if not policy.can(actor, "cases.redispatch", assignment):
         raise ActionForbidden(
             f"case {case.number}: only the staff of the district center holding it can re-dispatch"
         )

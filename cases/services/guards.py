@@ -17,10 +17,8 @@ from cases.choices import (
     next_status,
 )
 from cases.models import Assignment, Case
-from cases.selectors import visible_assignments, visible_cases
+from core import policy
 from core.errors import ActionForbidden, InvalidInput, NotFound, TransitionNotAllowed
-from core.roles import CENTER_ROLES, DEPARTMENT_ROLES, Role
-from departments.memberships import CENTER_KINDS, is_center_staff, staff_departments
 
 # How each refusal completes "only <statuses> cases can ...".
 ACTION_PHRASES = {
@@ -135,45 +133,33 @@ def active_main(assignments: dict[int, Assignment]) -> Assignment | None:
 # ---------------------------------------------------------------- roles and scope
 
 
-def _holds(actor, roles, kinds=None) -> bool:
-    if actor.is_superuser:
-        return True
-    return any(kinds is None or d.kind in kinds for d in staff_departments(actor, roles))
-
-
 def ensure_case_visible(actor, case: Case) -> None:
-    if actor is not None and is_center_staff(actor):
-        return  # the center sees every case: no query
-    if actor is None or not visible_cases(actor).filter(pk=case.pk).exists():
+    """NotFound unless the policy lets the actor see the case."""
+    if not policy.can(actor, "cases.view_case", case):
         raise NotFound(f"case {case.number} not found")
 
 
-def ensure_center(actor, case: Case, what: str, roles=CENTER_ROLES) -> None:
-    """Center staff in one of `roles`; NotFound outside the actor's scope, else 403."""
+def ensure_center(actor, case: Case, what: str) -> None:
+    """The center's staff; NotFound outside the actor's scope, else 403."""
     ensure_case_visible(actor, case)
-    if not (is_center_staff(actor) and _holds(actor, roles, CENTER_KINDS)):
-        names = " or ".join(f"{Role(r).value}s" for r in sorted(roles))
-        raise ActionForbidden(f"case {case.number}: only the center's {names} can {what}")
+    if not policy.can(actor, "cases.work_as_center", case):
+        raise ActionForbidden(
+            f"case {case.number}: only the center's agents or supervisors can {what}"
+        )
 
 
 def ensure_supervisor(actor, case: Case, what: str) -> None:
-    ensure_center(actor, case, what, roles={Role.SUPERVISOR})
-
-
-def member_of(actor, department, roles=DEPARTMENT_ROLES) -> bool:
-    """Whether the actor works, in one of `roles`, for the department or one above it."""
-    if actor.is_superuser:
-        return True
-    return any(department.path.startswith(d.path) for d in staff_departments(actor, roles))
+    """The center's supervisors; NotFound outside the actor's scope, else 403."""
+    ensure_case_visible(actor, case)
+    if not policy.can(actor, "cases.supervise_work", case):
+        raise ActionForbidden(f"case {case.number}: only the center's supervisors can {what}")
 
 
 def ensure_department(actor, assignment: Assignment, case: Case, what: str) -> None:
     """Staff of the assignment's department; NotFound for another department's assignment."""
-    if actor is not None and member_of(actor, assignment.department):
-        return  # their own department's assignment: visible by definition
-    if actor is None or not visible_assignments(actor).filter(pk=assignment.pk).exists():
+    if not policy.can(actor, "cases.view_assignment", assignment):
         raise NotFound(f"assignment {assignment.pk} not found")
-    if not member_of(actor, assignment.department):
+    if not policy.can(actor, "cases.handle_assignment", assignment):
         raise ActionForbidden(
             f"case {case.number}: only the handlers of {assignment.department} can {what}"
         )

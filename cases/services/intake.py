@@ -17,9 +17,8 @@ from cases.services.guards import (
     require_text,
     status_words,
 )
+from core import policy
 from core.errors import ActionForbidden, InvalidInput
-from core.roles import CENTER_ROLES
-from departments.memberships import is_center_staff
 from departments.models import Department
 
 TRANSFER_KINDS = (Department.Kind.TRANSFER, Department.Kind.SUB_CENTER)
@@ -53,7 +52,7 @@ def register_case(
     at: datetime.datetime | None = None,
 ) -> Case:
     """Register a citizen's demand from any channel (intake)."""
-    if actor is None or not is_center_staff(actor):
+    if not policy.can(actor, "cases.work_as_center"):
         raise ActionForbidden("only the center's agents and supervisors can register cases")
     at = moment(at)
     case = Case.objects.create(
@@ -80,7 +79,7 @@ def register_case(
 def _end(case, action, *, actor, what, **fields) -> Case:
     """Lock the case, check the table and save its final status; the caller writes the event."""
     case = lock_case(case)
-    ensure_center(actor, case, what, roles=CENTER_ROLES)
+    ensure_center(actor, case, what)
     case.status = ensure_transition(case, action)
     for name, value in fields.items():
         setattr(case, name, value)

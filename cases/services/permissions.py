@@ -15,11 +15,10 @@ from cases.choices import (
     assignment_move,
 )
 from cases.models import Assignment, Case
-from cases.services.guards import _holds, active_main, member_of
-from core.roles import CENTER_ROLES, DEPARTMENT_ROLES, Role
-from departments.memberships import CENTER_KINDS, is_center_staff
-from departments.models import Department
+from cases.services.guards import active_main
+from core import policy
 
+# Which policy rule decides each of the case table's actions (`cases.policy`).
 CENTER_ACTIONS = frozenset(
     {
         Action.ANSWER,
@@ -67,30 +66,22 @@ def _takes(assignment: Assignment, action: Action, case: Case) -> bool:
     return case.status in CO_HANDLING_STATUSES
 
 
-def _redispatches(user, main: Assignment | None, case: Case) -> bool:
-    """The staff of the district center holding the case, in a status the table re-dispatches."""
-    if main is None or assignment_move(main.status, Action.REDISPATCH) is None:
-        return False
-    return main.department.kind == Department.Kind.DISTRICT_CENTER and member_of(
-        user, main.department, DEPARTMENT_ROLES | CENTER_ROLES
-    )
-
-
 def _may(user, action: Action, case: Case, main: Assignment | None, mine: list) -> bool:
-    center = is_center_staff(user)
+    """Ask the policy, with the object the action is taken on."""
     if action in CENTER_ACTIONS:
-        return center
+        return policy.can(user, "cases.work_as_center", case)
     if action in SUPERVISOR_ACTIONS:
-        return center and _holds(user, {Role.SUPERVISOR}, CENTER_KINDS)
+        return policy.can(user, "cases.supervise_work", case)
     if action in DEPARTMENT_ACTIONS:  # main or co-handler, each on its own assignment
         return any(_takes(a, action, case) for a in mine)
     if action == Action.REDISPATCH:
-        return _redispatches(user, main, case)
+        redispatchable = main is not None and assignment_move(main.status, action) is not None
+        return redispatchable and policy.can(user, "cases.redispatch", main)
     if action == Action.ANSWER_SUPERVISION:
         orders = case.supervisions.filter(status=SupervisionStatus.OPEN).select_related(
             "department"
         )
-        return any(member_of(user, o.department) for o in orders)
+        return any(policy.can(user, "cases.answer_supervision", o) for o in orders)
     return False
 
 
@@ -109,7 +100,8 @@ def allowed_actions(case: Case, user) -> list[str]:
         mine = [
             a
             for a in open_.values()
-            if a.status in HELD_ASSIGNMENT_STATUSES and member_of(user, a.department)
+            if a.status in HELD_ASSIGNMENT_STATUSES
+            and policy.can(user, "cases.handle_assignment", a)
         ]
     if co_handling and any(a.role == AssignmentRole.CO for a in mine):
         # a co-handler's actions follow its own assignment, not the case's row

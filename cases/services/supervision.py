@@ -11,21 +11,21 @@ from cases.choices import (
     SupervisionStatus,
 )
 from cases.models import Assignment, Case, SupervisionOrder
-from cases.selectors import visible_cases
 from cases.services.guards import (
     active_main,
     ensure_assignment_move,
+    ensure_case_visible,
     ensure_center,
     ensure_supervisor,
     ensure_transition,
     lock_assignment,
     lock_assignments,
     lock_case,
-    member_of,
     moment,
     require_text,
 )
-from core.errors import ActionForbidden, InvalidInput, NotFound, TransitionNotAllowed
+from core import policy
+from core.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
 
 
 @transaction.atomic
@@ -72,6 +72,7 @@ def supervise_case(
     assignments = lock_assignments(case)
     ensure_supervisor(actor, case, "supervise cases")
     ensure_transition(case, Action.SUPERVISE)
+    _ensure_no_open_order(case, level)
     main = active_main(assignments)
     order = SupervisionOrder.objects.create(
         case=case,
@@ -87,8 +88,18 @@ def supervise_case(
     return order
 
 
+def _ensure_no_open_order(case: Case, level: str) -> None:
+    """One open order per case and level (the case row is locked: no race; the database's
+    constraint `one_open_supervision_per_level` backs it)."""
+    if case.supervisions.filter(level=level, status=SupervisionStatus.OPEN).exists():
+        raise TransitionNotAllowed(
+            f"case {case.number} already has an open {level}-level "
+            "supervision order; wait for the department's answer"
+        )
+
+
 def _ensure_order_department(actor, order: SupervisionOrder, case: Case) -> None:
-    if not member_of(actor, order.department):
+    if not policy.can(actor, "cases.answer_supervision", order):
         raise ActionForbidden(
             f"case {case.number}: only the handlers of {order.department} can answer this order"
         )
@@ -103,8 +114,7 @@ def answer_supervision(
     answer = require_text(answer, "answer", "the answer to the supervision order")
     case = lock_case(Case(pk=order.case_id))
     lock_assignments(case)
-    if actor is None or not visible_cases(actor).filter(pk=case.pk).exists():
-        raise NotFound(f"case {case.number} not found")
+    ensure_case_visible(actor, case)
     ensure_transition(case, Action.ANSWER_SUPERVISION)
     order = (
         SupervisionOrder.objects.select_for_update().select_related("department").get(pk=order.pk)

@@ -1,58 +1,47 @@
-"""Template helpers of the workbench: the viewer's roles, and what a department may see."""
+"""Template helpers of the workbench: the menu the policy allows, the caller as
+`cases.privacy` shows them, working time, the timeline's words."""
 
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from cases import privacy
 from cases.choices import Channel, RequestType, Status, Urgency
 from cases.sla import office_day
-from core.roles import user_roles
-from departments.memberships import is_center_staff
+from core import policy
 
 register = template.Library()
 
 
-def mask_phone(phone: str) -> str:
-    """138****5678: the first three and the last four digits, the rest hidden."""
-    if len(phone) < 8:
-        return "*" * len(phone)
-    return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"
+# The menu's entries and the policy question each one asks.
+MENU = {
+    "intake": "cases.work_as_center",
+    "cases": "cases.list_cases",
+    "callbacks": "cases.work_as_center",
+    "dashboards": "hotline.view_dashboards",
+    "rules": "departments.change_rules",
+    "root_causes": "hotline.view_root_causes",
+    "integrations": "departments.open_integrations",
+    "access_log": "cases.read_access_log",
+}
 
 
 @register.simple_tag
-def roles_of(user) -> set[str]:
-    """The viewer's roles (`{% roles_of user as roles %}`), superusers counted as center staff."""
-    roles = set(user_roles(user))
-    if user.is_authenticated and user.is_superuser:
-        roles |= {"agent", "supervisor"}
-    return roles
-
-
-@register.simple_tag
-def center_view(user) -> bool:
-    """True when the viewer works for the center and may see the citizen's identity."""
-    return is_center_staff(user)
+def menu_for(user) -> dict[str, bool]:
+    """Which menu entries the viewer may open (`{% menu_for user as menu %}`): the policy's
+    answers, so the menu never offers a page that would refuse them."""
+    return {entry: policy.can(user, action) for entry, action in MENU.items()}
 
 
 @register.filter
 def citizen_name_for(case, user) -> str:
-    """The citizen's name as this viewer may see it."""
-    if case.anonymous:
-        return _("Anonymous")
-    if case.confidential and not is_center_staff(user):
-        return _("Confidential reporter")
-    return case.citizen_name or "—"
+    """The citizen's name as this viewer may see it (`cases.privacy`)."""
+    return privacy.name_shown(case, user)
 
 
 @register.filter
 def citizen_phone_for(case, user) -> str:
-    """The phone number: whole for the center, masked for departments, hidden when confidential."""
-    if not case.citizen_phone:
-        return "—"
-    if is_center_staff(user):
-        return case.citizen_phone
-    if case.confidential or case.anonymous:
-        return _("Confidential")
-    return mask_phone(case.citizen_phone)
+    """The phone number as this viewer may see it (`cases.privacy`)."""
+    return privacy.phone_shown(case, user)
 
 
 @register.filter

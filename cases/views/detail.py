@@ -1,5 +1,6 @@
 """The case page: summary, timeline, assignments with working time left, and allowed actions."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -10,16 +11,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases import services
+from cases import privacy, services
 from cases.models import Extension
-from cases.selectors import get_case_for
+from cases.privacy import no_store
+from cases.selectors import get_case_for, visible_events, visible_supervisions
 from cases.sla import working_time_between
 from cases.views.actions import ACTIONS
+from core import policy
 from core.errors import ApplicationError, NotFound, log_refusal
-from departments.memberships import is_center_staff
-
-# Timeline data keys a department never sees: the citizen's identity stays in the center.
-PRIVATE_KEYS = ("citizen", "phone", "name")
 
 
 def case_for(user, number: str):
@@ -60,14 +59,12 @@ def _shown(value):
     return value
 
 
-def timeline(case, center: bool) -> list:
-    events = list(case.events.select_related("actor", "assignment__department"))
+def timeline(case, center: bool, user) -> list:
+    events = list(visible_events(user, case))
     for event in events:
         data = event.data if isinstance(event.data, dict) else {}
         data = {k: _shown(v) for k, v in data.items() if v not in ("", None, [], {})}
-        if not center:
-            data = {k: v for k, v in data.items() if not k.startswith(PRIVATE_KEYS)}
-        event.shown_data = data
+        event.shown_data = privacy.event_data_for(data, center=center)
     return events
 
 
@@ -87,31 +84,64 @@ def action_forms(case, user, bound=None) -> list:
     return rows
 
 
-def render_case(request, case, *, bound=None, status=200):
+def render_case(request, case, *, bound=None, status=200, revealed=None, reveal_form=None):
     now = timezone.now()
-    center = is_center_staff(request.user)
+    user = request.user
+    center = privacy.sees_identity(user)
+    shown = privacy.identity_for(case, user)
     context = {
         "case": case,
         "center": center,
+        "revealed": revealed,
+        "may_reveal": shown.hidden and bool(case.citizen_phone) and privacy.may_reveal(user),
+        "reveal_form": reveal_form or RevealForm(),
         "assignments": assignment_rows(case, now),
-        "events": timeline(case, center),
-        "callbacks": list(case.callbacks.select_related("agent")) if center else [],
+        "events": timeline(case, center, user),
+        "callbacks": (
+            list(case.callbacks.select_related("agent"))
+            if policy.can(user, "cases.see_callbacks", case)
+            else []
+        ),
         "extensions": list(
             Extension.objects.filter(assignment__case=case).select_related("assignment__department")
         ),
-        "supervisions": list(case.supervisions.select_related("department")),
+        "supervisions": list(visible_supervisions(user).filter(case=case)),
         "merged": list(case.merged_cases.only("number", "status")),
         "actions": action_forms(case, request.user, bound),
         "open_action": bound[0] if bound else "",
         "next": safe_next(request),
     }
-    return render(request, "cases/detail.html", context, status=status)
+    return no_store(render(request, "cases/detail.html", context, status=status))
 
 
 @login_required
 def case_detail(request, number: str):
     """One case as the viewer may see it."""
     return render_case(request, case_for(request.user, number))
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need the caller's number?"), max_length=200, strip=True
+    )
+
+
+@login_required
+@require_POST
+def reveal_citizen(request, number: str):
+    """Show a protected caller's whole number to a center user, recording who, when and why."""
+    case = case_for(request.user, number)
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        return render_case(request, case, reveal_form=form, status=400)
+    try:
+        revealed = services.reveal_citizen(
+            case, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ApplicationError as error:
+        add_domain_error(form, error)
+        return render_case(request, case, reveal_form=form, status=error.status_code)
+    return render_case(request, case, revealed=revealed)
 
 
 @login_required

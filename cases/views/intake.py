@@ -4,14 +4,15 @@ address names, the categories. The form itself and its knowledge panel are on th
 """
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import render
 
 from cases.models import Category
 from cases.routing.classifier import suggest_categories
 from cases.selectors import visible_cases
+from core import policy
+from core.phones import normalize_phone
 from departments.gazetteer import resolve_address
-from departments.memberships import is_center_staff
 from departments.models import Region
 
 CALLER_HISTORY = 10
@@ -23,7 +24,7 @@ def center_only(view):
     """Intake is the center's work: agents and supervisors."""
 
     def wrapped(request, *args, **kwargs):
-        if not is_center_staff(request.user):
+        if not policy.can(request.user, "cases.work_as_center"):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -35,9 +36,13 @@ def center_only(view):
 def caller_history(request):
     """The caller's earlier and open cases, by the phone number typed so far."""
     phone = request.GET.get("citizen_phone", "").strip()
+    try:
+        stored = normalize_phone(phone)  # every spelling of the number finds its cases
+    except ValidationError:
+        stored = ""  # not (yet) a whole number
     cases = []
-    if len(phone) >= 7:
-        cases = list(visible_cases(request.user).filter(citizen_phone=phone)[:CALLER_HISTORY])
+    if stored:
+        cases = list(visible_cases(request.user).filter(citizen_phone=stored)[:CALLER_HISTORY])
     return render(request, "cases/_caller_history.html", {"cases": cases, "phone": phone})
 
 

@@ -15,9 +15,10 @@ from cases.choices import AssignmentRole, AssignmentStatus, Channel, Status
 from cases.filtersets import CaseFilterSet
 from cases.forms import QuickSelect
 from cases.models import Assignment, Category
+from cases.privacy import no_store
 from cases.selectors import visible_cases
 from cases.views.paging import COUNT_CAP, PAGE_SIZES, keyset_page, page_size
-from departments.memberships import is_center_staff
+from core import policy
 from departments.models import Region
 
 CALLBACK_QUEUE_SIZE = 50
@@ -96,7 +97,9 @@ def measure_caption(filterset) -> str:
 @login_required
 def case_list(request):
     """All cases in the viewer's scope, filtered by the shared CaseFilterSet, keyset-paged."""
-    filterset = CaseFilterSet(request.GET or None, queryset=visible_cases(request.user))
+    filterset = CaseFilterSet(
+        request.GET or None, queryset=visible_cases(request.user), request=request
+    )
     valid = filterset.is_bound is False or filterset.is_valid()
     queryset = filterset.qs if filterset.is_bound and valid else visible_cases(request.user)
     if not valid:
@@ -133,7 +136,7 @@ def case_list(request):
 @login_required
 def callback_queue(request):
     """Replied cases waiting for a callback, oldest reply first."""
-    if not is_center_staff(request.user):
+    if not policy.can(request.user, "cases.work_as_center"):
         raise PermissionDenied
     cases = list(
         visible_cases(request.user)
@@ -142,4 +145,4 @@ def callback_queue(request):
         .order_by("replied_at", "pk")[:CALLBACK_QUEUE_SIZE]
     )
     # Each row's callback form is fetched when the agent opens it (cases:action_form).
-    return render(request, "cases/callbacks.html", {"cases": cases})
+    return no_store(render(request, "cases/callbacks.html", {"cases": cases}))

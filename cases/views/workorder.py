@@ -10,23 +10,23 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.templatetags.workbench import citizen_name_for, citizen_phone_for, event_label, label
+from cases.privacy import name_shown, no_store, phone_shown, sees_identity
+from cases.templatetags.workbench import event_label, label
 from cases.templatetags.workbench import person as person_name
 from cases.views.detail import assignment_rows, case_for, timeline
 from core import pdf
 from core.spreadsheets import attachment
-from departments.memberships import is_center_staff
 
 
 def work_order(user, number: str) -> dict:
     """Everything a printed work order shows, as the viewer may see it."""
     case = case_for(user, number)
-    center = is_center_staff(user)
+    center = sees_identity(user)
     return {
         "case": case,
         "center": center,
         "assignments": assignment_rows(case, timezone.now()),
-        "events": timeline(case, center),
+        "events": timeline(case, center, user),
         "printed_at": timezone.localtime(),
     }
 
@@ -34,7 +34,7 @@ def work_order(user, number: str) -> dict:
 @login_required
 def print_case(request, number: str):
     """The work order as an A4 page (the browser's print dialog makes the paper copy)."""
-    return render(request, "cases/print.html", work_order(request.user, number))
+    return no_store(render(request, "cases/print.html", work_order(request.user, number)))
 
 
 def _when(value) -> str:
@@ -47,7 +47,7 @@ def _summary(case, user) -> list[list]:
         [_("Channel"), label(case.channel, "channel"), _("Request type"),
          label(case.request_type, "request_type")],
         [_("Status"), label(case.status, "status"), _("Urgency"), label(case.urgency, "urgency")],
-        [_("Caller"), citizen_name_for(case, user), _("Phone"), citizen_phone_for(case, user)],
+        [_("Caller"), name_shown(case, user), _("Phone"), phone_shown(case, user)],
         [_("Category"), case.category or "—", _("Region"), case.region or "—"],
         [_("Address"), case.address or "—", _("Reply due"), _when(case.reply_due_at)],
         [_("Main department"), case.main_department or "—", "", ""],
@@ -88,4 +88,4 @@ def print_case_pdf(request, number: str):
     order = work_order(request.user, number)
     response = HttpResponse(work_order_pdf(order, request.user), content_type="application/pdf")
     response["Content-Disposition"] = attachment(f"{_('Work order')}_{number}.pdf")
-    return response
+    return no_store(response)

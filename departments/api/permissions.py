@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
-from departments.memberships import is_center_staff
+from core import policy
 from departments.models import ApiToken
 
 
@@ -24,4 +24,4 @@ class IsCenterStaff(permissions.BasePermission):
     message = _("Only the hotline center may do this.")
 
     def has_permission(self, request, view) -> bool:
-        return is_center_staff(request.user)
+        return policy.can(request.user, "departments.use_center_api")

@@ -9,12 +9,12 @@ from rest_framework.views import APIView
 
 from core.api_errors import ERRORS
 from core.errors import ActionForbidden, ApplicationError
-from core.roles import user_roles
 from departments import tokens
 from departments.api import serializers as s
 from departments.api.filtersets import DepartmentFilterSet, RegionFilterSet
-from departments.memberships import is_center_staff, memberships
+from departments.memberships import memberships
 from departments.models import ApiToken, Department, Region
+from departments.policy import is_center_staff, roles_shown
 
 
 def reference_schema(noun: str, serializer):
@@ -56,12 +56,12 @@ class MeView(APIView):
         """The calling user, their roles and their departments."""
         user = request.user
         held = memberships(user)
-        roles = sorted(user_roles(user) | ({"agent", "supervisor"} if user.is_superuser else set()))
+        roles = roles_shown(user)
         data = {
             "id": user.pk,
             "username": user.get_username(),
             "name": user.get_full_name() or user.get_username(),
-            "is_center": is_center_staff(user),
+            "is_center": is_center_staff(user),  # the policy's answer, for clients
             "roles": roles,
             "department": held[0].department if held else None,
             "memberships": held,

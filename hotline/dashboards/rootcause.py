@@ -15,9 +15,8 @@ from django.utils.translation import gettext_lazy
 
 from cases.filtersets import CaseFilterSet
 from cases.models import Case
+from core import policy
 from core.errors import ApplicationError, NotFound
-from core.roles import DEPARTMENT_ROLES
-from departments.memberships import is_center_staff, staff_departments
 from departments.models import Department
 from hotline import rootcause
 from hotline.dashboards import hotspots
@@ -86,14 +85,10 @@ def new_task(request):
     return render(request, "dashboards/rootcause_new.html", context)
 
 
-def _may_see_tasks(user) -> bool:
-    return is_center_staff(user) or bool(staff_departments(user, DEPARTMENT_ROLES))
-
-
 @login_required
 def task_list(request):
     """Open tasks first (answered ones waiting for the supervisor), then the closed ones."""
-    if not _may_see_tasks(request.user):
+    if not policy.can(request.user, "hotline.view_root_causes"):
         raise PermissionDenied
     state = request.GET.get("status", "open")
     states = {"open": [RootCauseTask.Status.OPEN, RootCauseTask.Status.ANSWERED],
@@ -130,10 +125,10 @@ def task_detail(request, pk: int):
         else:
             if not form.errors:
                 return redirect("dashboards:rootcause_detail", pk=task.pk)
-    center = is_center_staff(request.user)
+    may_answer = policy.can(request.user, "hotline.answer_root_cause", task)
     cases = task.cases.order_by("-created_at")[:CASES_SHOWN]
     context = {"task": task, "form": form, "cases": cases,
-               "may_answer": not center and task.status != RootCauseTask.Status.CLOSED,
+               "may_answer": may_answer and task.status != RootCauseTask.Status.CLOSED,
                "may_close": rootcause.can_assign(request.user)
                and task.status == RootCauseTask.Status.ANSWERED}  # fmt: skip
     return render(request, "dashboards/rootcause_detail.html", context,

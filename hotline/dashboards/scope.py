@@ -1,4 +1,4 @@
-"""Who sees which part of the assessment and trends pages (the role helpers decide, not us).
+"""The part of the assessment and trends pages one viewer sees (`hotline.policy` decides who).
 
 - center staff (agents, supervisors) see everything;
 - district-center staff see their district: its numbers, and in the league tables the rows of
@@ -11,8 +11,6 @@ The case lists the numbers link to stay scoped by `cases.selectors.visible_cases
 
 from dataclasses import dataclass, replace
 
-from core.roles import DEPARTMENT_ROLES
-from departments.memberships import is_center_staff, staff_departments
 from departments.models import Department, Region
 from hotline.dashboards.filters import Slice
 
@@ -45,17 +43,3 @@ class Scope:
             return set(Department.objects.subtree(self.department).values_list("pk", flat=True))
         regions = Region.objects.subtree(self.district).values("pk")
         return set(Department.objects.filter(region__in=regions).values_list("pk", flat=True))
-
-
-def viewer_scope(user) -> Scope | None:
-    """The viewer's scope, or None when they may not see the dashboards at all."""
-    if not user.is_authenticated:
-        return None
-    if is_center_staff(user):
-        return Scope(center=True)
-    departments = staff_departments(user)
-    for department in departments:
-        if department.kind == Department.Kind.DISTRICT_CENTER and department.region_id:
-            return Scope(district=department.region)
-    own = staff_departments(user, DEPARTMENT_ROLES)
-    return Scope(department=own[0]) if own else None

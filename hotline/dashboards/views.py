@@ -10,13 +10,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import policy
 from core.spreadsheets import attachment
-from departments.memberships import is_center_staff
 from hotline.dashboards import charts, hotspots, selectors, supervision
 from hotline.dashboards.filters import DashboardFilterForm, Slice, WeightsForm, render_fields
-from hotline.dashboards.scope import viewer_scope
 from hotline.dashboards.stats import data_as_of
 from hotline.dashboards.tables import Table, export_workbook
+from hotline.policy import dashboard_scope
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -27,7 +27,7 @@ def center_only(view):
     @wraps(view)
     @login_required
     def wrapper(request, *args, **kwargs):
-        if not is_center_staff(request.user):
+        if not policy.can(request.user, "hotline.view_dashboards"):
             raise PermissionDenied(_("Dashboards are for the hotline center."))
         return view(request, *args, **kwargs)
 
@@ -82,7 +82,7 @@ def own_scope(view):
     @wraps(view)
     @login_required
     def wrapper(request, *args, **kwargs):
-        scope = viewer_scope(request.user)
+        scope = dashboard_scope(request.user)
         if scope is None:
             raise PermissionDenied(_("Dashboards are for the hotline center and departments."))
         return view(request, scope, *args, **kwargs)

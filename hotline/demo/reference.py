@@ -68,6 +68,7 @@ DEMO_USERS = {
     "deptadmin": ("cgj", Role.DEPT_ADMIN, "陈管理"),
     "editor": ("sub-12333", Role.EDITOR, "赵编辑"),
     "reviewer": ("center", Role.REVIEWER, "孙审核"),
+    "auditor": ("center", Role.AUDITOR, "周审计"),
 }
 
 

@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases import services
+from cases import privacy, services
 from cases.choices import FINISHED_STATUSES, Channel, RequestType
 from cases.models import Case, Category
 from core.errors import ApplicationError
@@ -72,9 +72,8 @@ def service_definition(request, code, fmt):
 
 
 def _public_requests():
-    return Case.objects.filter(channel=Channel.OPEN311, confidential=False).select_related(
-        "category", "main_department"
-    )
+    cases = privacy.publicly_readable(Case.objects.filter(channel=Channel.OPEN311))
+    return cases.select_related("category", "main_department")
 
 
 def _request_row(case: Case) -> dict:

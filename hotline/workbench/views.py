@@ -18,8 +18,8 @@ from cases.routing.suggestions import suggest
 from cases.selectors import likely_duplicates, transfer_targets
 from cases.views.detail import add_domain_error
 from cases.views.intake import center_only
+from core import policy
 from core.errors import ApplicationError
-from departments.memberships import is_center_staff
 from hotline.workbench.forms import IntakeForm
 from knowledgebase.search import search_articles
 
@@ -76,7 +76,7 @@ def routing_suggestions(fields: dict) -> list:
 @login_required
 def intake_assist(request):
     """The assist panel for the intake form as typed so far (an htmx fragment)."""
-    if not is_center_staff(request.user):
+    if not policy.can(request.user, "cases.work_as_center"):
         raise PermissionDenied
     form = IntakeForm(request.GET, user=request.user)
     form.is_valid()  # only to read what parses; errors are the form's business on saving

@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from cases import services
-from cases.templatetags.workbench import mask_phone, working_duration
+from cases.privacy import mask_phone
+from cases.templatetags.workbench import working_duration
 from cases.views.paging import decode_cursor, encode_cursor, page_size
 
 

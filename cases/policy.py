@@ -1,0 +1,198 @@
+"""Who may see which cases and take which actions on them (registered with `core.policy`).
+
+Scopes:
+- the center (agents and supervisors of the center or a sub-center) sees every case;
+- district-center staff see the cases in their district and those dispatched to them;
+- department staff see the cases their department or its sub-departments hold an
+  assignment for (whatever its state, so that history stays readable);
+- anyone else sees nothing. Assignments follow the same lines; a supervision order is seen
+  by the center, by the department it is addressed to (and those above it) and by the
+  district center governing the case — never by a co-handler it is not addressed to.
+
+Actions (`can(user, "cases.<action>", obj)`): the center's actions on a case, the center
+supervisors' decisions, a department's work on its own assignment, a district center's
+re-dispatch, the answer to a supervision order addressed to the department.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from cases.events import EventType
+from cases.models import Assignment, Case, CaseEvent, SupervisionOrder
+from core import policy
+from core.roles import CENTER_ROLES, DEPARTMENT_ROLES, Role
+from departments.models import Department, Region
+from departments.policy import (
+    governed_districts,
+    holds,
+    is_center_staff,
+    is_center_supervisor,
+    staff_departments,
+    works_for,
+)
+
+# ---------------------------------------------------------------- scopes
+
+
+def _department_subtree_q(departments, prefix: str = "") -> Q:
+    """`<prefix>department` is one of `departments` or below them (an id subquery, no join)."""
+    subtree = Q(pk__in=[])
+    for department in departments:
+        subtree |= Q(path__startswith=department.path)
+    ids = Department.objects.filter(subtree).values("id")
+    return Q(**{f"{prefix}department_id__in": ids})
+
+
+def _district_q(districts, prefix: str = "") -> Q:
+    """`<prefix>region` lies in one of the districts."""
+    territory = Q(pk__in=[])
+    for district in districts:
+        territory |= Q(path__startswith=district.path)
+    return Q(**{f"{prefix}region_id__in": Region.objects.filter(territory).values("id")})
+
+
+def case_scope_q(user) -> Q | None:
+    """A filter on Case for what the user may see; None means everything."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if is_center_staff(user):
+        return None
+    departments = staff_departments(user)
+    if not departments:
+        return Q(pk__in=[])
+    held = Assignment.objects.filter(_department_subtree_q(departments), case=OuterRef("pk"))
+    q = Q(Exists(held))
+    districts = governed_districts(user)
+    if districts:
+        q |= _district_q(districts)
+    return q
+
+
+@policy.scope_rule(Case)
+def _case_scope(user, queryset: QuerySet) -> QuerySet:
+    q = case_scope_q(user)
+    return queryset if q is None else queryset.filter(q)
+
+
+def _held_or_governed_q(user, prefix: str = "") -> Q | None:
+    """Rows addressed to the user's department subtree or on a case in their district."""
+    if is_center_staff(user):
+        return None
+    departments = staff_departments(user)
+    if not departments:
+        return Q(pk__in=[])
+    q = _department_subtree_q(departments, prefix)
+    districts = governed_districts(user)
+    if districts:
+        q |= _district_q(districts, prefix="case__")
+    return q
+
+
+@policy.scope_rule(Assignment)
+def _assignment_scope(user, queryset: QuerySet) -> QuerySet:
+    q = _held_or_governed_q(user)
+    return queryset if q is None else queryset.filter(q)
+
+
+@policy.scope_rule(SupervisionOrder)
+def _supervision_scope(user, queryset: QuerySet) -> QuerySet:
+    q = _held_or_governed_q(user)
+    return queryset if q is None else queryset.filter(q)
+
+
+# Timeline entries about a supervision order: seen by whoever sees the order.
+SUPERVISION_EVENTS = (EventType.SUPERVISED, EventType.SUPERVISION_ANSWERED)
+
+
+@policy.scope_rule(CaseEvent)
+def _event_scope(user, queryset: QuerySet) -> QuerySet:
+    """A case's timeline, less the supervision entries of orders addressed to others."""
+    q = _held_or_governed_q(user)
+    if q is None:
+        return queryset
+    theirs = Assignment.objects.filter(q).values("pk")
+    return queryset.exclude(Q(type__in=SUPERVISION_EVENTS) & ~Q(assignment__in=theirs))
+
+
+# ---------------------------------------------------------------- actions
+
+
+@policy.rule("cases.view_case")
+def _view_case(user, case: Case) -> bool:
+    if is_center_staff(user):
+        return True  # the center sees every case: no query
+    return policy.scope(user, Case.objects.filter(pk=case.pk)).exists()
+
+
+@policy.rule("cases.view_assignment")
+def _view_assignment(user, assignment: Assignment) -> bool:
+    if works_for(user, assignment.department):
+        return True  # their own department's assignment: visible by definition
+    return policy.scope(user, Assignment.objects.filter(pk=assignment.pk)).exists()
+
+
+@policy.rule("cases.list_cases")
+def _list_cases(user, _obj) -> bool:
+    """The case list opens to the center and to departments' staff (each sees their scope)."""
+    return is_center_staff(user) or bool(staff_departments(user, DEPARTMENT_ROLES))
+
+
+@policy.rule("cases.work_as_center")
+def _work_as_center(user, _case) -> bool:
+    """Intake, dispatch, answer, transfer, merge, invalidate, urge, callback, close."""
+    return is_center_staff(user)
+
+
+@policy.rule("cases.supervise_work")
+def _supervise_work(user, _case) -> bool:
+    """Returns, disputes, extensions, reopen, park, supervision orders."""
+    return is_center_supervisor(user)
+
+
+@policy.rule("cases.handle_assignment")
+def _handle_assignment(user, assignment: Assignment) -> bool:
+    """Sign, return, progress, extension requests, reply: the assignment's own department."""
+    return works_for(user, assignment.department)
+
+
+@policy.rule("cases.redispatch")
+def _redispatch(user, assignment: Assignment) -> bool:
+    """The staff of the district center holding the assignment re-dispatch inside it."""
+    district = assignment.department
+    return district.kind == Department.Kind.DISTRICT_CENTER and works_for(
+        user, district, DEPARTMENT_ROLES | CENTER_ROLES
+    )
+
+
+@policy.rule("cases.answer_supervision")
+def _answer_supervision(user, order: SupervisionOrder) -> bool:
+    """The department the order is addressed to (or one above it) answers it."""
+    return works_for(user, order.department)
+
+
+@policy.rule("cases.see_callbacks")
+def _see_callbacks(user, _case) -> bool:
+    return is_center_staff(user)
+
+
+@policy.rule("cases.filter_by_phone")
+def _filter_by_phone(user, _obj) -> bool:
+    """Searching by a citizen's phone number is the center's (departments would unmask it)."""
+    return is_center_staff(user)
+
+
+@policy.rule("cases.see_identity")
+def _see_identity(user, _case) -> bool:
+    """The citizen's identity stays in the center (`cases.privacy` says how much of it)."""
+    return is_center_staff(user)
+
+
+@policy.rule("cases.reveal_citizen")
+def _reveal_citizen(user, _case) -> bool:
+    """A center user may reveal a protected caller's phone (recorded); departments never."""
+    return is_center_staff(user)
+
+
+@policy.rule("cases.read_access_log")
+def _read_access_log(user, _obj) -> bool:
+    """The personal-data auditor (and superusers) read who revealed what."""
+    return holds(user, Role.AUDITOR)

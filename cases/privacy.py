@@ -1,0 +1,120 @@
+"""What each viewer sees of a citizen, and what a payload may carry: decided here, once.
+
+- The center (agents, supervisors of the center or a sub-center) sees the caller's name and,
+  for an ordinary case, the whole phone number: agents call citizens back all day.
+- A confidential or anonymous caller's phone number is masked for the center too, until a
+  center user reveals it explicitly with a reason (`reveal_citizen`); every reveal is a row
+  of `PersonalDataAccess`, read by the auditor.
+- A department sees the name and a masked phone (138****5678) of an ordinary case, and nothing
+  of a confidential or anonymous caller. It can never reveal, nor search by phone number.
+- Payloads that leave the hotline (webhooks, Open311, timeline data shown to departments)
+  carry no identity key at all (`without_identity`).
+
+Templates (`cases.templatetags.workbench`), serializers, exports, the work order, the timeline,
+webhooks and Open311 call these functions; none of them masks by itself.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Case
+from core import policy
+
+# Keys of event data and payloads that hold a citizen's identity (prefix match).
+IDENTITY_KEYS = ("citizen", "phone", "name", "caller")
+
+
+def mask_phone(phone: str) -> str:
+    """138****5678: the first three and the last four digits, the rest hidden."""
+    if len(phone) < 8:
+        return "*" * len(phone)
+    return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"
+
+
+def sees_identity(user) -> bool:
+    """The viewer belongs to the center, the only place a citizen's identity is shown."""
+    return policy.can(user, "cases.see_identity")
+
+
+def is_protected(case: Case) -> bool:
+    """A caller who asked not to be known (confidential) or gave no name (anonymous)."""
+    return case.confidential or case.anonymous
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The caller as one viewer may see them; `hidden` says whether a reveal would add more."""
+
+    name: str
+    phone: str
+    hidden: bool
+
+
+def identity(case: Case, *, center: bool, revealed: bool = False) -> Identity:
+    """The caller's name and phone for a center (`center=True`) or department viewer.
+
+    `revealed` only counts for the center, after `reveal_citizen` recorded the access.
+    """
+    phone = case.citizen_phone or ""
+    if center:
+        whole = revealed or not is_protected(case)
+        name = "" if case.anonymous else case.citizen_name
+        return Identity(name=name, phone=phone if whole else mask_phone(phone), hidden=not whole)
+    if is_protected(case):
+        return Identity(name="", phone="", hidden=True)
+    return Identity(name=case.citizen_name, phone=mask_phone(phone), hidden=True)
+
+
+def identity_for(case: Case, user, *, revealed: bool = False) -> Identity:
+    return identity(case, center=sees_identity(user), revealed=revealed)
+
+
+def name_shown(case: Case, user) -> str:
+    """The name as a page shows it: "Anonymous", "Confidential reporter", the name or "—"."""
+    if case.anonymous:
+        return str(_("Anonymous"))
+    shown = identity_for(case, user)
+    if case.confidential and not shown.name:
+        return str(_("Confidential reporter"))
+    return shown.name or "—"
+
+
+def phone_shown(case: Case, user, *, revealed: bool = False) -> str:
+    """The phone as a page shows it: whole, masked, "Confidential" or "—"."""
+    if not case.citizen_phone:
+        return "—"
+    shown = identity_for(case, user, revealed=revealed)
+    return shown.phone or str(_("Confidential"))
+
+
+def without_identity(data: dict | None) -> dict:
+    """The data without any key naming the citizen (payloads, a department's timeline)."""
+    return {k: v for k, v in (data or {}).items() if not k.startswith(IDENTITY_KEYS)}
+
+
+def event_data_for(data: dict | None, *, center: bool) -> dict:
+    """Event data as a viewer may read it: whole for the center, without identity otherwise."""
+    return dict(data or {}) if center else without_identity(data)
+
+
+def publicly_readable(queryset):
+    """The cases the public may read (Open311): never a confidential caller's."""
+    return queryset.filter(confidential=False)
+
+
+def may_search_by_phone(user) -> bool:
+    """Only the center searches by phone number (a department could unmask a caller)."""
+    return policy.can(user, "cases.filter_by_phone")
+
+
+def no_store(response):
+    """Mark a response that shows a citizen's identity: no browser or proxy keeps a copy."""
+    patch_cache_control(response, no_store=True, private=True, max_age=0)
+    return response
+
+
+def may_reveal(user) -> bool:
+    """Center staff may reveal a protected caller's identity (recorded); departments never."""
+    return policy.can(user, "cases.reveal_citizen")

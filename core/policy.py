@@ -1,0 +1,81 @@
+"""Who may do and see what: `can(user, action, obj)` and `scope(user, queryset)`.
+
+The foundation holds only the entry points and a registry; the rules live on the floor of the
+models they judge (`departments/policy.py`, `cases/policy.py`, `knowledgebase/policy.py`,
+`hotline/policy.py`) and register themselves when their app is ready. Pages, API views,
+services, dashboards, exports, search and webhooks ask here; none of them decides by itself.
+
+An action nobody registered is a programming error (LookupError), never a silent "yes".
+A queryset of a model nobody registered a scope for is refused the same way.
+"""
+
+from collections.abc import Callable
+
+from django.db.models import Model, QuerySet
+
+from core.errors import ActionForbidden
+
+Rule = Callable[..., bool]
+Scope = Callable[..., QuerySet]
+
+_rules: dict[str, Rule] = {}
+_scopes: dict[str, Scope] = {}
+
+
+def rule(action: str) -> Callable[[Rule], Rule]:
+    """Register `fn(user, obj) -> bool` as the answer to `can(user, action, obj)`."""
+
+    def register(fn: Rule) -> Rule:
+        if _rules.get(action, fn) is not fn:
+            raise ValueError(f"two rules for {action!r}")
+        _rules[action] = fn
+        return fn
+
+    return register
+
+
+def scope_rule(model: type[Model] | str) -> Callable[[Scope], Scope]:
+    """Register `fn(user, queryset) -> queryset` as the scope of one model."""
+    label = model if isinstance(model, str) else model._meta.label_lower
+
+    def register(fn: Scope) -> Scope:
+        if _scopes.get(label, fn) is not fn:
+            raise ValueError(f"two scopes for {label!r}")
+        _scopes[label] = fn
+        return fn
+
+    return register
+
+
+def can(user, action: str, obj=None) -> bool:
+    """Whether `user` may take `action` (on `obj`, when the action concerns one object)."""
+    try:
+        decide = _rules[action]
+    except KeyError:
+        raise LookupError(f"no policy rule for {action!r}") from None
+    if user is None or not user.is_authenticated:
+        return False
+    return bool(decide(user, obj))
+
+
+def ensure(user, action: str, obj=None, *, message: str) -> None:
+    """`can`, or ActionForbidden (403) with `message`."""
+    if not can(user, action, obj):
+        raise ActionForbidden(message)
+
+
+def scope(user, queryset: QuerySet) -> QuerySet:
+    """The rows of `queryset` the user may see (nothing at all for anonymous users)."""
+    label = queryset.model._meta.label_lower
+    try:
+        narrow = _scopes[label]
+    except KeyError:
+        raise LookupError(f"no policy scope for {label!r}") from None
+    if user is None or not user.is_authenticated:
+        return queryset.none()
+    return narrow(user, queryset)
+
+
+def actions() -> frozenset[str]:
+    """Every registered action (for the docs and the tests)."""
+    return frozenset(_rules)
