@@ -22,6 +22,7 @@ from cases.choices import (
 from cases.models import Assignment, Case, Category, Extension, SupervisionOrder
 from cases.models.case import overdue_q
 from cases.models.handling import reply_overdue_q, sign_overdue_q
+from core.phones import phone_search_digits
 from departments.models import Department, Region
 
 # Real zone offsets stay within ±14 hours; PostgreSQL refuses more than ±16.
@@ -97,7 +98,7 @@ class CaseFilterSet(django_filters.FilterSet):
     created_before = DateTimeFilter(
         field_name="created_at", lookup_expr="lt", label=_("created before")
     )
-    phone = django_filters.CharFilter(field_name="citizen_phone", label=_("citizen phone"))
+    phone = django_filters.CharFilter(method="filter_phone", label=_("citizen phone"))
     # A dashboard number's cases (cases.measures): with `measure`, `department` is the
     # department the measure counts for, and the period is the measure's own time field.
     measure = django_filters.ChoiceFilter(
@@ -166,6 +167,11 @@ class CaseFilterSet(django_filters.FilterSet):
         if privacy.may_search_by_phone(getattr(self.request, "user", None)):
             return form_class
         return type(form_class.__name__, (form_class,), {"clean_phone": _refuse_phone})
+
+    def filter_phone(self, queryset, name, value):
+        # Stored numbers are normalized (core.phones): any spelling of any part matches.
+        digits = phone_search_digits(value)
+        return queryset.filter(citizen_phone__contains=digits) if digits else queryset.none()
 
     def filter_overdue(self, queryset, name, value):
         overdue = overdue_q()

@@ -21,6 +21,7 @@ from cases.choices import (
 )
 from cases.models import Assignment, Case, CaseEvent, Category, Extension, SupervisionOrder
 from cases.selectors import dispatch_targets
+from core.phones import PhoneSerializerField
 from departments.models import Department, Region
 
 
@@ -150,14 +151,7 @@ class CaseCreateSerializer(serializers.Serializer):
     citizen_name = serializers.CharField(
         max_length=50, required=False, allow_blank=True, default=""
     )
-    citizen_phone = serializers.RegexField(
-        r"^\+?[0-9-]{3,20}$",
-        max_length=20,
-        required=False,
-        allow_blank=True,
-        default="",
-        error_messages={"invalid": _("A phone number has 3 to 20 digits.")},
-    )
+    citizen_phone = PhoneSerializerField(required=False, allow_blank=True, default="")
     anonymous = serializers.BooleanField(required=False, default=False)
     confidential = serializers.BooleanField(required=False, default=False)
     address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")

@@ -6,9 +6,9 @@ public, as the standard has them, so they show only requests that came in throug
 a confidential one, and never the citizen's identity.
 """
 
-import re
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -19,6 +19,7 @@ from cases import privacy, services
 from cases.choices import FINISHED_STATUSES, Channel, RequestType
 from cases.models import Case, Category
 from core.errors import ApplicationError
+from core.phones import normalize_phone
 from departments.gazetteer import resolve_address
 from departments.models import ApiToken
 from departments.tokens import find_token
@@ -27,7 +28,6 @@ from hotline.open311.render import error, respond
 CLOSED = FINISHED_STATUSES  # Open311's "closed": nothing more is owed to the citizen
 MAX_RESULTS = 1000
 DEFAULT_WINDOW = timedelta(days=90)
-PHONE = re.compile(r"^\+?[0-9 -]{3,20}$")
 REGION_CONFIDENCE = 0.8
 
 
@@ -151,8 +151,10 @@ def _submission_problem(post, category) -> str | None:
     located = post.get("address_string") or post.get("address_id")
     if not located and not (post.get("lat") and post.get("long")):
         return "a location is required: lat and long, address_string or address_id"
-    if post.get("phone") and not PHONE.match(post["phone"]):
-        return "phone is not a phone number"
+    try:
+        normalize_phone(post.get("phone", ""))
+    except ValidationError as refusal:
+        return f"phone: {refusal.messages[0]}"
     if len(post.get("description", "")) > 4000:
         return "description is longer than 4000 characters"
     return None
@@ -187,7 +189,7 @@ def _create_request(request, fmt):
             content=post.get("description", "").strip() or category.name,
             category=category,
             citizen_name=name[:50],
-            citizen_phone=post.get("phone", "").strip()[:20],
+            citizen_phone=normalize_phone(post.get("phone", "")),
             address=address,
             region=region,
         )

@@ -14,6 +14,7 @@ from cases.models import Category
 from cases.selectors import dispatch_targets, get_case_for, transfer_targets
 from cases.services import INTAKE_VERBS
 from core.errors import NotFound
+from core.phones import PhoneFormField
 from departments.models import Region
 from knowledgebase.models import Article
 
@@ -45,7 +46,7 @@ class IntakeForm(forms.Form):
 
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial="phone")
     request_type = forms.ChoiceField(label=_("Request type"), choices=RequestType.choices)
-    citizen_phone = forms.CharField(label=_("Caller's phone"), max_length=20, required=False)
+    citizen_phone = PhoneFormField(label=_("Caller's phone"), required=False)
     citizen_name = forms.CharField(label=_("Caller's name"), max_length=50, required=False)
     anonymous = forms.BooleanField(label=_("Anonymous"), required=False)
     confidential = forms.BooleanField(label=_("Confidential"), required=False)
@@ -91,12 +92,6 @@ class IntakeForm(forms.Form):
                     "autocomplete": "off",
                 }
             )
-
-    def clean_citizen_phone(self):
-        phone = self.cleaned_data["citizen_phone"].replace(" ", "").replace("-", "")
-        if phone and not phone.lstrip("+").isdigit():
-            raise forms.ValidationError(_("A phone number has digits only."))
-        return phone
 
     def clean(self):
         data = super().clean()

@@ -2,12 +2,13 @@
 
 from rest_framework import serializers
 
+from core.phones import PhoneSerializerField
 from knowledgebase.dialogue import MAX_QUESTION, MAX_TURNS
 
 
 class ContactSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=50)
-    phone = serializers.CharField(max_length=20)
+    phone = PhoneSerializerField()
 
 
 class AskInputSerializer(serializers.Serializer):
