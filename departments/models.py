@@ -1,5 +1,7 @@
 """Regions (the gazetteer), departments, who works where, routing rules and integrations."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -233,6 +235,11 @@ class RuleRevision(models.Model):
         return f"{self.rule_id} {self.changed_at:%Y-%m-%d %H:%M}"
 
 
+def token_expiry():
+    """When a token issued (or rotated) now stops working: HOTLINE_API_TOKEN_DAYS from now."""
+    return timezone.now() + timedelta(days=settings.HOTLINE_API_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
     """A department's machine credential; only the SHA-256 of the key is stored."""
 
@@ -258,6 +265,7 @@ class ApiToken(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), default=token_expiry)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     class Meta:
@@ -267,6 +275,11 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        """Past its expiry: refused until it is rotated."""
+        return self.expires_at <= timezone.now()
 
 
 class WebhookEndpoint(models.Model):

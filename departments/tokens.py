@@ -2,7 +2,10 @@
 
 The key is shown once, when it is issued or rotated; only its SHA-256 is stored. A token
 acts as a service user of its department (one per department, created on first use), so the
-API scopes a machine exactly as it scopes the people of that department.
+API scopes a machine exactly as it scopes the people of that department; a personal token
+(POST /api/v1/auth/token/) acts as the person who signed in, and is revoked when that person's
+password changes (`revoke_personal_tokens`). Every token expires HOTLINE_API_TOKEN_DAYS after it
+was issued or last rotated; rotating renews it. Its last use is kept to the minute.
 """
 
 import hashlib
@@ -19,7 +22,7 @@ from rest_framework import authentication, exceptions
 from core import policy
 from core.errors import ActionForbidden, InvalidInput
 from core.roles import Role
-from departments.models import ApiToken, Department, Membership
+from departments.models import ApiToken, Department, Membership, token_expiry
 from departments.policy import is_center_department
 
 KEY_PREFIX = "hl_"
@@ -87,7 +90,8 @@ def rotate_token(token: ApiToken, *, actor) -> str:
         raise InvalidInput(str(_("A revoked token cannot be rotated.")))
     key = _new_key()
     token.prefix, token.key_hash = key[:10], hash_key(key)
-    token.save(update_fields=["prefix", "key_hash"])
+    token.expires_at = token_expiry()
+    token.save(update_fields=["prefix", "key_hash", "expires_at"])
     return key
 
 
@@ -99,8 +103,16 @@ def revoke_token(token: ApiToken, *, actor) -> ApiToken:
     return token
 
 
-def find_token(key: str, *, scope: str | None = None) -> ApiToken | None:
-    """The live token for a key (of the given scope), or None."""
+def revoke_personal_tokens(user) -> int:
+    """Revoke the tokens that act as `user` (their password changed); returns how many.
+
+    A department's service tokens act as its service user, so they are not touched.
+    """
+    live = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+    return live.update(revoked_at=timezone.now())
+
+
+def _unrevoked_token(key: str, scope: str | None) -> ApiToken | None:
     if not key:
         return None
     tokens = ApiToken.objects.select_related("user", "department").filter(
@@ -109,10 +121,16 @@ def find_token(key: str, *, scope: str | None = None) -> ApiToken | None:
     if scope:
         tokens = tokens.filter(scope=scope)
     token = tokens.first()
-    if token is not None and token.user.is_active:
-        _touch(token)
-        return token
-    return None
+    return token if token is not None and token.user.is_active else None
+
+
+def find_token(key: str, *, scope: str | None = None) -> ApiToken | None:
+    """The live token for a key (of the given scope): not revoked, not expired; or None."""
+    token = _unrevoked_token(key, scope)
+    if token is None or token.is_expired:
+        return None
+    _touch(token)
+    return token
 
 
 def _touch(token: ApiToken) -> None:
@@ -133,9 +151,18 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             return None
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed(_("Malformed Authorization header."))
-        token = find_token(parts[1].decode(errors="replace"))
+        token = _unrevoked_token(parts[1].decode(errors="replace"), None)
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
+        if token.is_expired:
+            raise exceptions.AuthenticationFailed(
+                _(
+                    "This token expired on %(date)s: its department's admin rotates it "
+                    "(or sign in again for a new personal token)."
+                )
+                % {"date": timezone.localtime(token.expires_at).strftime("%Y-%m-%d")}
+            )
+        _touch(token)
         return token.user, token
 
     def authenticate_header(self, request):

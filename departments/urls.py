@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from departments import views
+from departments import accounts, views
 
 app_name = "departments"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
     path("webhooks/", views.webhook_settings, name="webhooks"),
     path("webhooks/<int:pk>/disable/", views.webhook_disable, name="webhook-disable"),
+    path("lockouts/", accounts.lockouts, name="lockouts"),
 ]

@@ -5,6 +5,7 @@ file under var/; each integration (PostgreSQL, Celery broker, webhooks) switches
 variable is set. `.env.example` lists every variable.
 """
 
+import datetime
 import sys
 from pathlib import Path
 
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "axes",  # login lockout (Accounts, below)
     "hotline",
     "departments",
     "cases",
@@ -101,6 +103,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into its answer
 ]
 
 ROOT_URLCONF = "hotline.urls"
@@ -147,6 +150,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a check: its password_changed hook revokes the user's own API tokens.
+    {"NAME": "departments.accounts.RevokeTokensOnPasswordChange"},
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -158,6 +163,24 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_ENGINE = "core.sessions"
 SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_MINUTES * 60
+# Accounts (docs/deployment.md, "Accounts"). django-axes locks sign-in (pages, admin and
+# POST /api/v1/auth/token/) after LOGIN_FAILURE_LIMIT failures of one account or from one client
+# address, for LOGIN_COOLOFF_MINUTES; a center supervisor unlocks at /departments/lockouts/.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one reaching the limit locks
+AXES_CLIENT_IP_CALLABLE = "core.http.client_address"  # honours NUM_PROXIES
+AXES_LOCKOUT_CALLABLE = "departments.accounts.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # a success must not wipe the failures counted from its address
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # tries while locked do not prolong it
+# API tokens (departments/tokens.py) expire this many days after they are issued or rotated.
+HOTLINE_API_TOKEN_DAYS = env.int("HOTLINE_API_TOKEN_DAYS", default=90)
+# The /ask/ dialogue: call-back cases one client address may open per hour (0: no limit).
+HOTLINE_ASK_ESCALATIONS_PER_HOUR = env.int("HOTLINE_ASK_ESCALATIONS_PER_HOUR", default=5)
 
 LANGUAGE_CODE = env("LANGUAGE_CODE", default="zh-hans")
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

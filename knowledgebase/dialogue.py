@@ -3,17 +3,24 @@
 A conversation is a list of turns kept by the caller (the session for the page, the client for
 the API): each turn is the question, the best article's answer with its source, and the next
 best articles. When the answer does not help, the conversation becomes a new web-channel case
-with the citizen's contact details and every question asked.
+with the citizen's contact details and every question asked. One client address may escalate
+at most `HOTLINE_ASK_ESCALATIONS_PER_HOUR` conversations an hour (a counter in the default cache,
+shared by every process when `CACHE_URL` names Redis), so that a script cannot flood the agents'
+queue with call-back cases.
 """
 
-import re
+import logging
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from cases import services as case_services
 from cases.choices import Channel, RequestType
-from core.errors import InvalidInput
+from core.errors import ApplicationError, InvalidInput
+from core.phones import normalize_phone
 from core.roles import Role
 from departments.models import Department, Membership
 from knowledgebase.search import search_articles
@@ -22,7 +29,15 @@ SERVICE_USERNAME = "self-service"
 MAX_TURNS = 20
 MAX_QUESTION = 500
 OTHERS = 3
-_PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,18}[0-9]$")
+ESCALATION_WINDOW = 3600  # seconds
+logger = logging.getLogger(__name__)
+
+
+class EscalationLimited(ApplicationError):
+    """This client asked to be called back too often in the last hour."""
+
+    code = "rate_limited"
+    status_code = 429
 
 
 def source_of(article) -> str:
@@ -86,22 +101,68 @@ def conversation_text(conversation: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def escalate(conversation: list[dict], *, name: str, phone: str, region=None):
-    """Turn the conversation into a new web-channel consultation case (the citizen is called)."""
-    name, phone = (name or "").strip(), (phone or "").strip()
+def escalate(conversation: list[dict], *, name: str, phone: str, client: str, region=None):
+    """Turn the conversation into a new web-channel consultation case (the citizen is called).
+
+    `client` is the caller's address (`core.http.client_address`), which the hourly limit counts.
+    """
+    name = (name or "").strip()
     if not conversation:
         raise InvalidInput("ask a question first", field="question")
     if not name:
         raise InvalidInput("give your name so that we can call you back", field="name")
-    if not _PHONE.match(phone):
-        raise InvalidInput("give a phone number we can call you back on", field="phone")
-    return case_services.register_case(
+    phone = _callback_phone(phone)
+    _ensure_below_limit(client)
+    case = case_services.register_case(
         actor=self_service_user(),
         channel=Channel.WEB,
         request_type=RequestType.CONSULTATION,
         title=conversation[-1]["question"][:100],
         content=conversation_text(conversation),
         citizen_name=name[:50],
-        citizen_phone=phone[:20],
+        citizen_phone=phone,
         region=region,
     )
+    _count_escalation(client)
+    return case
+
+
+def _callback_phone(phone: str) -> str:
+    try:
+        phone = normalize_phone(phone)
+    except ValidationError as refusal:
+        raise InvalidInput(refusal.messages[0], field="phone") from None
+    if not phone:
+        raise InvalidInput(_("Give a phone number we can call you back on."), field="phone")
+    return phone
+
+
+def _escalation_key(client: str) -> str:
+    return f"ask-escalations:{client}"
+
+
+def _ensure_below_limit(client: str) -> None:
+    limit = settings.HOTLINE_ASK_ESCALATIONS_PER_HOUR
+    try:
+        used = cache.get(_escalation_key(client), 0)
+    except Exception:  # a cache outage must not stop citizens from being called back
+        logger.warning("could not read the escalation count: the cache is unreachable")
+        return
+    if limit and used >= limit:
+        raise EscalationLimited(
+            _(
+                "Too many call-back requests from your network in the last hour. Please try "
+                "again later, or call the 12345 hotline."
+            )
+        )
+
+
+def _count_escalation(client: str) -> None:
+    key = _escalation_key(client)
+    try:
+        if not cache.add(key, 1, timeout=ESCALATION_WINDOW):
+            cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=ESCALATION_WINDOW)
+    except Exception:
+        logger.warning("could not count an escalation: the cache is unreachable")

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from cases.models import Category
 from core.errors import ApplicationError, NotFound
+from core.http import client_address
 from departments.models import Region
 from knowledgebase import dialogue, selectors, services
 from knowledgebase.forms import ArticleForm
@@ -198,11 +199,13 @@ def ask_escalate(request):
     conversation = _conversation(request)
     form = {"name": request.POST.get("name", ""), "phone": request.POST.get("phone", "")}
     try:
-        case = dialogue.escalate(conversation, region=_region(request), **form)
+        case = dialogue.escalate(
+            conversation, region=_region(request), client=client_address(request), **form
+        )
     except ApplicationError as refusal:
         context = {"conversation": conversation, "contact_error": refusal.message, "form": form}
         template = "knowledgebase/_dialogue.html" if request.htmx else "knowledgebase/ask.html"
-        return render(request, template, context, status=400)
+        return render(request, template, context, status=refusal.status_code)
     request.session[SESSION_KEY] = []
     template = "knowledgebase/_escalated.html" if request.htmx else "knowledgebase/ask.html"
     return render(request, template, {"case": case, "conversation": []})

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from core.api_errors import ERRORS
 from core.errors import ActionForbidden, ApplicationError
 from departments import tokens
+from departments.accounts import LockedOut, lockout_message
 from departments.api import serializers as s
 from departments.api.filtersets import DepartmentFilterSet, RegionFilterSet
 from departments.memberships import memberships
@@ -92,10 +93,12 @@ class TokenLoginView(APIView):
         data = s.LoginInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = authenticate(
-            request,
+            request._request,  # django-axes counts the failures on Django's own request
             username=data.validated_data["username"],
             password=data.validated_data["password"],
         )
+        if getattr(request._request, "axes_locked_out", False):
+            raise LockedOut(lockout_message())
         if user is None or not user.is_active:
             raise InvalidCredentials(str(_("Unable to sign in with these credentials.")))
         held = memberships(user)

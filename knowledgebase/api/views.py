@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from core.api_errors import ERRORS
 from core.errors import InvalidInput
+from core.http import client_address
 from departments.models import Region
 from knowledgebase import dialogue
 from knowledgebase.api import serializers as s
@@ -36,7 +37,9 @@ class AskView(APIView):
         else:
             turn = {"question": "", "answer": None, "others": []}
         if data.get("escalate"):
-            case = dialogue.escalate(conversation, region=region, **data["escalate"])
+            case = dialogue.escalate(
+                conversation, region=region, client=client_address(request), **data["escalate"]
+            )
             body = {**turn, "case_number": case.number}
             return Response(s.AskOutputSerializer(body).data, status=status.HTTP_201_CREATED)
         return Response(s.AskOutputSerializer({**turn, "case_number": None}).data)

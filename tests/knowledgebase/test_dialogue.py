@@ -30,7 +30,7 @@ def test_escalation_registers_a_web_case_with_the_questions(card_article):
     conversation = []
     dialogue.ask(conversation, "社保卡丢了怎么补办")
     dialogue.ask(conversation, "外地能补办吗")
-    case = dialogue.escalate(conversation, name="王市民", phone="13800001234")
+    case = dialogue.escalate(conversation, name="王市民", phone="13800001234", client="192.0.2.1")
     assert (case.channel, case.request_type, case.status) == ("web", "consultation", "registered")
     assert (case.citizen_name, case.citizen_phone) == ("王市民", "13800001234")
     assert "社保卡丢了怎么补办" in case.content and "外地能补办吗" in case.content
@@ -43,7 +43,7 @@ def test_escalation_needs_contact_details(card_article, name, phone, field):
     conversation = []
     dialogue.ask(conversation, "社保卡补办")
     with pytest.raises(dialogue.InvalidInput) as refusal:
-        dialogue.escalate(conversation, name=name, phone=phone)
+        dialogue.escalate(conversation, name=name, phone=phone, client="192.0.2.1")
     assert refusal.value.field == field
     assert not Case.objects.filter(channel="web", citizen_phone=phone).exists()
 
