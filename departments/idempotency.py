@@ -1,11 +1,25 @@
 """Idempotent POSTs: a retry with the same `Idempotency-Key` and body gets the first answer.
 
+The key, the action's writes and the stored answer commit in one transaction: a POST with a
+key runs inside `transaction.atomic()`, the key's row is inserted (or locked with
+`select_for_update`) before the action and given the answer after it. A process that dies at
+any point before the commit leaves nothing, so the retry runs the action once; one that dies
+after it leaves the answer, which the retry replays. A concurrent retry waits on the key's row
+(its insert blocks on the unique index) and then replays. That is why the services an API
+action calls are not `durable`: the action's transaction is the outer one.
+
 The answer is replayed with the header `Idempotent-Replayed: true`; the key with another body is
-refused (422), and a key whose first request is still running answers 409 with `Retry-After`.
+refused (422). A committed key without an answer (left by an older version that stored it in two
+steps) answers 409 with `Retry-After` until it is a minute old, then it is taken over.
+
+`HOTLINE_IDEMPOTENCY_CRASH_AT` (tests only) kills the process with SIGKILL at one of the
+`CRASH_POINTS`, so a test can prove the above with a real crash.
 """
 
 import hashlib
 import json
+import os
+import signal
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -18,8 +32,17 @@ from core.api_errors import error_body
 from departments.models import IdempotencyRecord
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
-# A key whose first request never finished (the process died) may be used again after this.
+# A committed key without an answer (see the module's docstring) is taken over after this.
 IDEMPOTENCY_ABANDONED = timedelta(minutes=1)
+HEADER = "Idempotency-Key"
+CRASH_ENV = "HOTLINE_IDEMPOTENCY_CRASH_AT"
+CRASH_POINTS = ("claimed", "acted", "recorded", "committed")
+
+
+def crash_point(name: str) -> None:
+    """Die here, as a power cut would, when the test environment asks for it."""
+    if os.environ.get(CRASH_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 class _Replay(Exception):
@@ -34,15 +57,17 @@ def _fingerprint(request) -> str:
 
 
 def _claim(user, key: str, fingerprint: str) -> IdempotencyRecord | None:
-    """Reserve the key for this request, or return the record another request holds."""
+    """Insert the key's row in the request's transaction, or lock and return the existing one."""
     now = timezone.now()
     IdempotencyRecord.objects.filter(created_at__lt=now - IDEMPOTENCY_TTL).delete()
-    try:
-        with transaction.atomic():
-            IdempotencyRecord.objects.create(user=user, key=key, fingerprint=fingerprint)
-        return None
-    except IntegrityError:
-        record = IdempotencyRecord.objects.get(user=user, key=key)
+    record = IdempotencyRecord.objects.select_for_update().filter(user=user, key=key).first()
+    if record is None:
+        try:
+            with transaction.atomic():  # waits here while a concurrent first request runs
+                IdempotencyRecord.objects.create(user=user, key=key, fingerprint=fingerprint)
+            return None
+        except IntegrityError:  # it committed: replay its answer
+            record = IdempotencyRecord.objects.select_for_update().get(user=user, key=key)
     if record.status_code is None and record.created_at < now - IDEMPOTENCY_ABANDONED:
         record.fingerprint, record.created_at = fingerprint, now
         record.save(update_fields=["fingerprint", "created_at"])
@@ -55,7 +80,7 @@ def _refusal_or_replay(record: IdempotencyRecord, fingerprint: str) -> Response:
         body = error_body(
             "idempotency_key_reused",
             _("This Idempotency-Key was used for a different request."),
-            {"Idempotency-Key": [str(_("Use a new key for a new request."))]},
+            {HEADER: [str(_("Use a new key for a new request."))]},
         )
         return Response(body, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
     if record.status_code is None:
@@ -69,10 +94,22 @@ def _refusal_or_replay(record: IdempotencyRecord, fingerprint: str) -> Response:
     return response
 
 
+def _wants_idempotency(request) -> bool:
+    return request.method == "POST" and bool(request.headers.get(HEADER, "").strip())
+
+
 class IdempotentMixin:
     """Makes every POST of a view honour the `Idempotency-Key` header."""
 
-    idempotency_header = "Idempotency-Key"
+    idempotency_header = HEADER
+
+    def dispatch(self, request, *args, **kwargs):
+        if not _wants_idempotency(request):
+            return super().dispatch(request, *args, **kwargs)
+        with transaction.atomic():  # the key, the action's writes and the answer: one commit
+            response = super().dispatch(request, *args, **kwargs)
+        crash_point("committed")
+        return response
 
     def initial(self, request, *args, **kwargs):
         # Read the raw body before the parsers consume the stream.
@@ -88,6 +125,7 @@ class IdempotentMixin:
         if record is not None:
             raise _Replay(_refusal_or_replay(record, fingerprint))
         request.idempotency_key = key
+        crash_point("claimed")
 
     def handle_exception(self, exc):
         if isinstance(exc, _Replay):
@@ -98,10 +136,13 @@ class IdempotentMixin:
         response = super().finalize_response(request, response, *args, **kwargs)
         key = getattr(request, "idempotency_key", None)
         if key:
-            records = IdempotencyRecord.objects.filter(user=request.user, key=key)
+            crash_point("acted")
             if response.status_code >= 500:
-                records.delete()  # nothing was done: let the client retry with the same key
+                transaction.set_rollback(True)  # nothing is kept: the client retries the key
             else:
                 data = json.loads(json.dumps(response.data, default=str))
-                records.update(status_code=response.status_code, response=data)
+                IdempotencyRecord.objects.filter(user=request.user, key=key).update(
+                    status_code=response.status_code, response=data
+                )
+            crash_point("recorded")
         return response

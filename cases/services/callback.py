@@ -118,7 +118,7 @@ def close_case(case: Case, *, actor, note: str = "", at: datetime.datetime | Non
 CALLBACK_FOLLOW_UPS = ("", "close", "reopen")
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic  # not durable: an API call with an Idempotency-Key is the outer one
 def complete_callback(
     case: Case,
     *,

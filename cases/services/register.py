@@ -38,7 +38,7 @@ def register_and_act(
     )  # fmt: skip
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic  # not durable: an API call with an Idempotency-Key is the outer one
 def _register_and_act(*, actor, fields, verb, answer, articles, department, basis, **other):
     case = register_case(actor=actor, **fields)
     if verb == "answer":
