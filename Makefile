@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt | md
 # pytest workers: one per core by default; `make test WORKERS=0` runs in one process.
 WORKERS ?= auto
 
-.PHONY: install install-dev run test test-fast test-browser lint format messages bench clean lock
+.PHONY: install install-dev run test test-fast test-browser lint format messages bench fuzz clean lock
 
 # `make run` needs the runtime packages only; the test and lint targets add the development ones.
 $(RUNTIME_STAMP): requirements.txt
@@ -61,6 +61,11 @@ messages: install-dev
 bench: install-dev
 	DEBUG=1 $(PY) manage.py bench_dashboards
 	DEBUG=1 $(PY) manage.py bench_routing
+
+# schemathesis with every check, 50 examples per operation and the stateful phase, as the demo
+# supervisor and handler, against a throwaway demo database (docs/api.md, "Fuzzing the API").
+fuzz: install-dev
+	bash scripts/schemathesis-run
 
 clean:
 	rm -rf var/hotline.sqlite3* var/static .pytest_cache
