@@ -9,7 +9,8 @@ Rules registered here (`core.policy.can`):
 - `departments.manage_integrations` (a department): its admin manages its tokens and webhook;
   `departments.open_integrations`: the user manages some department's;
 - `departments.change_rules`: the center's supervisors change responsibility rules;
-- `departments.manage_center`: the center's supervisors manage reference data and people.
+- `departments.manage_center`: the center's supervisors manage reference data and people;
+- `departments.use_admin`: staff accounts of the center's supervisors open the admin.
 """
 
 from core import policy
@@ -111,6 +112,12 @@ def _manage_integrations(user, department: Department) -> bool:
 def _open_integrations(user, _obj) -> bool:
     """The integration pages (tokens, webhook) open to anyone who manages a department's."""
     return bool(admin_departments(user))
+
+
+@policy.rule("departments.use_admin")
+def _use_admin(user, _obj) -> bool:
+    """The admin is the center's tool: active staff accounts of its supervisors (and superusers)."""
+    return user.is_active and user.is_staff and is_center_supervisor(user)
 
 
 @policy.rule("departments.change_rules")

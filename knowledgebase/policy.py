@@ -3,14 +3,19 @@
 - editors of the owning department write its articles; the 12345 center's editors look after
   the imported ones, which have no owner;
 - reviewers of the owning department or of the 12345 center publish and send back;
-- the center's agents and supervisors rate an article's help.
+- the center's agents and supervisors rate an article's help;
+- everyone signed in reads live articles; the writers (editors, reviewers, department admins)
+  of a department also its drafts; reviewers (and superusers) every article.
 """
+
+from django.db.models import Q, QuerySet
 
 from core import policy
 from core.roles import Role
 from departments.memberships import memberships
 from departments.models import Department
 from departments.policy import is_center_staff
+from knowledgebase.models import LIVE_ARTICLES, Article
 
 CENTER = Department.Kind.CENTER  # the 12345 center itself, not its sub-centers
 
@@ -52,3 +57,31 @@ def _archive(user, article) -> bool:
 @policy.rule("knowledgebase.rate")
 def _rate(user, _article) -> bool:
     return is_center_staff(user)
+
+
+WRITERS = (Role.EDITOR, Role.REVIEWER, Role.DEPT_ADMIN)
+
+
+def writer_departments(user) -> list[int]:
+    """Departments whose drafts the user may see (editors, reviewers, department admins)."""
+    return [m.department_id for m in memberships(user) if m.role in WRITERS]
+
+
+def editor_departments(user) -> list[Department]:
+    """The departments the user writes articles for."""
+    return [m.department for m in memberships(user) if m.role == Role.EDITOR]
+
+
+@policy.rule("knowledgebase.draft")
+def _draft(user, _obj) -> bool:
+    return bool(editor_departments(user))
+
+
+@policy.scope_rule(Article)
+def _article_scope(user, queryset: QuerySet) -> QuerySet:
+    if user.is_superuser or any(m.role == Role.REVIEWER for m in memberships(user)):
+        return queryset
+    scope = LIVE_ARTICLES
+    if departments := writer_departments(user):
+        scope |= Q(department_id__in=departments)
+    return queryset.filter(scope)

@@ -3,27 +3,16 @@
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from core import policy
 from core.errors import NotFound
-from core.roles import Role
 from knowledgebase.models import LIVE_ARTICLES, Article
-
-WRITERS = (Role.EDITOR, Role.REVIEWER, Role.DEPT_ADMIN)
-
-
-def writer_departments(user) -> list[int]:
-    """Departments whose drafts the user may see (editors, reviewers, department admins)."""
-    return [m.department_id for m in user.memberships.all() if m.role in WRITERS]
+from knowledgebase.policy import writer_departments
 
 
 def visible_articles(user) -> QuerySet[Article]:
     """Live articles for everyone signed in; drafts for their department's writers."""
-    scope = LIVE_ARTICLES
-    if user.is_superuser or any(m.role == Role.REVIEWER for m in user.memberships.all()):
-        scope = Q()
-    elif departments := writer_departments(user):
-        scope |= Q(department_id__in=departments)
     return (
-        Article.objects.filter(scope)
+        policy.scope(user, Article.objects.all())
         .select_related("department", "category")
         .annotate(
             answered_count=Count("answered_cases", distinct=True),

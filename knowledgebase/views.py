@@ -9,11 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from cases.models import Category
+from core import policy
 from core.errors import ApplicationError, NotFound
 from core.http import client_address
 from departments.models import Region
 from knowledgebase import dialogue, selectors, services
 from knowledgebase.forms import ArticleForm
+from knowledgebase.policy import editor_departments
 from knowledgebase.search import search_articles
 
 PAGE_SIZE = 25
@@ -55,7 +57,7 @@ def article_list(request):
             articles = articles.filter(category__path__startswith=category.path)
         context["page"] = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
     context["categories"] = Category.objects.filter(level=1).order_by("code")
-    context["can_draft"] = request.user.memberships.filter(role="editor").exists()
+    context["can_draft"] = policy.can(request.user, "knowledgebase.draft")
     return render(request, "knowledgebase/list.html", context)
 
 
@@ -87,11 +89,7 @@ def _save_form(request, form, save):
 @login_required
 def article_create(request):
     """An editor drafts an article for their department."""
-    departments = [
-        m.department
-        for m in request.user.memberships.select_related("department")
-        if m.role == "editor"
-    ]
+    departments = editor_departments(request.user)
     if not departments:
         raise Http404
     form = ArticleForm(request.POST or None)

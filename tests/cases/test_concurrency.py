@@ -12,7 +12,7 @@ from django.db import connection
 
 from cases import services
 from cases.events import EventType
-from cases.models import CaseEvent
+from cases.models import CaseEvent, SupervisionOrder
 from core.errors import ApplicationError, TransitionNotAllowed
 from tests.cases.lifecycle_world import register
 
@@ -85,6 +85,29 @@ def test_reply_against_reply(transactional_city, world, attempt):
     assignment.refresh_from_db()
     winner = next(value for kind, value in results if kind == "ok")
     assert assignment.reply_content == winner.reply_content
+
+
+def test_thirty_supervisors_open_one_supervision_order(transactional_city, world):
+    # given: a dispatched case; when: 30 supervise calls of the same level at the same instant
+    case, assignment = dispatched(world)
+    results = race(
+        *[
+            lambda n=n: services.supervise_case(
+                case,
+                actor=world.supervisor,
+                level="normal",
+                reason=f"督办 {n}",
+                due_at=assignment.reply_due_at,
+            )
+            for n in range(30)
+        ]
+    )
+    # then: one order, one event; 29 clear refusals naming the case
+    assert sorted(kind for kind, _ in results) == ["ok"] + ["refused"] * 29
+    refusals = [value for kind, value in results if kind == "refused"]
+    assert all(isinstance(r, TransitionNotAllowed) and case.number in r.message for r in refusals)
+    assert SupervisionOrder.objects.filter(case=case).count() == 1
+    assert CaseEvent.objects.filter(case=case, type=EventType.SUPERVISED).count() == 1
 
 
 def test_on_postgres(transactional_city, on_postgres):
