@@ -1,10 +1,10 @@
 """What each viewer sees of a citizen, and what a payload may carry: decided here, once.
 
-- The center (agents, supervisors of the center or a sub-center) sees the caller's name and,
-  for an ordinary case, the whole phone number: agents call citizens back all day.
-- A confidential or anonymous caller's phone number is masked for the center too, until a
-  center user reveals it explicitly with a reason (`reveal_citizen`); every reveal is a row
-  of `PersonalDataAccess`, read by the auditor.
+- The center (agents, supervisors of the center or a sub-center) sees an ordinary caller's
+  name and whole phone number: agents call citizens back all day.
+- A confidential caller's name and phone, and an anonymous caller's phone, are hidden from the
+  center too (the phone masked), until a center user reveals them explicitly with a reason
+  (`reveal_citizen`); every reveal is a row of `PersonalDataAccess`, read by the auditor.
 - A department sees the name and a masked phone (138****5678) of an ordinary case, and nothing
   of a confidential or anonymous caller. It can never reveal, nor search by phone number.
 - Payloads that leave the hotline (webhooks, Open311, timeline data shown to departments)
@@ -60,7 +60,7 @@ def identity(case: Case, *, center: bool, revealed: bool = False) -> Identity:
     phone = case.citizen_phone or ""
     if center:
         whole = revealed or not is_protected(case)
-        name = "" if case.anonymous else case.citizen_name
+        name = case.citizen_name if whole and not case.anonymous else ""
         return Identity(name=name, phone=phone if whole else mask_phone(phone), hidden=not whole)
     if is_protected(case):
         return Identity(name="", phone="", hidden=True)
@@ -71,11 +71,11 @@ def identity_for(case: Case, user, *, revealed: bool = False) -> Identity:
     return identity(case, center=sees_identity(user), revealed=revealed)
 
 
-def name_shown(case: Case, user) -> str:
+def name_shown(case: Case, user, *, revealed: bool = False) -> str:
     """The name as a page shows it: "Anonymous", "Confidential reporter", the name or "—"."""
     if case.anonymous:
         return str(_("Anonymous"))
-    shown = identity_for(case, user)
+    shown = identity_for(case, user, revealed=revealed)
     if case.confidential and not shown.name:
         return str(_("Confidential reporter"))
     return shown.name or "—"

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -111,6 +112,8 @@ def article_create(request):
 def article_edit(request, pk: int):
     """An editor edits a draft, or starts the next version of a published article."""
     article = _article_or_404(request.user, pk)
+    if not services.can_edit(request.user, article):
+        raise PermissionDenied
     form = ArticleForm(request.POST or None, instance=article)
     if request.method == "POST":
         saved = _save_form(

@@ -18,6 +18,7 @@ from cases.choices import Action, AssignmentRole, assignment_sources
 from cases.filtersets import CaseFilterSet, CategoryFilterSet
 from cases.models import Assignment, Case, Category
 from cases.selectors import get_case_for, visible_cases, visible_events
+from core import policy
 from core.api_errors import ERRORS
 from core.errors import TransitionNotAllowed
 from departments.idempotency import IdempotentMixin
@@ -229,6 +230,12 @@ class CaseViewSet(
         """Urge the case's open main assignment."""
         data = validated(s.NoteInput, request)
         case = get_case_for(request.user, number)
+        policy.ensure(  # before looking for the assignment: a department's urge is a 403
+            request.user,
+            "cases.work_as_center",
+            case,
+            message=f"case {case.number}: only the center's agents or supervisors can urge",
+        )
         assignment = open_main_assignment(case)
         services.urge_assignment(assignment, actor=request.user, **data)
         return self._answer(number)

@@ -122,7 +122,7 @@ def case_detail(request, number: str):
 
 class RevealForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why do you need the caller's number?"), max_length=200, strip=True
+        label=_("Why do you need the caller's identity?"), max_length=200, strip=True
     )
 
 

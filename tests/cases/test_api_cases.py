@@ -96,7 +96,10 @@ def test_confidential_reporter_never_leaves_the_center(users, cgj, cgj_api, agen
     for url in (f"{API}cases/{case.number}/", f"{API}cases/"):
         text = cgj_api.get(url).content.decode()
         assert "王小明" not in text and "5678" not in text
-    assert agent_api.get(f"{API}cases/{case.number}/").json()["citizen_name"] == "王小明"
+    # the center reads the reporter only through an explicit reveal, which is recorded
+    assert agent_api.get(f"{API}cases/{case.number}/").json()["citizen_name"] == ""
+    revealed = agent_api.get(f"{API}cases/{case.number}/", {"reveal": "citizen", "reason": "回访"})
+    assert revealed.json()["citizen_name"] == "王小明"
 
 
 def test_foreign_department_gets_404_and_an_empty_list(users, cgj, scjgj_api):
