@@ -220,6 +220,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The API documents JSON bodies only (DRF still parses forms): a form field cannot say null.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "cases.choices.Status",
         "AssignmentStatusEnum": "cases.choices.AssignmentStatus",

@@ -46,10 +46,23 @@ class CaseBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def text(max_length: int, **kwargs) -> serializers.RegexField:
+    """Required text: a visible character at least. The field strips the whitespace around
+    it, so "  " is blank; the pattern tells the schema (and clients generated from it) so."""
+    return serializers.RegexField(r"\S", max_length=max_length, **kwargs)
+
+
+def reply_result_field():
+    """The result of a reply: "" until the department replies (declared, since a read-only
+    model field loses `allow_blank` and the schema would not list the empty value)."""
+    return serializers.ChoiceField(choices=ReplyResult.choices, allow_blank=True, read_only=True)
+
+
 class AssignmentBriefSerializer(serializers.ModelSerializer):
     """An assignment inside a case's detail."""
 
     department_name = serializers.CharField(source="department.name", read_only=True)
+    reply_result = reply_result_field()
 
     class Meta:
         model = Assignment
@@ -147,7 +160,7 @@ class CaseCreateSerializer(serializers.Serializer):
         queryset=Category.objects.filter(is_active=True), required=False, allow_null=True
     )
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    content = serializers.CharField(max_length=5000)
+    content = text(5000)
     citizen_name = serializers.CharField(
         max_length=50, required=False, allow_blank=True, default=""
     )
@@ -198,6 +211,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
     case = CaseBriefSerializer(read_only=True)
     department_name = serializers.CharField(source="department.name", read_only=True)
+    reply_result = reply_result_field()
 
     class Meta:
         model = Assignment
@@ -280,7 +294,7 @@ DEPARTMENTS = Department.objects.filter(is_active=True)
 
 
 class AnswerInput(serializers.Serializer):
-    answer = serializers.CharField(max_length=5000)
+    answer = text(5000)
     articles = serializers.ListField(
         child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=20
     )
@@ -288,7 +302,7 @@ class AnswerInput(serializers.Serializer):
 
 class TransferInput(serializers.Serializer):
     to = serializers.PrimaryKeyRelatedField(queryset=DEPARTMENTS)
-    reason = serializers.CharField(max_length=2000)
+    reason = text(2000)
 
 
 class DispatchInput(serializers.Serializer):
@@ -304,7 +318,7 @@ class MergeInput(serializers.Serializer):
 
 
 class ReasonInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = text(2000)
 
 
 class NoteInput(serializers.Serializer):
@@ -312,7 +326,7 @@ class NoteInput(serializers.Serializer):
 
 
 class RequiredNoteInput(serializers.Serializer):
-    note = serializers.CharField(max_length=2000)
+    note = text(2000)
 
 
 class CallbackInput(serializers.Serializer):
@@ -340,25 +354,25 @@ class CallbackInput(serializers.Serializer):
 
 class SuperviseInput(serializers.Serializer):
     level = serializers.ChoiceField(choices=SupervisionLevel.choices, default="normal")
-    reason = serializers.CharField(max_length=2000)
+    reason = text(2000)
     due_at = serializers.DateTimeField()
 
 
 class ReturnInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = text(2000)
     suggested_department = serializers.PrimaryKeyRelatedField(
         queryset=DEPARTMENTS, required=False, allow_null=True, default=None
     )
 
 
 class ExtendInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = text(2000)
     days = serializers.IntegerField(min_value=1, max_value=10)
 
 
 class ReplyInput(serializers.Serializer):
     result = serializers.ChoiceField(choices=ReplyResult.choices)
-    content = serializers.CharField(max_length=5000)
+    content = text(5000)
 
 
 class ReviewReturnInput(serializers.Serializer):
@@ -372,7 +386,7 @@ class DecideInput(serializers.Serializer):
 
 
 class SupervisionAnswerInput(serializers.Serializer):
-    answer = serializers.CharField(max_length=5000)
+    answer = text(5000)
 
 
 class CategorySerializer(serializers.ModelSerializer):
