@@ -1,4 +1,12 @@
-"""Admin for cases: a supervisor finds any case by number, phone or text."""
+"""Admin for cases: a supervisor finds any case by number, phone or text, and reads it.
+
+Everything a service owns is view only here: cases, assignments, events, callbacks,
+extensions, supervision orders, disputes and attachments change on the work-order pages, through
+the services, each change with its timeline event. Nothing of a case is edited in the admin
+(so nothing bypasses a guard or the timeline); its citizen's name and phone are not shown, the
+pages show them as the viewer may see them. The classification, the working calendar and the
+deadline policies stay editable: they are reference data, not a case's lifecycle.
+"""
 
 from django.contrib import admin
 
@@ -17,20 +25,13 @@ from cases.models import (
     WorkingDay,
 )
 from departments.admin import TreeNodeAdmin
+from departments.adminsite import VIEW_ONLY, CenterAdmin, CenterInline
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(CenterInline):
     """Inlines showing history: never added or changed by hand."""
 
-    extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class CaseEventInline(ReadOnlyInline):
@@ -59,7 +60,9 @@ class CallbackInline(ReadOnlyInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(CenterAdmin):
+    operations = VIEW_ONLY
+    exclude = ["citizen_name", "citizen_phone"]  # identities are revealed on the case page
     list_display = [
         "number",
         "status",
@@ -84,14 +87,14 @@ class CaseAdmin(admin.ModelAdmin):
         "created_by",
     ]
     readonly_fields = ["number", "status", "created_at", "updated_at"]
-    filter_horizontal = ["answered_with"]
     date_hierarchy = "created_at"
     show_full_result_count = False  # counting a million rows on every search is wasted work
     inlines = [AssignmentInline, CallbackInline, CaseEventInline]
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(admin.ModelAdmin):
+class CaseEventAdmin(CenterAdmin):
+    operations = VIEW_ONLY
     list_display = ["case", "type", "actor", "created_at"]
     list_filter = ["type"]
     search_fields = ["=case__number"]
@@ -99,15 +102,10 @@ class CaseEventAdmin(admin.ModelAdmin):
     raw_id_fields = ["case", "assignment", "actor"]
     show_full_result_count = False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(CenterAdmin):
+    operations = VIEW_ONLY
     list_display = [
         "case",
         "department",
@@ -141,7 +139,8 @@ class CategoryAdmin(TreeNodeAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(CenterAdmin):
+    operations = VIEW_ONLY
     list_display = ["name", "case", "size", "uploaded_by", "uploaded_at"]
     search_fields = ["=case__number", "name"]
     list_select_related = ["case", "uploaded_by"]
@@ -149,7 +148,8 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Extension)
-class ExtensionAdmin(admin.ModelAdmin):
+class ExtensionAdmin(CenterAdmin):
+    operations = VIEW_ONLY
     list_display = ["assignment", "days", "status", "requested_at", "decided_at"]
     list_filter = ["status"]
     search_fields = ["=assignment__case__number"]
@@ -158,7 +158,8 @@ class ExtensionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Callback)
-class CallbackAdmin(admin.ModelAdmin):
+class CallbackAdmin(CenterAdmin):
+    operations = VIEW_ONLY
     list_display = ["case", "agent", "reached", "resolved", "satisfaction", "created_at"]
     list_filter = ["reached", "resolved", "satisfaction"]
     search_fields = ["=case__number"]
@@ -167,7 +168,8 @@ class CallbackAdmin(admin.ModelAdmin):
 
 
 @admin.register(SupervisionOrder)
-class SupervisionOrderAdmin(admin.ModelAdmin):
+class SupervisionOrderAdmin(CenterAdmin):
+    operations = VIEW_ONLY
     list_display = ["case", "department", "level", "status", "opened_at", "due_at"]
     list_filter = ["status", "level"]
     search_fields = ["=case__number", "department__name"]
@@ -176,17 +178,17 @@ class SupervisionOrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Dispute)
-class DisputeAdmin(admin.ModelAdmin):
+class DisputeAdmin(CenterAdmin):
+    operations = VIEW_ONLY
     list_display = ["case", "status", "raised_at", "decided_department", "decided_at"]
     list_filter = ["status"]
     search_fields = ["=case__number"]
     list_select_related = ["case", "decided_department"]
     raw_id_fields = ["case", "raised_by", "decided_department", "decided_by"]
-    filter_horizontal = ["departments"]
 
 
 @admin.register(WorkingDay)
-class WorkingDayAdmin(admin.ModelAdmin):
+class WorkingDayAdmin(CenterAdmin):
     list_display = ["date", "is_workday", "name", "source"]
     list_filter = ["is_workday", "source"]
     search_fields = ["name"]
@@ -194,11 +196,12 @@ class WorkingDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeadlinePolicy)
-class DeadlinePolicyAdmin(admin.ModelAdmin):
+class DeadlinePolicyAdmin(CenterAdmin):
     list_display = ["stage", "request_type", "urgency", "limit", "unit"]
     list_filter = ["stage", "unit"]
 
 
 @admin.register(DailySequence)
-class DailySequenceAdmin(admin.ModelAdmin):
+class DailySequenceAdmin(CenterAdmin):
+    operations = VIEW_ONLY
     list_display = ["day", "last"]

@@ -1,4 +1,9 @@
-"""Admin for the gazetteer, departments, memberships, routing rules and integrations."""
+"""Admin for the gazetteer, departments, memberships, routing rules and integrations.
+
+Only the center's supervisors (and superusers) get in (`departments.adminsite`). Memberships,
+API tokens and webhook endpoints are view only here: people's roles, keys and receivers are
+managed on the department pages (tokens, webhook), scoped to the admin's own department.
+"""
 
 from django import forms
 from django.contrib import admin
@@ -6,6 +11,7 @@ from django.db import models
 
 from core.tree import place
 from departments import rule_services
+from departments.adminsite import EVERY_OPERATION, VIEW_ONLY, CenterAdmin, CenterInline
 from departments.models import (
     ApiToken,
     Department,
@@ -32,12 +38,13 @@ class TreeNodeForm(forms.ModelForm):
         return cleaned
 
 
-class TreeNodeAdmin(admin.ModelAdmin):
+class TreeNodeAdmin(CenterAdmin):
     """A node is created with its path and moved with its subtree; its code is its key."""
 
     form = TreeNodeForm
     raw_id_fields = ["parent"]
     readonly_fields = ["path"]
+    fixed_once_created: tuple[str, ...] = ()
 
     def get_readonly_fields(self, request, obj=None):
         fixed = [*self.readonly_fields]
@@ -45,6 +52,7 @@ class TreeNodeAdmin(admin.ModelAdmin):
             fixed.append(self.model.depth_field)  # follows from the parent
         if obj is not None:
             fixed.append("code")  # part of every path below the node
+            fixed.extend(self.fixed_once_created)
         return fixed
 
     def save_model(self, request, obj, form, change):
@@ -68,10 +76,19 @@ class RegionAdmin(TreeNodeAdmin):
     list_select_related = ["parent"]
 
 
-class MembershipInline(admin.TabularInline):
+class _PeopleBySuperusers:
+    """Who holds which role is changed by superusers only: a supervisor views it."""
+
+    def offered(self, request) -> frozenset[str]:
+        return EVERY_OPERATION if request.user.is_superuser else VIEW_ONLY
+
+
+class MembershipInline(_PeopleBySuperusers, CenterInline):
     model = Membership
-    extra = 0
     raw_id_fields = ["user"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
 
 
 @admin.register(Department)
@@ -81,11 +98,12 @@ class DepartmentAdmin(TreeNodeAdmin):
     search_fields = ["code", "name", "short_name"]
     list_select_related = ["parent", "region"]
     raw_id_fields = ["parent", "region"]
+    fixed_once_created = ("kind",)  # a department made "center" would see every case
     inlines = [MembershipInline]
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(_PeopleBySuperusers, CenterAdmin):
     list_display = ["user", "department", "role"]
     list_filter = ["role", "department__kind"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "department__name"]
@@ -93,46 +111,45 @@ class MembershipAdmin(admin.ModelAdmin):
     raw_id_fields = ["user", "department"]
 
 
-class RuleRevisionInline(admin.TabularInline):
+class RuleRevisionInline(CenterInline):
     model = RuleRevision
-    extra = 0
-    can_delete = False
     readonly_fields = ["changed_at", "action", "changed_by", "reason", "snapshot"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("changed_by")
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ResponsibilityRule)
-class ResponsibilityRuleAdmin(admin.ModelAdmin):
+class ResponsibilityRuleAdmin(CenterAdmin):
     list_display = ["name", "category", "region", "department", "territorial", "priority"]
     list_filter = ["territorial", "is_active"]
     search_fields = ["name", "source_document", "department__name", "category__name"]
     list_select_related = ["category", "region", "department"]
     raw_id_fields = ["category", "region", "department", "replaces"]
     inlines = [RuleRevisionInline]
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # deactivate instead, so that the rule's history stays
+    operations = EVERY_OPERATION - {"delete"}  # deactivate instead, so that the history stays
+    readonly_fields = ["is_active", "is_draft", "replaces"]  # the rules pages' workflow
 
     def save_model(self, request, obj, form, change):
-        """Saved, and versioned like a change made on the routing pages."""
-        super().save_model(request, obj, form, change)
-        RuleRevision.objects.create(
-            rule=obj,
-            action=RuleRevision.Action.CHANGED if change else RuleRevision.Action.CREATED,
-            snapshot=rule_services.snapshot(obj),
-            changed_by=request.user,
-            reason="edited in the admin",
-        )
+        """Through the rule services, versioned like a change made on the routing pages."""
+        fields = {name: form.cleaned_data[name] for name in rule_services.EDITABLE_FIELDS}
+        if change:
+            saved = rule_services.change_rule(
+                obj, actor=request.user, fields=fields, reason="edited in the admin"
+            )
+        else:
+            saved = rule_services.create_rule(
+                actor=request.user, fields=fields, reason="edited in the admin"
+            )
+        obj.pk = saved.pk
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    """Tokens are issued on the department admin's page (the key is shown once there)."""
+class ApiTokenAdmin(CenterAdmin):
+    """Tokens are issued, rotated and revoked on the department admin's page (the key is shown
+    once there); here they are only looked up: user and department never change."""
+
+    operations = VIEW_ONLY
 
     list_display = ["name", "department", "user", "scope", "prefix", "last_used_at", "revoked_at"]
     list_filter = ["scope"]
@@ -141,12 +158,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
     raw_id_fields = ["department", "user", "created_by"]
     readonly_fields = ["prefix", "created_by", "created_at", "last_used_at"]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
+class WebhookEndpointAdmin(CenterAdmin):
+    """Registered on the department's webhook page (HTTPS, a generated secret); shown here."""
+
+    operations = VIEW_ONLY
     list_display = ["url", "department", "is_active", "created_at"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ["is_active"]
@@ -156,7 +173,8 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(CenterAdmin):
+    operations = VIEW_ONLY
     list_display = [
         "event_type",
         "endpoint",

@@ -1,4 +1,10 @@
-"""A department admin's integration pages: API tokens and the webhook with its delivery log."""
+"""A department admin's integration pages: API tokens and the webhook with its delivery log.
+
+Scoped to the departments the user is an admin of: another department's token or webhook is
+refused (403), and a token acting as a colleague (issued at their sign-in) may be switched off
+but never rotated, since its new key would let the admin act as that colleague. Memberships
+(who holds which role) are not managed here: no page lets anyone change their own role.
+"""
 
 from django import forms
 from django.contrib import messages
@@ -97,11 +103,18 @@ def token_rename(request, pk):
     return _back("departments:tokens", token.department)
 
 
+def _acts_as_someone_else(token: ApiToken, user) -> bool:
+    """A personal token of a colleague (not the department's service account, not the user)."""
+    return token.user_id not in (user.pk, tokens.service_user(token.department).pk)
+
+
 @login_required
 @require_POST
 def token_rotate(request, pk):
     """Replace a token's key; the old key stops working at once."""
     token = _managed_token(request, pk)
+    if _acts_as_someone_else(token, request.user):
+        raise PermissionDenied
     try:
         key = tokens.rotate_token(token, actor=request.user)
     except ApplicationError as error:

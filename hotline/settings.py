@@ -73,7 +73,7 @@ SECURE_REFERRER_POLICY = env("SECURE_REFERRER_POLICY", default="same-origin")
 X_FRAME_OPTIONS = env("X_FRAME_OPTIONS", default="DENY")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "hotline.admin_app.CenterAdminConfig",  # the admin is the center's tool
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

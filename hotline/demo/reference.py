@@ -227,16 +227,25 @@ def load_departments(regions: dict[str, Region]) -> dict[str, Department]:
 
 
 def load_users(departments: dict[str, Department]) -> list[str]:
-    """The demo users, all with the demo password, each in their department and role."""
+    """The demo users, all with the demo password, each in their department and role.
+
+    Only the supervisor gets a staff account: the admin is the center supervisors' tool.
+    The agent registers and looks cases up on the workbench, which masks what it should;
+    departments, editors and reviewers work on their own pages.
+    """
     User = get_user_model()
     for username, (department_code, role, full_name) in DEMO_USERS.items():
+        staff = role == Role.SUPERVISOR
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"first_name": full_name[1:], "last_name": full_name[0], "is_staff": True},
+            defaults={"first_name": full_name[1:], "last_name": full_name[0], "is_staff": staff},
         )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+        elif user.is_staff != staff:  # a demo loaded before the admin was the center's
+            user.is_staff = staff
+            user.save(update_fields=["is_staff"])
         Membership.objects.get_or_create(
             user=user, department=departments[department_code], role=role
         )
