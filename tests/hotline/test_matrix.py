@@ -19,10 +19,12 @@ the answer, not the validation.
 import datetime
 import fnmatch
 import functools
+import io
 import json
 import re
 from dataclasses import dataclass, field
 
+import openpyxl
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -754,12 +756,32 @@ def forbidden_text(role: str, w: World, *, revealed: bool = False) -> dict[str, 
     return hidden
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def readable_text(response) -> str:
+    """What a reader of the answer sees: the page, the JSON decoded, an Excel file's cells."""
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    content_type = response.get("Content-Type", "")
+    if content_type.startswith(XLSX):
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True)
+        return "\n".join(
+            str(value)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        )
+    body = raw.decode("utf-8", "replace")
+    if content_type.startswith("application/json"):
+        body += json.dumps(json.loads(raw), ensure_ascii=False)  # \uXXXX escapes decoded
+    return body  # a PDF's text is compressed: the print page it is made from is checked
+
+
 def _leaks(response, hidden: dict[str, str]) -> list[str]:
-    if response.status_code != 200 or response.streaming:
+    if response.status_code != 200:
         return []
-    body = response.content.decode("utf-8", "replace")
-    if response.get("Content-Type", "").startswith("application/json"):
-        body += json.dumps(response.json(), ensure_ascii=False)  # \uXXXX escapes decoded
+    body = readable_text(response)
     return [reason for text, reason in hidden.items() if text in body]
 
 
