@@ -23,6 +23,7 @@ import signal
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.http.request import RawPostDataException
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
@@ -52,7 +53,12 @@ class _Replay(Exception):
 
 def _fingerprint(request) -> str:
     digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
-    digest.update(request.body)
+    try:
+        digest.update(request.body)
+    except RawPostDataException:  # a multipart body already read (core.middleware checked it)
+        digest.update(request.POST.urlencode().encode())
+        for name, upload in sorted(request.FILES.items()):
+            digest.update(f"{name}:{upload.name}:{upload.size}".encode())
     return digest.hexdigest()
 
 

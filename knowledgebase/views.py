@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -48,7 +48,10 @@ def _article_or_404(user, pk):
 def article_list(request):
     """Search (or browse by category) the knowledge base."""
     query = request.GET.get("q", "").strip()
-    category = Category.objects.filter(pk=request.GET.get("category") or None).first()
+    raw_category = request.GET.get("category", "")
+    if raw_category and not (raw_category.isascii() and raw_category.isdigit()):
+        raise BadRequest("category must be a category id")  # the 400 page
+    category = Category.objects.filter(pk=raw_category or None).first()
     context = {"query": query, "category": category, "hits": [], "page": None}
     if query:
         context["hits"] = search_articles(query, limit=20, user=request.user)

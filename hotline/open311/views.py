@@ -108,12 +108,19 @@ def requests_endpoint(request, fmt):
     return _search_requests(request, fmt)
 
 
+MAX_ZONE_OFFSET = timedelta(hours=14)
+
+
 def _datetime_param(request, name: str):
     raw = request.GET.get(name)
     if not raw:
         return None, None
-    value = parse_datetime(raw.replace(" ", "+"))
-    if value is None or timezone.is_naive(value):
+    try:  # an hour 25 or a zone +99:00 is well formed but not a time: ValueError
+        value = parse_datetime(raw.replace(" ", "+"))
+    except ValueError:
+        value = None
+    # Real zones lie within ±14 hours (PostgreSQL refuses offsets past ±16).
+    if value is None or timezone.is_naive(value) or abs(value.utcoffset()) > MAX_ZONE_OFFSET:
         return None, f"{name} must be a W3C date-time with its zone, e.g. 2026-11-27T09:00:00+08:00"
     return value, None
 
