@@ -118,3 +118,8 @@ def no_store(response):
 def may_reveal(user) -> bool:
     """Center staff may reveal a protected caller's identity (recorded); departments never."""
     return policy.can(user, "cases.reveal_citizen")
+
+
+def reveal_offered(case: Case, user) -> bool:
+    """A reveal would show this viewer more of the caller (and they may reveal)."""
+    return bool(case.citizen_phone) and identity_for(case, user).hidden and may_reveal(user)

@@ -45,6 +45,12 @@ def citizen_phone_for(case, user) -> str:
 
 
 @register.filter
+def reveal_offered(case, user) -> bool:
+    """The viewer may reveal more of this caller than is shown (`cases.privacy`)."""
+    return privacy.reveal_offered(case, user)
+
+
+@register.filter
 def working_duration(value) -> str:
     """Working time as working days and hours ('2d 3h 15m', a day being one office day)."""
     if value is None:

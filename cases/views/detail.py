@@ -88,12 +88,11 @@ def render_case(request, case, *, bound=None, status=200, revealed=None, reveal_
     now = timezone.now()
     user = request.user
     center = privacy.sees_identity(user)
-    shown = privacy.identity_for(case, user)
     context = {
         "case": case,
         "center": center,
         "revealed": revealed,
-        "may_reveal": shown.hidden and bool(case.citizen_phone) and privacy.may_reveal(user),
+        "may_reveal": privacy.reveal_offered(case, user),
         "reveal_form": reveal_form or RevealForm(),
         "assignments": assignment_rows(case, now),
         "events": timeline(case, center, user),

@@ -63,7 +63,8 @@ def test_json_lines_parse_and_name_the_token_department(users, cgj, console):
     text_formatter = console.formatter
     console.setFormatter(JsonFormatter())
     try:
-        response = token_client(cgj).get(f"{API}cases/", {"phone": CITIZEN[1]})
+        # (a department's token may not filter by phone: that is a 400 now, docs/policy.md)
+        response = token_client(cgj).get(f"{API}cases/", {"status": "dispatched"})
     finally:
         console.setFormatter(text_formatter)
     [entry] = [json.loads(line) for line in console.lines() if '"hotline.request"' in line]
