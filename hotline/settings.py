@@ -223,6 +223,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # The API documents JSON bodies only (DRF still parses forms): a form field cannot say null.
     "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    # A required text field says minLength 1 (the input serializers are not the output ones).
+    "ENFORCE_NON_BLANK_FIELDS": True,
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "cases.choices.Status",
         "AssignmentStatusEnum": "cases.choices.AssignmentStatus",

@@ -46,10 +46,14 @@ class CaseBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# A visible character at least, and no NUL anywhere (refused at the edge).
+TEXT_PATTERN = r"^[^\x00]*[^\s\x00][^\x00]*$"
+
+
 def text(max_length: int, **kwargs) -> serializers.RegexField:
-    """Required text: a visible character at least. The field strips the whitespace around
-    it, so "  " is blank; the pattern tells the schema (and clients generated from it) so."""
-    return serializers.RegexField(r"\S", max_length=max_length, **kwargs)
+    """Required text. The field strips the whitespace around it, so "  " is blank, and NUL is
+    refused; the pattern tells the schema (and clients generated from it) so."""
+    return serializers.RegexField(TEXT_PATTERN, max_length=max_length, **kwargs)
 
 
 def reply_result_field():
