@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 
 import pytest
 from django.db import connection
@@ -94,3 +95,34 @@ def test_a_failed_action_keeps_nothing_but_its_answer(users, departments):
     assert error_of(again)["code"] == error_of(first)["code"]
     assert again["Idempotent-Replayed"] == "true"
     assert case.events.filter(type="assignment_signed").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_wait_for_the_first_and_replay_it(transactional_city):
+    # given: eight clients sending the same keyed request at the same moment
+    center = Department.objects.get(code="center")
+    _token, secret = tokens.issue_token(center, actor=None, name="race", scope=ApiToken.Scope.API)
+    barrier, answers = threading.Barrier(8), []
+
+    def send():
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+        barrier.wait()
+        try:
+            answers.append(api.post(f"{API}cases/", NEW_CASE, format="json",
+                                    HTTP_IDEMPOTENCY_KEY="race"))  # fmt: skip
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+    # then: one case; every client got its answer (none a 409), seven of them replayed
+    assert Case.objects.filter(content=NEW_CASE["content"]).count() == 1
+    assert [a.status_code for a in answers] == [201] * 8
+    assert len({a.json()["number"] for a in answers}) == 1
+    assert sum(a.get("Idempotent-Replayed") == "true" for a in answers) == 7
