@@ -270,9 +270,13 @@ def _claim(delivery: WebhookDelivery) -> bool:
 class _PinnedConnectionMixin:
     """Connects to the address that was checked; the Host header and TLS name stay the host's."""
 
-    pinned_address = ""
+    def __init__(self, *args, pinned_address: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pinned_address = pinned_address
+        # http.client sets `_create_connection` on the instance: replace it there.
+        self._create_connection = self._connect_to_pinned_address
 
-    def _create_connection(self, address, timeout, source_address=None):
+    def _connect_to_pinned_address(self, address, timeout, source_address=None):
         return socket.create_connection((self.pinned_address, address[1]), timeout, source_address)
 
 
@@ -290,11 +294,11 @@ def _open(url: str, timeout: float) -> tuple[http.client.HTTPConnection, str]:
     parts = urlsplit(url)
     if parts.scheme == "https":
         connection = PinnedHTTPSConnection(
-            host, port, timeout=timeout, context=ssl.create_default_context()
-        )
+            host, port, timeout=timeout, context=ssl.create_default_context(),
+            pinned_address=address,
+        )  # fmt: skip
     else:
-        connection = PinnedHTTPConnection(host, port, timeout=timeout)
-    connection.pinned_address = address
+        connection = PinnedHTTPConnection(host, port, timeout=timeout, pinned_address=address)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return connection, target
 

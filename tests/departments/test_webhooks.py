@@ -481,3 +481,48 @@ def test_re_registering_moves_the_waiting_deliveries(users, cgj, receiver, setti
     assert webhooks.deliver_due() == {"delivered": 2, "retrying": 0}
     assert len(receiver.received) == 2
     assert all(valid_signature(new.secret, h, b) for h, b in receiver.received)
+
+
+def test_the_connection_goes_to_the_checked_address_with_the_name_as_host(
+    users, cgj, receiver, settings, fake_dns
+):
+    # given: a listed name whose DNS answers 127.0.0.1
+    settings.HOTLINE_WEBHOOK_ALLOWED_HOSTS = ["hooks.erp-example.cn", "127.0.0.1"]
+    fake_dns["hooks.erp-example.cn"] = "127.0.0.1"
+    port = receiver.server.server_port
+    url = f"http://hooks.erp-example.cn:{port}/hook?dept=cgj"
+    webhooks.register_endpoint(cgj, actor=users["deptadmin"], url=url)
+    dispatched(users["agent"], cgj)
+    fake_dns.lookups.clear()
+    # when
+    assert webhooks.deliver_due() == {"delivered": 1, "retrying": 0}
+    # then: the name was looked up once (the connection took the checked address), and the
+    # receiver saw the URL's name in Host
+    assert fake_dns.lookups == ["hooks.erp-example.cn", "127.0.0.1"]
+    [(headers, _body)] = receiver.received
+    assert headers["Host"] == f"hooks.erp-example.cn:{port}"
+
+
+def test_an_untrusted_certificate_is_a_tls_error(users, cgj, settings, tmp_path):
+    # given: an HTTPS receiver on 127.0.0.1 with a self-signed certificate
+    import ssl
+
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+         "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    with Receiver() as https_receiver:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        server = https_receiver.server
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        url = f"https://127.0.0.1:{server.server_port}/hook"
+        webhooks.register_endpoint(cgj, actor=users["deptadmin"], url=url)
+        dispatched(users["agent"], cgj)
+        # when
+        assert webhooks.deliver_due() == {"delivered": 0, "retrying": 1}
+    # then
+    assert https_receiver.received == []
+    assert WebhookDelivery.objects.get().last_error == "TLS error"
