@@ -36,8 +36,14 @@ class Refused(Exception):
 def _check_text(field: str, value: str) -> None:
     if "\x00" in value:
         raise Refused(_("The input contains a NUL character."), field)
-    if len(value) > 18 and INTEGER.fullmatch(value.strip()) and abs(int(value)) > BIGINT:
+    if len(value) > 18 and INTEGER.fullmatch(value.strip()) and _past_64_bits(value):
         raise Refused(_("The number is out of range."), field)
+
+
+def _past_64_bits(integer: str) -> bool:
+    digits = integer.strip().lstrip("+-").lstrip("0")
+    # No int() of a long string: Python refuses more than 4,300 digits with a ValueError.
+    return len(digits) > 19 or (len(digits) == 19 and int(digits) > BIGINT)
 
 
 def _check_pairs(pairs) -> None:

@@ -118,3 +118,13 @@ def test_open311_refuses_impossible_dates(client, db, value):
 def test_open311_takes_a_real_zone(client, db):
     response = client.get("/open311/v2/requests.json", {"start_date": "2026-11-27T09:00:00+14:00"})
     assert response.status_code == 200
+
+
+def test_a_number_of_ten_thousand_digits_is_refused_too(api):
+    response = api.get(f"{API}assignments/", {"department": "9" * 10_000})
+    assert response.status_code == 400
+
+
+def test_the_largest_64_bit_number_passes_the_edge(api):
+    response = api.get(f"{API}assignments/{2**63 - 1}/")
+    assert response.status_code == 404
