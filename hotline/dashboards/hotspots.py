@@ -224,7 +224,7 @@ class TitledCell(Cell):
 
 
 def describe(r: Rising) -> str:
-    """The finding in a supervisor's words: "比近 8 周平常多 3.2 倍（显著）"."""
+    """The finding in a supervisor's words: "是近 8 周平常的 3.2 倍（显著）"."""
     if sum(r.weekly) == 0:
         return str(_("%(recent)d in the last 7 days, none in the %(weeks)d weeks before "
                      "(significant)") % {"recent": r.recent, "weeks": BASELINE_WEEKS})  # fmt: skip
