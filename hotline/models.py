@@ -14,19 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class DailyStat(models.Model):
-    """Counts for one local day and one combination of department, district, category, channel.
+class StatCounts(models.Model):
+    """The slice (department, district, category, channel) and the measures counted for it,
+    shared by the daily rows and their monthly sums."""
 
-    Each measure is counted on the day its event happened (see `hotline.dashboards.metrics`):
-    intake on the day a case was registered, `sign_due` on the day a sign deadline fell, and so
-    on. `department` is the assignment's department for assignment measures and the case's main
-    department otherwise; `district` the district of the case's region; `category` the
-    first-level category of the case. Roll-up rows (channel "*", no category) repeat each
-    day's counts per department and district, for the pages that filter on neither; rows with
-    channel "*c" (no department, no district) repeat them per category.
-    """
-
-    day = models.DateField(_("day"))
     department = models.ForeignKey(
         "departments.Department", models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -56,6 +47,24 @@ class DailyStat(models.Model):
     reopened = models.PositiveIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class DailyStat(StatCounts):
+    """Counts for one local day and one combination of department, district, category, channel.
+
+    Each measure is counted on the day its event happened (see `hotline.dashboards.metrics`):
+    intake on the day a case was registered, `sign_due` on the day a sign deadline fell, and so
+    on. `department` is the assignment's department for assignment measures and the case's main
+    department otherwise; `district` the district of the case's region; `category` the
+    first-level category of the case. Roll-up rows (channel "*", no category) repeat each
+    day's counts per department and district, for the pages that filter on neither; rows with
+    channel "*c" (no department, no district) repeat them per category.
+    """
+
+    day = models.DateField(_("day"))
+
+    class Meta:
         verbose_name = _("daily statistic")
         verbose_name_plural = _("daily statistics")
         # A day's rows are always replaced together (delete + insert in one transaction).
@@ -69,40 +78,13 @@ class DailyStat(models.Model):
         return f"{self.day} {self.department_id}/{self.district_id}/{self.category_id}"
 
 
-class MonthlyStat(models.Model):
+class MonthlyStat(StatCounts):
     """The DailyStat rows of one calendar month summed per department, district, category and
     channel (roll-up rows included): a one-year period reads twelve of these per slice instead
     of 365 daily rows. Rebuilt from the daily rows whenever a day of the month is refreshed.
     """
 
     month = models.DateField(_("month"))  # its first day
-    department = models.ForeignKey(
-        "departments.Department", models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    district = models.ForeignKey(
-        "departments.Region", models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    category = models.ForeignKey(
-        "cases.Category", models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    channel = models.CharField(_("channel"), max_length=10)
-    intake = models.PositiveIntegerField(default=0)
-    consultations = models.PositiveIntegerField(default=0)
-    answered_directly = models.PositiveIntegerField(default=0)
-    dispatched = models.PositiveIntegerField(default=0)
-    sign_due = models.PositiveIntegerField(default=0)
-    signed_on_time = models.PositiveIntegerField(default=0)
-    reply_due = models.PositiveIntegerField(default=0)
-    replied_on_time = models.PositiveIntegerField(default=0)
-    replied = models.PositiveIntegerField(default=0)
-    returned = models.PositiveIntegerField(default=0)
-    extensions = models.PositiveIntegerField(default=0)
-    rated_resolution = models.PositiveIntegerField(default=0)
-    resolved = models.PositiveIntegerField(default=0)
-    satisfied = models.PositiveIntegerField(default=0)
-    basically_satisfied = models.PositiveIntegerField(default=0)
-    unsatisfied = models.PositiveIntegerField(default=0)
-    reopened = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("monthly statistic")

@@ -178,6 +178,7 @@ AXES_CLIENT_IP_CALLABLE = "core.http.client_address"  # honours NUM_PROXIES
 AXES_LOCKOUT_CALLABLE = "departments.accounts.lockout_response"
 AXES_RESET_ON_SUCCESS = False  # a success must not wipe the failures counted from its address
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # tries while locked do not prolong it
+AXES_VERBOSE = False  # its start-up banner on every manage.py command; lockouts are logged anyway
 # API tokens (departments/tokens.py) expire this many days after they are issued or rotated.
 HOTLINE_API_TOKEN_DAYS = env.int("HOTLINE_API_TOKEN_DAYS", default=90)
 # The /ask/ dialogue: call-back cases one client address may open per hour (0: no limit).
