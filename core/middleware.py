@@ -11,6 +11,7 @@ import re
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import JsonResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -107,7 +108,7 @@ def check_request(request) -> None:
                           code="too_large") from error  # fmt: skip
         except TooManyFieldsSent as error:
             raise Refused(_("The request has too many fields."), code="too_many_fields") from error
-        except UnreadablePostError as error:
+        except (UnreadablePostError, MultiPartParserError) as error:  # e.g. no boundary
             raise Refused(_("The request body could not be read.")) from error
 
 

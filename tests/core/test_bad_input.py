@@ -128,3 +128,9 @@ def test_a_number_of_ten_thousand_digits_is_refused_too(api):
 def test_the_largest_64_bit_number_passes_the_edge(api):
     response = api.get(f"{API}assignments/{2**63 - 1}/")
     assert response.status_code == 404
+
+
+def test_a_multipart_body_without_a_boundary_is_a_400_in_the_one_shape(api):
+    response = api.generic("POST", f"{API}cases/", b"--x\r\n", content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert error_of(response)["code"]
