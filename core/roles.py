@@ -59,17 +59,3 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 # departments.memberships keeps a user's memberships (with their departments) under this name;
 # the request log reads them from there when a request has loaded them, never by a query.
 MEMBERSHIPS_CACHE = "_hotline_memberships"
-
-
-def user_roles(user) -> set[str]:
-    """The roles a user holds through their memberships (cached on the user object)."""
-    if not user.is_authenticated:
-        return set()
-    if not hasattr(user, "_hotline_roles"):
-        user._hotline_roles = {m.role for m in user.memberships.all()}
-    return user._hotline_roles
-
-
-def has_role(user, *roles: str) -> bool:
-    """True when the user holds any of the roles (superusers hold them all)."""
-    return bool(user.is_authenticated and (user.is_superuser or user_roles(user) & set(roles)))

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from core.roles import MEMBERSHIPS_CACHE
 from knowledgebase import index, services
 
 
@@ -26,7 +27,7 @@ def publish(users, departments):
         if department.code != "sub-12333":
             editor = users["editor"]
             editor.memberships.get_or_create(department=department, role="editor")
-            editor.__dict__.pop("_hotline_roles", None)
+            editor.__dict__.pop(MEMBERSHIPS_CACHE, None)  # the new membership counts
         article = services.create_article(
             actor=editor, department=department, title=title, answer=answer, **fields
         )
