@@ -10,6 +10,8 @@ The error shape is in `core.api_errors`, the permissions that know tokens and me
 `departments.api.permissions`, idempotency in `departments.idempotency`.
 """
 
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
 from rest_framework.pagination import CursorPagination
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
@@ -20,12 +22,32 @@ MAX_PAGE_SIZE = 100
 
 
 class CursorPage(CursorPagination):
-    """Cursor pagination with `page_size` (default 20, capped at 100)."""
+    """Cursor pagination with `page_size` (default 20; a larger one than 100 gets 100, as the
+    schema says; zero or a non-number is a 400 that says so, rather than a silent default)."""
 
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
     ordering = ("-created_at", "-id")
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not (raw.isdigit() and int(raw) >= 1):
+            message = _("page_size is a whole number from 1 to %(max)d.") % {
+                "max": self.max_page_size
+            }
+            raise exceptions.ValidationError({self.page_size_query_param: [message]})
+        return min(int(raw), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "default": self.page_size}
+                parameter["description"] = f"Rows a page (more than {self.max_page_size}: capped)."
+        return parameters
 
 
 class TokenRateThrottle(SimpleRateThrottle):

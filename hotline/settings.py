@@ -226,6 +226,11 @@ SPECTACULAR_SETTINGS = {
     "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
     # A required text field says minLength 1 (the input serializers are not the output ones).
     "ENFORCE_NON_BLANK_FIELDS": True,
+    # The enum names as drf-spectacular makes them, then the edge's no-NUL rule on free strings.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api_schema.no_nul_in_strings",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "cases.choices.Status",
         "AssignmentStatusEnum": "cases.choices.AssignmentStatus",

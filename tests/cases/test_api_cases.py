@@ -372,3 +372,10 @@ def test_a_refused_dispatch_registers_nothing(center):
     response = api.post(f"{API}cases/", {**NEW_CASE, "dispatch_to": "hotline-110"}, format="json")
     assert response.status_code == 400
     assert Case.objects.count() == before
+
+
+@pytest.mark.parametrize("page_size", ["0", "abc", "-3", "2.5"])
+def test_a_page_size_that_is_not_a_positive_number_is_refused(page_size, agent_api):
+    response = agent_api.get(f"{API}cases/", {"page_size": page_size})
+    assert response.status_code == 400
+    assert set(error_of(response)["fields"]) == {"page_size"}
