@@ -22,6 +22,7 @@ MENU = {
     "root_causes": "hotline.view_root_causes",
     "integrations": "departments.open_integrations",
     "access_log": "cases.read_access_log",
+    "lockouts": "departments.manage_center",
 }
 
 

@@ -168,3 +168,10 @@ def test_saving_a_user_without_a_new_password_keeps_the_tokens(users):
     handler.save()
 
     assert token_api(issued.json()["token"]).get(f"{API}me/").status_code == 200
+
+
+@pytest.mark.parametrize(("username", "offered"), [("supervisor", True), ("agent", False)])
+def test_the_unlock_page_is_in_the_menu_of_those_who_may_open_it(client, users, username, offered):
+    client.force_login(users[username])
+    page = client.get(reverse("home")).content.decode()
+    assert (reverse("departments:lockouts") in page) is offered
