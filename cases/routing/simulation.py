@@ -3,14 +3,17 @@
 For every case closed in the last N days the draft rule set picks a department exactly as
 `suggest` would (the case's stored category and region, its text, its registration date);
 the result is compared with where the case actually went (its last main department).
+A case the center answered itself (never dispatched) went to no department: a rule's pick for
+it is not a move, so such cases are not replayed at all.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from cases.choices import Status
+from cases.choices import AssignmentRole, Status
 from cases.models import Assignment, Case
 from cases.routing import ruleset as rules
 from cases.routing.ruleset import RuleSet
@@ -46,10 +49,12 @@ class SimulationResult:
 
 
 def closed_cases(days: int):
-    """The cases closed in the last `days` days, with what routing reads joined in."""
+    """The dispatched cases closed in the last `days` days, with what routing reads joined in."""
     since = timezone.now() - datetime.timedelta(days=days)
+    dispatched = Assignment.objects.filter(case=OuterRef("pk"), role=AssignmentRole.MAIN)
     return (
         Case.objects.filter(status=Status.CLOSED, closed_at__gte=since)
+        .filter(Exists(dispatched))
         .select_related("category", "region", "main_department")
         .order_by("closed_at")
     )

@@ -161,3 +161,18 @@ def test_a_dispatch_records_the_rule_it_followed(users):
     assert (followed["source"], followed["rule"]) == ("rule", rule.pk)
     by_hand = CaseEvent.objects.get(case=manual, type=EventType.DISPATCHED).data["routing"]
     assert by_hand == {"source": "manual"}
+
+
+def test_cases_the_center_answered_itself_are_not_replayed(users, food_cases):
+    # given a food case the agent answered directly and closed: it went to no department
+    answered = register(users["agent"], category=category("070801"), request_type="consultation")
+    services.answer_case(answered, actor=users["agent"], answer="食品投诉请拨打12315。")
+    services.record_callback(answered, actor=users["agent"], reached=True, resolved=True,
+                             satisfaction="satisfied")  # fmt: skip
+    services.close_case(answered, actor=users["agent"])
+    make_rule("Food draft → 市场监管局", category_code=FOOD, to="scjgj", is_draft=True)
+    # when the draft is simulated
+    result = simulate(30)
+    # then only the four dispatched cases count, and no move starts from a blank department
+    assert (result.cases, result.changed) == (4, 3)
+    assert all(move.went_to for move in result.moves)
