@@ -8,9 +8,11 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self):
-        from cases import policy, privacy, sla  # noqa: F401  (policy: registers the rules)
+        from cases import partner_webhooks, policy, privacy, sla  # noqa: F401  (policy: rules)
+        from core import outbox
         from core import privacy as payloads
 
+        outbox.register(partner_webhooks.enqueue_for_partners)  # partner lines' rows, same tx
         payloads.register_payload_filter(privacy.without_identity)
         from cases.models import DeadlinePolicy, WorkingDay
 

@@ -101,6 +101,18 @@ class DisputeStatus(models.TextChoices):
     DECIDED = "decided", _("Decided")
 
 
+# --- two-way transfers (issue 14, helper C)
+class TransferDirection(models.TextChoices):
+    OUTBOUND = "outbound", _("To a partner line")
+    INBOUND = "inbound", _("From a partner line")
+
+
+class TransferStatus(models.TextChoices):
+    SENT = "sent", _("Sent, not acknowledged")
+    RECEIVED = "received", _("Received")
+    HANDLED = "handled", _("Handled")
+
+
 class DeadlineStage(models.TextChoices):
     SIGN = "sign", _("Sign for a dispatch")
     RETURN = "return", _("Return a dispatch")
@@ -145,6 +157,9 @@ class Action(models.TextChoices):
     URGE = "urge", _("Urge")
     SUPERVISE = "supervise", _("Supervise")
     ANSWER_SUPERVISION = "answer_supervision", _("Answer a supervision order")
+    # --- two-way transfers (issue 14, helper C): the partner line's steps on a transfer
+    ACKNOWLEDGE_TRANSFER = "acknowledge_transfer", _("Acknowledge the transfer")
+    ANSWER_TRANSFER = "answer_transfer", _("Answer the transfer")
 
 
 # Registering creates a case in this status; every later change is a row of TRANSITIONS.
@@ -190,6 +205,10 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (_S.MERGED, _A.CALLBACK): _S.MERGED,
     (_S.CLOSED, _A.REOPEN): _S.DISPATCHED,
     (_S.CLOSED, _A.PARK): _S.PARKED,
+    # --- two-way transfers (issue 14, helper C): the receiving line acknowledges, then answers;
+    # its answer puts the case on the callback queue like a department's reply
+    (_S.TRANSFERRED, _A.ACKNOWLEDGE_TRANSFER): _S.TRANSFERRED,
+    (_S.TRANSFERRED, _A.ANSWER_TRANSFER): _S.REPLIED,
 }
 
 

@@ -17,7 +17,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Assignment, Callback, Case, CaseEvent, Dispute, Extension
+from cases.models import Assignment, Callback, Case, CaseEvent, Dispute, Extension, Transfer
 from core import outbox
 
 logger = logging.getLogger(__name__)
@@ -50,6 +50,9 @@ class EventType:
     URGED = "assignment_urged"
     SUPERVISED = "supervision_opened"
     SUPERVISION_ANSWERED = "supervision_answered"
+    # two-way transfers (issue 14)
+    TRANSFER_ACKNOWLEDGED = "transfer_acknowledged"
+    TRANSFER_ANSWERED = "transfer_answered"
 
 
 Moment = datetime.datetime | None
@@ -92,8 +95,10 @@ def case_answered(case: Case, *, actor, articles: list, at: Moment = None) -> Ca
     return _write(case, EventType.ANSWERED, actor=actor, data=data, at=at)
 
 
-def case_transferred(case: Case, *, actor, to, reason: str, at: Moment = None) -> CaseEvent:
-    data = {"to": to.code, "to_name": to.name, "reason": reason}
+def case_transferred(
+    case: Case, *, actor, to, reason: str, transfer: Transfer, at: Moment = None
+) -> CaseEvent:
+    data = {"to": to.code, "to_name": to.name, "reason": reason, "transfer": transfer.pk}
     return _write(case, EventType.TRANSFERRED, actor=actor, data=data, at=at)
 
 
@@ -279,3 +284,20 @@ def supervision_answered(case: Case, *, actor, order, at: Moment = None) -> Case
         data=data,
         at=at,
     )
+
+
+# ---------------------------------------------------------------- two-way transfers
+
+
+def transfer_acknowledged(case: Case, *, actor, transfer: Transfer, at: Moment = None):
+    data = {
+        "transfer": transfer.pk,
+        "partner": transfer.partner.code,
+        "reference": transfer.reference,
+    }
+    return _write(case, EventType.TRANSFER_ACKNOWLEDGED, actor=actor, data=data, at=at)
+
+
+def transfer_answered(case: Case, *, actor, transfer: Transfer, at: Moment = None):
+    data = {"transfer": transfer.pk, "partner": transfer.partner.code, "answer": transfer.answer}
+    return _write(case, EventType.TRANSFER_ANSWERED, actor=actor, data=data, at=at)

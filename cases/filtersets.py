@@ -17,9 +17,11 @@ from cases.choices import (
     Status,
     SupervisionLevel,
     SupervisionStatus,
+    TransferDirection,
+    TransferStatus,
     Urgency,
 )
-from cases.models import Assignment, Case, Category, Extension, SupervisionOrder
+from cases.models import Assignment, Case, Category, Extension, SupervisionOrder, Transfer
 from cases.models.case import overdue_q
 from cases.models.handling import reply_overdue_q, sign_overdue_q
 from core.phones import phone_search_digits
@@ -248,6 +250,19 @@ class SupervisionFilterSet(django_filters.FilterSet):
     class Meta:
         model = SupervisionOrder
         fields = ["department"]
+
+
+class TransferFilterSet(django_filters.FilterSet):
+    """Filters for transfers (a partner line's queue: status=sent)."""
+
+    status = django_filters.MultipleChoiceFilter(choices=TransferStatus.choices, label=_("status"))
+    direction = django_filters.ChoiceFilter(choices=TransferDirection.choices, label=_("direction"))
+    case = django_filters.CharFilter(field_name="case__number", label=_("case"))
+    due_before = DateTimeFilter(field_name="due_at", lookup_expr="lt", label=_("due before"))
+
+    class Meta:
+        model = Transfer
+        fields = ["partner"]
 
 
 class CategoryFilterSet(django_filters.FilterSet):

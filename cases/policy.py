@@ -17,7 +17,7 @@ re-dispatch, the answer to a supervision order addressed to the department.
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from cases.events import EventType
-from cases.models import Assignment, Case, CaseEvent, SupervisionOrder
+from cases.models import Assignment, Case, CaseEvent, SupervisionOrder, Transfer
 from core import policy
 from core.roles import CENTER_ROLES, DEPARTMENT_ROLES, Role
 from departments.models import Department, Region
@@ -26,6 +26,7 @@ from departments.policy import (
     holds,
     is_center_staff,
     is_center_supervisor,
+    partner_lines,
     staff_departments,
     works_for,
 )
@@ -97,6 +98,18 @@ def _assignment_scope(user, queryset: QuerySet) -> QuerySet:
 def _supervision_scope(user, queryset: QuerySet) -> QuerySet:
     q = _held_or_governed_q(user)
     return queryset if q is None else queryset.filter(q)
+
+
+@policy.scope_rule(Transfer)
+def _transfer_scope(user, queryset: QuerySet) -> QuerySet:
+    """A partner line sees only its own transfers (even 12333, a part of the center); the rest
+    of the center sees them all; departments none."""
+    if user.is_superuser:
+        return queryset
+    partners = partner_lines(user)
+    if partners:
+        return queryset.filter(partner__in=partners)
+    return queryset if is_center_staff(user) else queryset.none()
 
 
 # Timeline entries about a supervision order: seen by whoever sees the order.
@@ -196,3 +209,31 @@ def _reveal_citizen(user, _case) -> bool:
 def _read_access_log(user, _obj) -> bool:
     """The personal-data auditor (and superusers) read who revealed what."""
     return holds(user, Role.AUDITOR)
+
+
+# ---------------------------------------------------------------- two-way transfers
+
+
+@policy.rule("cases.view_transfer")
+def _view_transfer(user, transfer: Transfer) -> bool:
+    if works_for(user, transfer.partner, DEPARTMENT_ROLES | CENTER_ROLES):
+        return True  # addressed to the user's own line: no query
+    return policy.scope(user, Transfer.objects.filter(pk=transfer.pk)).exists()
+
+
+@policy.rule("cases.handle_transfer")
+def _handle_transfer(user, transfer: Transfer) -> bool:
+    """The partner line a transfer is addressed to acknowledges and answers it."""
+    return works_for(user, transfer.partner, DEPARTMENT_ROLES | CENTER_ROLES)
+
+
+@policy.rule("cases.send_transfer")
+def _send_transfer(user, _obj) -> bool:
+    """A partner line's staff (its system's token) hand a case to the hotline."""
+    return bool(partner_lines(user))
+
+
+@policy.rule("cases.see_transfers")
+def _see_transfers(user, _obj) -> bool:
+    """The center's list of transfers waiting for a partner's answer."""
+    return is_center_staff(user)

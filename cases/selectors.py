@@ -5,11 +5,11 @@ Fetching one object outside the scope raises NotFound (404), exactly as a missin
 
 import difflib
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from cases.choices import DEAD_END_STATUSES
-from cases.models import Assignment, Case, CaseEvent, SupervisionOrder
+from cases.choices import DEAD_END_STATUSES, AssignmentRole, AssignmentStatus
+from cases.models import Assignment, Case, CaseEvent, SupervisionOrder, Transfer
 from core import policy
 from core.errors import NotFound
 from departments.models import Department
@@ -29,6 +29,27 @@ def visible_assignments(user) -> QuerySet[Assignment]:
 def visible_supervisions(user) -> QuerySet[SupervisionOrder]:
     """Supervision orders the user may see: never those addressed to another department."""
     return policy.scope(user, SupervisionOrder.objects.select_related("case", "department"))
+
+
+def visible_transfers(user) -> QuerySet[Transfer]:
+    """Transfers the user may see (a partner line only its own), each with the case's latest
+    main reply joined in (`reply_text`, `reply_at`): what goes back to an inbound sender."""
+    replies = Assignment.objects.filter(
+        case=OuterRef("case_id"), role=AssignmentRole.MAIN, status=AssignmentStatus.REPLIED
+    ).order_by("-replied_at", "-id")
+    queryset = Transfer.objects.select_related("case", "partner").annotate(
+        reply_text=Subquery(replies.values("reply_content")[:1]),
+        reply_at=Subquery(replies.values("replied_at")[:1]),
+    )
+    return policy.scope(user, queryset)
+
+
+def get_transfer_for(user, pk) -> Transfer:
+    """One transfer, or NotFound when it is missing or not the user's to see."""
+    transfer = visible_transfers(user).filter(pk=pk).first() if str(pk).isdigit() else None
+    if transfer is None:
+        raise NotFound(f"transfer {pk} not found")
+    return transfer
 
 
 def visible_events(user, case: Case) -> QuerySet[CaseEvent]:

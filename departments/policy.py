@@ -19,6 +19,9 @@ from departments.memberships import memberships
 from departments.models import Department
 
 CENTER_KINDS = frozenset({Department.Kind.CENTER, Department.Kind.SUB_CENTER})
+# Partner lines: the hotlines a case is transferred to or received from (110/119/120/122, the
+# 12333 sub-center, any other line configured as a department of these kinds).
+PARTNER_KINDS = frozenset({Department.Kind.TRANSFER, Department.Kind.SUB_CENTER})
 
 
 def is_center_department(department: Department) -> bool:
@@ -70,6 +73,12 @@ def works_for(user, department: Department, roles=DEPARTMENT_ROLES) -> bool:
     if user.is_superuser:
         return True
     return any(department.path.startswith(d.path) for d in staff_departments(user, roles))
+
+
+def partner_lines(user) -> list[Department]:
+    """The partner lines (`PARTNER_KINDS`) the user works for, in any role (their tokens'
+    service users are handlers of 110 … or agents of 12333)."""
+    return [d for d in staff_departments(user) if d.kind in PARTNER_KINDS]
 
 
 def governed_districts(user) -> list:

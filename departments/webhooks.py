@@ -227,9 +227,13 @@ def enqueue_for_event(event) -> list[WebhookDelivery]:
     """Write outbox rows for the endpoints the event concerns (inside the caller's transaction)."""
     if event.type not in WEBHOOK_EVENTS:
         return []
-    endpoints = WebhookEndpoint.objects.filter(
-        is_active=True, department_id__in=_departments_concerned(event)
-    )
+    return enqueue_for_departments(event, _departments_concerned(event))
+
+
+def enqueue_for_departments(event, department_ids) -> list[WebhookDelivery]:
+    """Outbox rows for the event to these departments' endpoints (the cases' own writers name
+    the partner lines a transfer concerns, which the assignments cannot tell)."""
+    endpoints = WebhookEndpoint.objects.filter(is_active=True, department_id__in=department_ids)
     payload = payload_for(event)
     rows = WebhookDelivery.objects.bulk_create(
         [WebhookDelivery(endpoint=e, event_type=event.type, payload=payload) for e in endpoints]

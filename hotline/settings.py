@@ -261,6 +261,9 @@ HOTLINE_WEBHOOK_ALLOWED_HOSTS = env.list(
 
 # How many times a case may be reopened before it is parked as unresolvable (挂账).
 HOTLINE_MAX_REOPENS = env.int("HOTLINE_MAX_REOPENS", default=2)
+# How long a partner line (110/119/120/122, 12333 …) has to answer a transfer: clock hours,
+# since the emergency lines work around the clock; past it the center's list marks it overdue.
+HOTLINE_TRANSFER_ANSWER_HOURS = env.int("HOTLINE_TRANSFER_ANSWER_HOURS", default=24)
 # Office hours of the working-time deadline clock (local time, "HH:MM-HH:MM" spans).
 HOTLINE_OFFICE_HOURS = env.list("HOTLINE_OFFICE_HOURS", default=["09:00-12:00", "13:30-17:30"])
 # The most rows one Excel export of the case list may hold; past it the user narrows the filters.

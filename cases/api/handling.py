@@ -127,6 +127,15 @@ class AssignmentViewSet(ScopedReadOnlyViewSet):
         services.reply_assignment(self._assignment(pk), actor=request.user, **data)
         return self._answer(pk)
 
+    @an_action(s.RedispatchInput, "Re-dispatch inside the territory (a district center)", code=201)
+    @action(detail=True, methods=["post"])
+    def redispatch(self, request, pk=None):
+        """The district center holding the case passes it to a department of its territory;
+        answers with the new assignment."""
+        data = validated(s.RedispatchInput, request)
+        child = services.redispatch_assignment(self._assignment(pk), actor=request.user, **data)
+        return self._answer(child.pk, status.HTTP_201_CREATED)
+
     @an_action(s.ReviewReturnInput, "Review a return (the center)")
     @action(detail=True, methods=["post"], url_path="review-return", url_name="review-return")
     def review_return(self, request, pk=None):

@@ -396,6 +396,16 @@ class DecideInput(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
+class RedispatchInput(serializers.Serializer):
+    department = serializers.PrimaryKeyRelatedField(queryset=DEPARTMENTS)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class DecideDisputeInput(serializers.Serializer):
+    department = serializers.PrimaryKeyRelatedField(queryset=DEPARTMENTS)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
 class SupervisionAnswerInput(serializers.Serializer):
     answer = text(5000)
 

@@ -14,9 +14,9 @@ from rest_framework.response import Response
 
 from cases import privacy, services
 from cases.api import serializers as s
-from cases.choices import Action, AssignmentRole, assignment_sources
+from cases.choices import Action, AssignmentRole, DisputeStatus, assignment_sources
 from cases.filtersets import CaseFilterSet, CategoryFilterSet
-from cases.models import Assignment, Case, Category
+from cases.models import Assignment, Case, Category, Dispute
 from cases.selectors import get_case_for, visible_cases, visible_events
 from core import policy
 from core.api_errors import ERRORS
@@ -240,6 +240,23 @@ class CaseViewSet(
         services.urge_assignment(assignment, actor=request.user, **data)
         return self._answer(number)
 
+    @case_action(s.ReasonInput, "Open a jurisdiction dispute on a repeated return (a supervisor)")
+    @action(detail=True, methods=["post"], url_path="open-dispute", url_name="open-dispute")
+    def open_dispute(self, request, number=None):
+        """Escalate the case under return review to a jurisdiction dispute."""
+        data = validated(s.ReasonInput, request)
+        services.open_dispute(get_case_for(request.user, number), actor=request.user, **data)
+        return self._answer(number)
+
+    @case_action(s.DecideDisputeInput, "Decide the open jurisdiction dispute (a supervisor)")
+    @action(detail=True, methods=["post"], url_path="decide-dispute", url_name="decide-dispute")
+    def decide_dispute(self, request, number=None):
+        """Name the responsible department; it is dispatched and cannot return the case."""
+        data = validated(s.DecideDisputeInput, request)
+        case = get_case_for(request.user, number)
+        services.decide_dispute(open_dispute_of(case), actor=request.user, **data)
+        return self._answer(number)
+
     @case_action(s.SuperviseInput, "Open a supervision order", s.SupervisionSerializer, 201)
     @action(detail=True, methods=["post"])
     def supervise(self, request, number=None):
@@ -249,6 +266,11 @@ class CaseViewSet(
         order = services.supervise_case(case, actor=request.user, **data)
         order = type(order).objects.select_related("case").get(pk=order.pk)
         return Response(s.SupervisionSerializer(order).data, status=status.HTTP_201_CREATED)
+
+
+def open_dispute_of(case) -> Dispute:
+    """The case's open dispute; none (a case not in dispute) is the service's 409 to give."""
+    return case.disputes.filter(status=DisputeStatus.OPEN).first() or Dispute(case=case)
 
 
 def open_main_assignment(case) -> Assignment:

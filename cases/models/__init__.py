@@ -5,6 +5,7 @@ from cases.models.calendar import DeadlinePolicy, WorkingDay
 from cases.models.case import Attachment, Case, CaseEvent, DailySequence
 from cases.models.handling import Assignment, Callback, Dispute, Extension, SupervisionOrder
 from cases.models.taxonomy import Category
+from cases.models.transfer import Transfer
 
 __all__ = [
     "Assignment",
@@ -19,5 +20,6 @@ __all__ = [
     "Extension",
     "PersonalDataAccess",
     "SupervisionOrder",
+    "Transfer",
     "WorkingDay",
 ]

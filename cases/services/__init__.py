@@ -35,13 +35,16 @@ from cases.services.permissions import allowed_actions
 from cases.services.register import INTAKE_VERBS, register_and_act
 from cases.services.reveal import reveal_citizen
 from cases.services.supervision import answer_supervision, supervise_case, urge_assignment
+from cases.services.transfers import acknowledge_transfer, answer_transfer, receive_transfer
 
 __all__ = [
     "INTAKE_VERBS",
+    "acknowledge_transfer",
     "add_progress",
     "allowed_actions",
     "answer_case",
     "answer_supervision",
+    "answer_transfer",
     "close_case",
     "complete_callback",
     "decide_dispute",
@@ -50,6 +53,7 @@ __all__ = [
     "invalidate_case",
     "merge_case",
     "open_dispute",
+    "receive_transfer",
     "record_callback",
     "redispatch_assignment",
     "register_and_act",

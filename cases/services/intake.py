@@ -2,12 +2,22 @@
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases import events
-from cases.choices import DEAD_END_STATUSES, Action, Channel, RequestType, Urgency
-from cases.models import Case
+from cases.choices import (
+    DEAD_END_STATUSES,
+    Action,
+    Channel,
+    RequestType,
+    TransferDirection,
+    TransferStatus,
+    Urgency,
+)
+from cases.models import Case, Transfer
 from cases.numbers import next_case_number
 from cases.services.guards import (
     ensure_center,
@@ -28,7 +38,9 @@ TRANSFER_KINDS = (Department.Kind.TRANSFER, Department.Kind.SUB_CENTER)
 def _choice(value: str, choices, field: str) -> str:
     if value not in choices.values:
         raise InvalidInput(
-            f"{field} {value!r} is not one of {', '.join(choices.values)}", field=field
+            _("%(field)s %(value)r is not one of %(choices)s")
+            % {"field": field, "value": value, "choices": ", ".join(choices.values)},
+            field=field,
         )
     return value
 
@@ -53,14 +65,41 @@ def register_case(
 ) -> Case:
     """Register a citizen's demand from any channel (intake)."""
     if not policy.can(actor, "cases.work_as_center"):
-        raise ActionForbidden("only the center's agents and supervisors can register cases")
+        raise ActionForbidden(_("only the center's agents and supervisors can register cases"))
+    return create_case(
+        actor=actor, channel=channel, request_type=request_type, content=content,
+        category=category, title=title, citizen_name=citizen_name, citizen_phone=citizen_phone,
+        anonymous=anonymous, confidential=confidential, address=address, region=region,
+        urgency=urgency, at=at,
+    )  # fmt: skip
+
+
+def create_case(
+    *,
+    actor,
+    channel: str,
+    request_type: str,
+    content: str,
+    category=None,
+    title: str = "",
+    citizen_name: str = "",
+    citizen_phone: str = "",
+    anonymous: bool = False,
+    confidential: bool = False,
+    address: str = "",
+    region=None,
+    urgency: str = Urgency.NORMAL,
+    at: datetime.datetime | None = None,
+) -> Case:
+    """The registration itself, once the caller's right to register was checked (the center's
+    intake, or a partner line's inbound transfer)."""
     at = moment(at)
     case = Case.objects.create(
         number=next_case_number(timezone.localdate(at)),
         channel=_choice(channel, Channel, "channel"),
         request_type=_choice(request_type, RequestType, "request_type"),
         urgency=_choice(urgency, Urgency, "urgency"),
-        content=require_text(content, "content", "what the citizen asks for"),
+        content=require_text(content, "content", _("what the citizen asks for")),
         category=category,
         title=title.strip()[:200],
         citizen_name="" if anonymous else citizen_name.strip(),
@@ -92,34 +131,58 @@ def answer_case(
     case: Case, *, actor, answer: str, articles=(), at: datetime.datetime | None = None
 ) -> Case:
     """The agent answers the citizen directly, citing knowledge articles (first-contact)."""
-    answer = require_text(answer, "answer", "the answer told to the citizen")
+    answer = require_text(answer, "answer", _("the answer told to the citizen"))
     articles = list(articles)
-    case = _end(case, Action.ANSWER, actor=actor, what="answer cases", answer=answer)
+    case = _end(case, Action.ANSWER, actor=actor, what=_("answer cases"), answer=answer)
     case.answered_with.set(articles)
     events.case_answered(case, actor=actor, articles=articles, at=moment(at))
     return case
+
+
+def answer_due(at: datetime.datetime) -> datetime.datetime:
+    """When a partner's answer to a transfer sent at `at` is due (clock hours)."""
+    return at + datetime.timedelta(hours=settings.HOTLINE_TRANSFER_ANSWER_HOURS)
+
+
+def open_transfer(case: Case, *, actor, to, reason: str, at: datetime.datetime) -> Transfer:
+    """The record of an outbound transfer, waiting for the partner line's answer."""
+    return Transfer.objects.create(
+        case=case,
+        partner=to,
+        direction=TransferDirection.OUTBOUND,
+        status=TransferStatus.SENT,
+        reason=reason,
+        sent_at=at,
+        sent_by=actor,
+        due_at=answer_due(at),
+    )
 
 
 @transaction.atomic
 def transfer_case(
     case: Case, *, actor, to: Department, reason: str, at: datetime.datetime | None = None
 ) -> Case:
-    """Hand the case to an emergency line (110/119/120/122) or another hotline (12333)."""
+    """Hand the case to an emergency line (110/119/120/122) or another hotline (12333); the
+    transfer record waits for the partner's acknowledgement and answer (`services.transfers`)."""
     if to is None or to.kind not in TRANSFER_KINDS:
         raise InvalidInput(
-            f"{to} is not an emergency line or another hotline; transfer only there", field="to"
+            _("%(to)s is not an emergency line or another hotline; transfer only there")
+            % {"to": to},
+            field="to",
         )
-    reason = require_text(reason, "reason", "the reason for the transfer")
-    case = _end(case, Action.TRANSFER, actor=actor, what="transfer cases", transferred_to=to)
-    events.case_transferred(case, actor=actor, to=to, reason=reason, at=moment(at))
+    reason = require_text(reason, "reason", _("the reason for the transfer"))
+    at = moment(at)
+    case = _end(case, Action.TRANSFER, actor=actor, what=_("transfer cases"), transferred_to=to)
+    transfer = open_transfer(case, actor=actor, to=to, reason=reason, at=at)
+    events.case_transferred(case, actor=actor, to=to, reason=reason, transfer=transfer, at=at)
     return case
 
 
 @transaction.atomic
 def invalidate_case(case: Case, *, actor, reason: str, at: datetime.datetime | None = None) -> Case:
     """Mark a silent, prank or test contact invalid, with the reason."""
-    reason = require_text(reason, "reason", "the reason the case is invalid")
-    case = _end(case, Action.INVALIDATE, actor=actor, what="mark cases invalid")
+    reason = require_text(reason, "reason", _("the reason the case is invalid"))
+    case = _end(case, Action.INVALIDATE, actor=actor, what=_("mark cases invalid"))
     events.case_invalidated(case, actor=actor, reason=reason, at=moment(at))
     return case
 
@@ -128,16 +191,19 @@ def invalidate_case(case: Case, *, actor, reason: str, at: datetime.datetime | N
 def merge_case(case: Case, *, actor, parent: Case, at: datetime.datetime | None = None) -> Case:
     """Merge a duplicate into its parent; the child's citizen hears the parent's reply."""
     if parent is None or parent.pk == case.pk:
-        raise InvalidInput(f"case {case.number} cannot be merged into itself", field="parent")
+        raise InvalidInput(
+            _("case %(number)s cannot be merged into itself") % {"number": case.number},
+            field="parent",
+        )
     first, second = sorted([case, parent], key=lambda c: c.pk)
     locked = {c.pk: lock_case(c) for c in (first, second)}  # both rows, in id order
     parent = locked[parent.pk]
     if parent.status in DEAD_END_STATUSES:
         raise InvalidInput(
-            f"case {parent.number} is {status_words(parent.status)}; "
-            "merge into a case that is still being handled",
+            _("case %(number)s is %(status)s; merge into a case that is still being handled")
+            % {"number": parent.number, "status": status_words(parent.status)},
             field="parent",
         )
-    case = _end(locked[case.pk], Action.MERGE, actor=actor, what="merge cases", parent=parent)
+    case = _end(locked[case.pk], Action.MERGE, actor=actor, what=_("merge cases"), parent=parent)
     events.case_merged(case, actor=actor, parent=parent, at=moment(at))
     return case

@@ -10,6 +10,7 @@ from cases.choices import (
     AssignmentRole,
     SupervisionStatus,
     Taker,
+    TransferStatus,
     allowed_from,
     assignment_actions_by,
     assignment_move,
@@ -18,6 +19,12 @@ from cases.models import Assignment, Case
 from cases.services.guards import active_main
 from core import policy
 
+# The partner line's steps on an outbound transfer (`cases.services.transfers`).
+TRANSFER_STEP_FROM = {
+    Action.ACKNOWLEDGE_TRANSFER: (TransferStatus.SENT,),
+    Action.ANSWER_TRANSFER: (TransferStatus.SENT, TransferStatus.RECEIVED),
+}
+TRANSFER_ACTIONS = frozenset(TRANSFER_STEP_FROM)
 # Which policy rule decides each of the case table's actions (`cases.policy`).
 CENTER_ACTIONS = frozenset(
     {
@@ -82,6 +89,10 @@ def _may(user, action: Action, case: Case, main: Assignment | None, mine: list) 
             "department"
         )
         return any(policy.can(user, "cases.answer_supervision", o) for o in orders)
+    if action in TRANSFER_ACTIONS:  # the partner line the open transfer is addressed to
+        steps = TRANSFER_STEP_FROM[action]
+        waiting = case.transfers.filter(status__in=steps).select_related("partner")
+        return any(policy.can(user, "cases.handle_transfer", t) for t in waiting)
     return False
 
 

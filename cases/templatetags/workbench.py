@@ -92,6 +92,8 @@ EVENT_LABELS = {
     "assignment_urged": _("Urged"),
     "supervision_opened": _("Supervision order opened"),
     "supervision_answered": _("Supervision order answered"),
+    "transfer_acknowledged": _("Transfer acknowledged by the partner line"),
+    "transfer_answered": _("Transfer answered by the partner line"),
 }
 
 

@@ -97,6 +97,7 @@ class World:
     assignments: dict = field(default_factory=dict)
     extensions: dict = field(default_factory=dict)
     supervisions: dict = field(default_factory=dict)
+    transfers: dict = field(default_factory=dict)
     tokens: dict = field(default_factory=dict)
     webhooks: dict = field(default_factory=dict)
     articles: dict = field(default_factory=dict)
@@ -169,6 +170,10 @@ def build_world(users, departments) -> World:
         w.supervisions[key] = services.supervise_case(
             case, actor=supervisor, level="normal", reason="群众反映强烈", due_at=case.reply_due_at
         )
+    # a case transferred to 110: only the center sees the transfer (12333 is another line)
+    transferred = _register(agent, "D", region=yuelu_street)
+    services.transfer_case(transferred, actor=agent, to=departments["hotline-110"], reason="治安")
+    w.transfers["T"] = transferred.transfers.get()
     for key, department in (("A", cgj), ("B", scjgj)):
         w.tokens[key], _key = tokens.issue_token(department, actor=None, name=f"系统 {key}")
         # The receiver's address is not what the matrix tests: no DNS lookups of example.org.
@@ -565,6 +570,8 @@ API_ROWS: list[tuple[str, str, object]] = [
     ("POST /api/v1/cases/{number}/supervise/", "POST", api_case_action(may=SUPERVISORS)),
     # merging names a parent only the center sees: a department is refused either way
     ("POST /api/v1/cases/{number}/merge/", "POST", api_merge),
+    ("POST /api/v1/cases/{number}/open-dispute/", "POST", api_case_action(may=SUPERVISORS)),
+    ("POST /api/v1/cases/{number}/decide-dispute/", "POST", api_case_action(may=SUPERVISORS)),
     ("POST /api/v1/cases/{number}/*/", "POST", api_case_action()),
     ("GET /api/v1/assignments/", "GET", api_all()),
     ("GET /api/v1/assignments/{id}/", "GET", api_sees(ASSIGNMENT_SEES)),
@@ -573,7 +580,14 @@ API_ROWS: list[tuple[str, str, object]] = [
         "POST",
         api_case_action(may=SUPERVISORS, sees=ASSIGNMENT_SEES),
     ),
+    # re-dispatch is a district center's, and none holds an assignment of the world
+    ("POST /api/v1/assignments/{id}/redispatch/", "POST", api_sees(ASSIGNMENT_SEES, ok=403)),
     ("POST /api/v1/assignments/{id}/*/", "POST", api_department_action(ASSIGNMENT_SEES, HOLDERS)),
+    # two-way transfers: the world's one is addressed to 110; 12333's token is another line's
+    ("GET /api/v1/transfers/", "GET", api_all()),
+    ("GET /api/v1/transfers/{id}/", "GET", api_sees({"T": CENTER})),
+    ("POST /api/v1/transfers/{id}/*/", "POST", api_sees({"T": CENTER}, ok=403)),
+    ("POST /api/v1/transfers/inbound/", "POST", api_all(403, subtoken=REACHED)),
     ("GET /api/v1/extensions/", "GET", api_all()),
     ("GET /api/v1/extensions/{id}/", "GET", api_sees({"A": ASSIGNMENT_SEES["A"]})),
     (
@@ -680,6 +694,7 @@ def api_targets(path: str, w: World) -> list[tuple[str | None, str]]:
         "/api/v1/assignments/": w.assignments,
         "/api/v1/extensions/": w.extensions,
         "/api/v1/supervisions/": w.supervisions,
+        "/api/v1/transfers/": w.transfers,
     }
     for prefix, by_variant in objects.items():
         if path.startswith(prefix) and "{id}" in path:
