@@ -42,13 +42,21 @@ EVENT_ACTIONS = {
     EventType.URGED: Action.URGE,
     EventType.SUPERVISED: Action.SUPERVISE,
     EventType.SUPERVISION_ANSWERED: Action.ANSWER_SUPERVISION,
+    EventType.TRANSFER_ACKNOWLEDGED: Action.ACKNOWLEDGE_TRANSFER,
+    EventType.TRANSFER_ANSWERED: Action.ANSWER_TRANSFER,
 }
 CO_ACTIONS = (Action.SIGN, Action.REPLY, Action.ADD_PROGRESS)
 # The events whose assignment is a new one, created in the same transaction.
 CREATING = (EventType.DISPATCHED, EventType.REDISPATCHED, EventType.REOPENED,
             EventType.DISPUTE_DECIDED)  # fmt: skip
 # Actions that never move an assignment (the assignment table leaves them out).
-UNLISTED = {Action.DECIDE_EXTENSION, Action.SUPERVISE, Action.ANSWER_SUPERVISION}
+UNLISTED = {
+    Action.DECIDE_EXTENSION,
+    Action.SUPERVISE,
+    Action.ANSWER_SUPERVISION,
+    Action.ACKNOWLEDGE_TRANSFER,  # a transfer has no assignment
+    Action.ANSWER_TRANSFER,
+}
 
 
 def replay(case: Case, events: list[CaseEvent]) -> str:

@@ -3,6 +3,8 @@
 import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.choices import (
     HELD_ASSIGNMENT_STATUSES,
@@ -22,39 +24,68 @@ from core.errors import ActionForbidden, InvalidInput, NotFound, TransitionNotAl
 
 # How each refusal completes "only <statuses> cases can ...".
 ACTION_PHRASES = {
-    Action.ANSWER: "be answered directly",
-    Action.TRANSFER: "be transferred",
-    Action.INVALIDATE: "be marked invalid",
-    Action.MERGE: "be merged into another case",
-    Action.DISPATCH: "be dispatched",
-    Action.REDISPATCH: "be re-dispatched",
-    Action.SIGN: "be signed for",
-    Action.RETURN: "be returned",
-    Action.ACCEPT_RETURN: "have a return accepted",
-    Action.REJECT_RETURN: "have a return rejected",
-    Action.OPEN_DISPUTE: "go to a jurisdiction dispute",
-    Action.DECIDE_DISPUTE: "have a jurisdiction dispute decided",
-    Action.REQUEST_EXTENSION: "get an extension request",
-    Action.DECIDE_EXTENSION: "have an extension decided",
-    Action.ADD_PROGRESS: "get progress notes",
-    Action.REPLY: "be replied to",
-    Action.CALLBACK: "be called back",
-    Action.REOPEN: "be reopened",
-    Action.PARK: "be parked as unresolvable",
-    Action.CLOSE: "be closed",
-    Action.URGE: "be urged",
-    Action.SUPERVISE: "be supervised",
-    Action.ANSWER_SUPERVISION: "have a supervision order answered",
+    Action.ANSWER: gettext_lazy("be answered directly"),
+    Action.TRANSFER: gettext_lazy("be transferred"),
+    Action.INVALIDATE: gettext_lazy("be marked invalid"),
+    Action.MERGE: gettext_lazy("be merged into another case"),
+    Action.DISPATCH: gettext_lazy("be dispatched"),
+    Action.REDISPATCH: gettext_lazy("be re-dispatched"),
+    Action.SIGN: gettext_lazy("be signed for"),
+    Action.RETURN: gettext_lazy("be returned"),
+    Action.ACCEPT_RETURN: gettext_lazy("have a return accepted"),
+    Action.REJECT_RETURN: gettext_lazy("have a return rejected"),
+    Action.OPEN_DISPUTE: gettext_lazy("go to a jurisdiction dispute"),
+    Action.DECIDE_DISPUTE: gettext_lazy("have a jurisdiction dispute decided"),
+    Action.REQUEST_EXTENSION: gettext_lazy("get an extension request"),
+    Action.DECIDE_EXTENSION: gettext_lazy("have an extension decided"),
+    Action.ADD_PROGRESS: gettext_lazy("get progress notes"),
+    Action.REPLY: gettext_lazy("be replied to"),
+    Action.CALLBACK: gettext_lazy("be called back"),
+    Action.REOPEN: gettext_lazy("be reopened"),
+    Action.PARK: gettext_lazy("be parked as unresolvable"),
+    Action.CLOSE: gettext_lazy("be closed"),
+    Action.URGE: gettext_lazy("be urged"),
+    Action.SUPERVISE: gettext_lazy("be supervised"),
+    Action.ANSWER_SUPERVISION: gettext_lazy("have a supervision order answered"),
+    Action.ACKNOWLEDGE_TRANSFER: gettext_lazy("have a transfer acknowledged"),
+    Action.ANSWER_TRANSFER: gettext_lazy("have a transfer answered"),
+}
+
+
+# How a refusal names a status of a case or an assignment ("in progress", "return review").
+STATUS_WORDS = {
+    "registered": gettext_lazy("registered"),
+    "answered": gettext_lazy("answered"),
+    "transferred": gettext_lazy("transferred"),
+    "invalid": gettext_lazy("invalid"),
+    "merged": gettext_lazy("merged"),
+    "dispatched": gettext_lazy("dispatched"),
+    "in_progress": gettext_lazy("in progress"),
+    "return_review": gettext_lazy("return review"),
+    "disputed": gettext_lazy("disputed"),
+    "replied": gettext_lazy("replied"),
+    "closed": gettext_lazy("closed"),
+    "parked": gettext_lazy("parked"),
+    "signed": gettext_lazy("signed"),
+    "redispatched": gettext_lazy("redispatched"),
+    "return_requested": gettext_lazy("return requested"),
+    "returned": gettext_lazy("returned"),
+    "withdrawn": gettext_lazy("withdrawn"),
 }
 
 
 def status_words(status: str) -> str:
-    return status.replace("_", " ")
+    """The status as a refusal names it, in the user's language (a new one: its value)."""
+    return str(STATUS_WORDS.get(status, status.replace("_", " ")))
 
 
 def either(words: list[str]) -> str:
     """ "a", "a or b", "a, b or c"."""
-    return " or ".join(filter(None, [", ".join(words[:-1]), words[-1]])) if words else "no"
+    if not words:
+        return _("no")
+    if len(words) == 1:
+        return words[0]
+    return _("%(some)s or %(last)s") % {"some": ", ".join(words[:-1]), "last": words[-1]}
 
 
 def moment(at: datetime.datetime | None) -> datetime.datetime:
@@ -68,8 +99,13 @@ def ensure_transition(case: Case, action: Action) -> Status:
     if target is None:
         sources = either([status_words(s) for (s, a) in TRANSITIONS if a == action])
         raise TransitionNotAllowed(
-            f"case {case.number} is {status_words(case.status)}; "
-            f"only {sources} cases can {ACTION_PHRASES[action]}"
+            _("case %(number)s is %(status)s; only %(sources)s cases can %(phrase)s")
+            % {
+                "number": case.number,
+                "status": status_words(case.status),
+                "sources": sources,
+                "phrase": ACTION_PHRASES[action],
+            }
         )
     return target
 
@@ -83,13 +119,25 @@ def ensure_assignment_move(
         sources = either([status_words(s) for s in assignment_sources(action)])
         phrase = ACTION_PHRASES.get(action, KNOCK_ON_PHRASES.get(action))
         raise TransitionNotAllowed(
-            f"case {case.number}: the assignment to {assignment.department} is "
-            f"{status_words(assignment.status)}; only {sources} assignments can {phrase}"
+            _(
+                "case %(number)s: the assignment to %(department)s is %(status)s; "
+                "only %(sources)s assignments can %(phrase)s"
+            )
+            % {
+                "number": case.number,
+                "department": assignment.department,
+                "status": status_words(assignment.status),
+                "sources": sources,
+                "phrase": phrase,
+            }
         )
     return move.target
 
 
-KNOCK_ON_PHRASES = {KnockOn.WITHDRAW: "be withdrawn", KnockOn.REPLY_THROUGH: "be replied through"}
+KNOCK_ON_PHRASES = {
+    KnockOn.WITHDRAW: gettext_lazy("be withdrawn"),
+    KnockOn.REPLY_THROUGH: gettext_lazy("be replied through"),
+}
 
 
 # ---------------------------------------------------------------- locks (fixed order)
@@ -136,7 +184,7 @@ def active_main(assignments: dict[int, Assignment]) -> Assignment | None:
 def ensure_case_visible(actor, case: Case) -> None:
     """NotFound unless the policy lets the actor see the case."""
     if not policy.can(actor, "cases.view_case", case):
-        raise NotFound(f"case {case.number} not found")
+        raise NotFound(_("case %(number)s not found") % {"number": case.number})
 
 
 def ensure_center(actor, case: Case, what: str) -> None:
@@ -144,7 +192,8 @@ def ensure_center(actor, case: Case, what: str) -> None:
     ensure_case_visible(actor, case)
     if not policy.can(actor, "cases.work_as_center", case):
         raise ActionForbidden(
-            f"case {case.number}: only the center's agents or supervisors can {what}"
+            _("case %(number)s: only the center's agents or supervisors can %(what)s")
+            % {"number": case.number, "what": what}
         )
 
 
@@ -152,16 +201,20 @@ def ensure_supervisor(actor, case: Case, what: str) -> None:
     """The center's supervisors; NotFound outside the actor's scope, else 403."""
     ensure_case_visible(actor, case)
     if not policy.can(actor, "cases.supervise_work", case):
-        raise ActionForbidden(f"case {case.number}: only the center's supervisors can {what}")
+        raise ActionForbidden(
+            _("case %(number)s: only the center's supervisors can %(what)s")
+            % {"number": case.number, "what": what}
+        )
 
 
 def ensure_department(actor, assignment: Assignment, case: Case, what: str) -> None:
     """Staff of the assignment's department; NotFound for another department's assignment."""
     if not policy.can(actor, "cases.view_assignment", assignment):
-        raise NotFound(f"assignment {assignment.pk} not found")
+        raise NotFound(_("assignment %(id)s not found") % {"id": assignment.pk})
     if not policy.can(actor, "cases.handle_assignment", assignment):
         raise ActionForbidden(
-            f"case {case.number}: only the handlers of {assignment.department} can {what}"
+            _("case %(number)s: only the handlers of %(department)s can %(what)s")
+            % {"number": case.number, "department": assignment.department, "what": what}
         )
 
 
@@ -178,5 +231,5 @@ def update(obj, **fields) -> None:
 def require_text(value: str, field: str, what: str) -> str:
     value = (value or "").strip()
     if not value:
-        raise InvalidInput(f"{what} is required", field=field)
+        raise InvalidInput(_("%(what)s is required") % {"what": what}, field=field)
     return value

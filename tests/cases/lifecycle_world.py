@@ -10,9 +10,10 @@ from django.contrib.auth import get_user_model
 
 from cases import services
 from cases.choices import Status
-from cases.models import Case, Dispute, Extension, SupervisionOrder
+from cases.models import Case, Dispute, Extension, SupervisionOrder, Transfer
 from core.roles import Role
 from departments.models import Department, Membership
+from departments.tokens import service_user
 
 DISTRICT = "d-430103"  # 天心区12345分中心
 STREET = "s-430103002"
@@ -179,3 +180,19 @@ def pending_extension_of(case: Case) -> Extension:
 
 def open_order_of(case: Case) -> SupervisionOrder:
     return case.supervisions.filter(status="open").first() or SupervisionOrder(case=case)
+
+
+def transfer_of(case: Case, w: World) -> Transfer:
+    """The case's transfer to 110 (`_ended("transfer")`), or one opened by hand on a case in
+    another status, so that the services' refusal by the transition table is what is tried."""
+    found = case.transfers.first()
+    if found is not None:
+        return found
+    return Transfer.objects.create(
+        case=case, partner=w.dept("hotline-110"), direction="outbound", due_at=case.created_at
+    )
+
+
+def partner_user(w: World, code: str = "hotline-110"):
+    """The user a partner line's token acts as (its service user)."""
+    return service_user(w.dept(code))

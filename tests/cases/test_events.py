@@ -19,8 +19,10 @@ from tests.cases.lifecycle_world import (
     latest,
     open_dispute_of,
     open_order_of,
+    partner_user,
     pending_extension_of,
     register,
+    transfer_of,
 )
 
 # The `data` keys each stored event type carries: the timeline, the webhooks and the dashboards
@@ -28,7 +30,7 @@ from tests.cases.lifecycle_world import (
 DATA_KEYS = {
     EventType.REGISTERED: {"channel", "request_type", "urgency"},
     EventType.ANSWERED: {"articles"},
-    EventType.TRANSFERRED: {"to", "to_name", "reason"},
+    EventType.TRANSFERRED: {"to", "to_name", "reason", "transfer"},
     EventType.INVALIDATED: {"reason"},
     EventType.MERGED: {"parent"},
     EventType.DISPATCHED: {"department", "co", "note", "routing"},
@@ -50,6 +52,8 @@ DATA_KEYS = {
     EventType.URGED: {"note", "threshold", "automatic"},
     EventType.SUPERVISED: {"order", "level", "due_at", "reason"},
     EventType.SUPERVISION_ANSWERED: {"order", "answer"},
+    EventType.TRANSFER_ACKNOWLEDGED: {"transfer", "partner", "reference"},
+    EventType.TRANSFER_ANSWERED: {"transfer", "partner", "answer"},
 }
 
 
@@ -161,6 +165,9 @@ def _the_rest_of_the_lifecycle(w, settings):
     )
     settings.HOTLINE_MAX_REOPENS = 3
     services.reopen_case(replied, actor=w.supervisor, reason="群众不满意")
+    transferred = case_in(Status.TRANSFERRED, w, settings)
+    services.acknowledge_transfer(transfer_of(transferred, w), actor=partner_user(w))
+    services.answer_transfer(transfer_of(transferred, w), actor=partner_user(w), answer="已处置")
 
 
 def test_every_event_type_keeps_its_stored_data_keys(world, settings):

@@ -11,7 +11,16 @@ from django.core.management import call_command
 
 from cases import services
 from cases.choices import TRANSITIONS, Action, Status, allowed_from, next_status
-from cases.models import Assignment, Callback, Case, CaseEvent, Dispute, Extension, SupervisionOrder
+from cases.models import (
+    Assignment,
+    Callback,
+    Case,
+    CaseEvent,
+    Dispute,
+    Extension,
+    SupervisionOrder,
+    Transfer,
+)
 from core.errors import TransitionNotAllowed
 from tests.cases.lifecycle_world import (
     DISTRICT,
@@ -20,8 +29,10 @@ from tests.cases.lifecycle_world import (
     latest,
     open_dispute_of,
     open_order_of,
+    partner_user,
     pending_extension_of,
     register,
+    transfer_of,
 )
 
 
@@ -35,6 +46,8 @@ def prepare(action: Action, case: Case, w, settings) -> Callable[[], object]:
         settings.HOTLINE_MAX_REOPENS = 10
     if action == Action.MERGE:
         parent = register(w)
+    if action in (Action.ACKNOWLEDGE_TRANSFER, Action.ANSWER_TRANSFER):
+        transfer, partner = transfer_of(case, w), partner_user(w)
     if action == Action.DECIDE_EXTENSION and case.status == Status.IN_PROGRESS:
         services.request_extension(a, actor=handler, reason="需要协调多个部门", days=5)
     calls = {
@@ -85,6 +98,12 @@ def prepare(action: Action, case: Case, w, settings) -> Callable[[], object]:
         Action.ANSWER_SUPERVISION: lambda: services.answer_supervision(
             open_order_of(case), actor=handler, answer="已加快办理"
         ),
+        Action.ACKNOWLEDGE_TRANSFER: lambda: services.acknowledge_transfer(
+            transfer, actor=partner, reference="110-20261201-001"
+        ),
+        Action.ANSWER_TRANSFER: lambda: services.answer_transfer(
+            transfer, actor=partner, answer="民警已到场处置。"
+        ),
     }
     return calls[action]
 
@@ -99,6 +118,7 @@ def snapshot(case: Case) -> dict:
         "disputes": list(Dispute.objects.filter(case=case).values()),
         "extensions": list(Extension.objects.filter(assignment__case=case).values()),
         "orders": list(SupervisionOrder.objects.filter(case=case).values()),
+        "transfers": list(Transfer.objects.filter(case=case).order_by("id").values()),
     }
 
 
@@ -130,7 +150,10 @@ def test_the_table_only_names_known_statuses_and_actions():
     assert {s for s, _ in TRANSITIONS} <= set(Status)
     assert set(TRANSITIONS.values()) <= set(Status)
     assert {a for _, a in TRANSITIONS} == set(Action)
-    assert allowed_from(Status.TRANSFERRED) == []
+    assert allowed_from(Status.TRANSFERRED) == [
+        Action.ACKNOWLEDGE_TRANSFER,
+        Action.ANSWER_TRANSFER,
+    ]
     assert allowed_from(Status.PARKED) == []
 
 
