@@ -3,13 +3,14 @@ which hotline/urls.py puts in the same "cases" namespace)."""
 
 from django.urls import path
 
-from cases.views import access, detail, export, intake, lists, workorder
+from cases.views import access, detail, export, intake, lists, transfers, workorder
 
 app_name = "cases"
 
 urlpatterns = [
     path("", lists.case_list, name="list"),
     path("callbacks/", lists.callback_queue, name="callbacks"),
+    path("transfers/", transfers.transfer_list, name="transfers"),
     path("export/", export.export_cases, name="export"),
     path("access-log/", access.access_log, name="access_log"),
     path("new/caller/", intake.caller_history, name="intake_caller"),

@@ -17,6 +17,7 @@ MENU = {
     "intake": "cases.work_as_center",
     "cases": "cases.list_cases",
     "callbacks": "cases.work_as_center",
+    "transfers": "cases.see_transfers",
     "dashboards": "hotline.view_dashboards",
     "rules": "departments.change_rules",
     "root_causes": "hotline.view_root_causes",

@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import measures
-from cases.choices import AssignmentRole, AssignmentStatus, Channel, Status
+from cases.choices import AssignmentRole, AssignmentStatus, Channel, Status, TransferStatus
 from cases.filtersets import CaseFilterSet
 from cases.forms import QuickSelect
-from cases.models import Assignment, Category
+from cases.models import Assignment, Category, Transfer
 from cases.privacy import no_store
 from cases.selectors import visible_cases
 from cases.views.paging import COUNT_CAP, PAGE_SIZES, keyset_page, page_size
@@ -133,6 +133,10 @@ def case_list(request):
     return render(request, template, context)
 
 
+# A transferred case's "reply" is the partner line's answer (cases.services.transfers).
+PARTNER_ANSWERS = Transfer.objects.filter(status=TransferStatus.HANDLED).select_related("partner")
+
+
 @login_required
 def callback_queue(request):
     """Replied cases waiting for a callback, oldest reply first."""
@@ -142,6 +146,7 @@ def callback_queue(request):
         visible_cases(request.user)
         .filter(status=Status.REPLIED)
         .prefetch_related(Prefetch("assignments", queryset=REPLIES, to_attr="replies"))
+        .prefetch_related(Prefetch("transfers", queryset=PARTNER_ANSWERS, to_attr="answers"))
         .order_by("replied_at", "pk")[:CALLBACK_QUEUE_SIZE]
     )
     # Each row's callback form is fetched when the agent opens it (cases:action_form).
