@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from cases.choices import (
     HELD_ASSIGNMENT_STATUSES,
@@ -85,7 +85,8 @@ def either(words: list[str]) -> str:
         return _("no")
     if len(words) == 1:
         return words[0]
-    return _("%(some)s or %(last)s") % {"some": ", ".join(words[:-1]), "last": words[-1]}
+    separator = pgettext("between the items of a list", ", ")
+    return _("%(some)s or %(last)s") % {"some": separator.join(words[:-1]), "last": words[-1]}
 
 
 def moment(at: datetime.datetime | None) -> datetime.datetime:
