@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from cases import privacy, services
 from cases.models import Extension
 from cases.privacy import no_store
-from cases.selectors import get_case_for, visible_events, visible_supervisions
+from cases.selectors import get_case_for, visible_events, visible_supervisions, visible_transfers
 from cases.sla import working_time_between
 from cases.views.actions import ACTIONS
 from core import policy
@@ -105,6 +105,7 @@ def render_case(request, case, *, bound=None, status=200, revealed=None, reveal_
             Extension.objects.filter(assignment__case=case).select_related("assignment__department")
         ),
         "supervisions": list(visible_supervisions(user).filter(case=case)),
+        "transfers": list(visible_transfers(user).filter(case=case)),
         "merged": list(case.merged_cases.only("number", "status")),
         "actions": action_forms(case, request.user, bound),
         "open_action": bound[0] if bound else "",

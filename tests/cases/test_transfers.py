@@ -136,3 +136,12 @@ def test_the_transfer_lists_cost_the_same_queries(
         assert agent.get("/cases/transfers/").status_code == 200
     with django_assert_max_num_queries(12):
         assert len(police.get(f"{API}transfers/").json()["results"]) == count
+
+
+def test_the_case_page_shows_the_transfer_and_the_partners_answer(users, departments):
+    transfer = transferred(users, departments)
+    services.answer_transfer(
+        transfer, actor=service_user(departments["hotline-110"]), answer="民警已调解。"
+    )
+    page = user_client(users["agent"]).get(f"/cases/{transfer.case.number}/").content.decode()
+    assert f'id="transfer-{transfer.pk}"' in page and "民警已调解。" in page
