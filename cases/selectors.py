@@ -33,13 +33,16 @@ def visible_supervisions(user) -> QuerySet[SupervisionOrder]:
 
 def visible_transfers(user) -> QuerySet[Transfer]:
     """Transfers the user may see (a partner line only its own), each with the case's latest
-    main reply joined in (`reply_text`, `reply_at`): what goes back to an inbound sender."""
+    main reply (`reply_text`, `reply_at`) and direct answer time joined in: what goes back to
+    an inbound sender."""
     replies = Assignment.objects.filter(
         case=OuterRef("case_id"), role=AssignmentRole.MAIN, status=AssignmentStatus.REPLIED
     ).order_by("-replied_at", "-id")
+    answered = CaseEvent.objects.filter(case=OuterRef("case_id"), type="case_answered")
     queryset = Transfer.objects.select_related("case", "partner").annotate(
         reply_text=Subquery(replies.values("reply_content")[:1]),
         reply_at=Subquery(replies.values("replied_at")[:1]),
+        direct_answer_at=Subquery(answered.order_by("-created_at").values("created_at")[:1]),
     )
     return policy.scope(user, queryset)
 

@@ -92,7 +92,7 @@ class TransferSerializer(serializers.ModelSerializer):
         if transfer.direction != TransferDirection.INBOUND or case.status not in ANSWERED_BACK:
             return "", None
         if case.answer:
-            return case.answer, case.closed_at or case.updated_at
+            return case.answer, getattr(transfer, "direct_answer_at", None)
         return getattr(transfer, "reply_text", "") or "", getattr(transfer, "reply_at", None)
 
     @extend_schema_field(serializers.ChoiceField(choices=TransferStatus.choices))

@@ -145,3 +145,19 @@ def test_the_case_page_shows_the_transfer_and_the_partners_answer(users, departm
     )
     page = user_client(users["agent"]).get(f"/cases/{transfer.case.number}/").content.decode()
     assert f'id="transfer-{transfer.pk}"' in page and "民警已调解。" in page
+
+
+def test_an_inbound_matter_answered_directly_goes_back_with_the_answer(users, departments):
+    police = departments["hotline-110"]
+    inbound = services.receive_transfer(
+        actor=service_user(police),
+        reference="110-2",
+        fields={"request_type": "consultation", "content": "居住证怎么办？"},
+    )
+    client = token_client(police)
+    assert client.get(f"{API}transfers/{inbound.pk}/").json()["answered_at"] is None
+    services.answer_case(inbound.case, actor=users["agent"], answer="带身份证到派出所办理。")
+    back = client.get(f"{API}transfers/{inbound.pk}/").json()
+    assert (back["status"], back["answer"]) == ("handled", "带身份证到派出所办理。")
+    answered = CaseEvent.objects.get(case=inbound.case, type=EventType.ANSWERED).created_at
+    assert datetime.datetime.fromisoformat(back["answered_at"]) == answered
