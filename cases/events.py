@@ -17,7 +17,16 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Assignment, Callback, Case, CaseEvent, Dispute, Extension
+from cases.choices import AttachmentSource
+from cases.models import (
+    Assignment,
+    Attachment,
+    Callback,
+    Case,
+    CaseEvent,
+    Dispute,
+    Extension,
+)
 from core import outbox
 
 logger = logging.getLogger(__name__)
@@ -50,6 +59,8 @@ class EventType:
     URGED = "assignment_urged"
     SUPERVISED = "supervision_opened"
     SUPERVISION_ANSWERED = "supervision_answered"
+    ATTACHMENT_ADDED = "attachment_added"
+    CITIZEN_INFORMATION = "citizen_information_added"
 
 
 Moment = datetime.datetime | None
@@ -276,6 +287,44 @@ def supervision_answered(case: Case, *, actor, order, at: Moment = None) -> Case
         EventType.SUPERVISION_ANSWERED,
         actor=actor,
         assignment=order.assignment,
+        data=data,
+        at=at,
+    )
+
+
+# ---------------------------------------------------------------- files and the citizen's word
+
+
+def attachment_added(case: Case, *, actor, attachment: Attachment, at: Moment = None):
+    """A file on the case; a confidential reporter's file name stays out of the timeline."""
+    data = {"attachment": attachment.pk, "source": attachment.source}
+    if not (case.confidential and attachment.source != AttachmentSource.DEPARTMENT):
+        data["file"] = attachment.name
+    return _write(
+        case,
+        EventType.ATTACHMENT_ADDED,
+        actor=actor,
+        assignment=attachment.assignment,
+        data=data,
+        at=at,
+    )
+
+
+def citizen_information_added(
+    case: Case,
+    *,
+    assignment: Assignment | None,
+    text: str,
+    attachment: Attachment | None,
+    at: Moment = None,
+) -> CaseEvent:
+    """The citizen added to an open case on the progress lookup (no staff actor)."""
+    data = {"text": text, "attachment": attachment.pk if attachment else None}
+    return _write(
+        case,
+        EventType.CITIZEN_INFORMATION,
+        actor=None,
+        assignment=assignment,
         data=data,
         at=at,
     )

@@ -16,8 +16,9 @@ re-dispatch, the answer to a supervision order addressed to the department.
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from cases.choices import ACTIVE_ASSIGNMENT_STATUSES, AttachmentSource
 from cases.events import EventType
-from cases.models import Assignment, Case, CaseEvent, SupervisionOrder
+from cases.models import Assignment, Attachment, Case, CaseEvent, SupervisionOrder
 from core import policy
 from core.roles import CENTER_ROLES, DEPARTMENT_ROLES, Role
 from departments.models import Department, Region
@@ -113,6 +114,19 @@ def _event_scope(user, queryset: QuerySet) -> QuerySet:
     return queryset.exclude(Q(type__in=SUPERVISION_EVENTS) & ~Q(assignment__in=theirs))
 
 
+@policy.scope_rule(Attachment)
+def _attachment_scope(user, queryset: QuerySet) -> QuerySet:
+    """The files of the cases one sees; outside the center, a confidential reporter's files
+    (those the citizen or the center added) stay hidden: only departments' own files show."""
+    if is_center_staff(user):
+        return queryset
+    queryset = queryset.filter(case__in=_case_scope(user, Case.objects.all()))
+    return queryset.exclude(case__confidential=True, source__in=CITIZENS_FILES)
+
+
+CITIZENS_FILES = (AttachmentSource.CITIZEN, AttachmentSource.CENTER)
+
+
 # ---------------------------------------------------------------- actions
 
 
@@ -196,3 +210,20 @@ def _reveal_citizen(user, _case) -> bool:
 def _read_access_log(user, _obj) -> bool:
     """The personal-data auditor (and superusers) read who revealed what."""
     return holds(user, Role.AUDITOR)
+
+
+@policy.rule("cases.add_attachment")
+def _add_attachment(user, case: Case) -> bool:
+    """The center, or the staff of a department holding an active assignment for the case."""
+    if is_center_staff(user):
+        return True
+    held = case.assignments.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES).select_related(
+        "department"
+    )
+    return any(works_for(user, assignment.department) for assignment in held)
+
+
+@policy.rule("cases.download_original")
+def _download_original(user, _attachment) -> bool:
+    """The file as sent, EXIF and all: the center's; departments get the copy without it."""
+    return is_center_staff(user)
