@@ -92,6 +92,8 @@ EVENT_LABELS = {
     "assignment_urged": _("Urged"),
     "supervision_opened": _("Supervision order opened"),
     "supervision_answered": _("Supervision order answered"),
+    "attachment_added": _("File added"),
+    "citizen_information_added": _("The citizen added information"),
 }
 
 
