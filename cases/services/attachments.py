@@ -24,8 +24,16 @@ MAX_NAME = 200
 MAX_CITIZEN_TEXT = 2000
 
 
-def add_attachment(case: Case, *, actor, upload, at: datetime.datetime | None = None) -> Attachment:
-    """An agent, a supervisor or the department holding the case adds a file to it."""
+def add_attachment(
+    case: Case,
+    *,
+    actor,
+    upload,
+    from_citizen: bool = False,
+    at: datetime.datetime | None = None,
+) -> Attachment:
+    """An agent, a supervisor or the department holding the case adds a file to it;
+    `from_citizen`: the center passes on the citizen's own file (intake channels, Open311)."""
     ensure_case_visible(actor, case)
     if not policy.can(actor, "cases.add_attachment", case):
         raise ActionForbidden(
@@ -34,6 +42,8 @@ def add_attachment(case: Case, *, actor, upload, at: datetime.datetime | None = 
     inspected = attachments.inspect_upload(upload)
     copies = attachments.image_copies(upload, inspected) if inspected.is_image else None
     source = AttachmentSource.CENTER if is_center_staff(actor) else AttachmentSource.DEPARTMENT
+    if from_citizen and source == AttachmentSource.CENTER:
+        source = AttachmentSource.CITIZEN
     return _store(case, actor=actor, upload=upload, inspected=inspected, copies=copies,
                   source=source, at=at)  # fmt: skip
 

@@ -49,9 +49,11 @@ def register_case(
     address: str = "",
     region=None,
     urgency: str = Urgency.NORMAL,
+    latitude: float | None = None,
+    longitude: float | None = None,
     at: datetime.datetime | None = None,
 ) -> Case:
-    """Register a citizen's demand from any channel (intake)."""
+    """Register a citizen's demand from any channel (intake); coordinates are WGS84."""
     if not policy.can(actor, "cases.work_as_center"):
         raise ActionForbidden("only the center's agents and supervisors can register cases")
     at = moment(at)
@@ -69,6 +71,8 @@ def register_case(
         confidential=confidential,
         address=address.strip(),
         region=region,
+        latitude=latitude,
+        longitude=longitude,
         created_by=actor,
         created_at=at,
     )
