@@ -16,7 +16,7 @@ re-dispatch, the answer to a supervision order addressed to the department.
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from cases.choices import ACTIVE_ASSIGNMENT_STATUSES, AttachmentSource
+from cases.choices import AttachmentSource
 from cases.events import EventType
 from cases.models import Assignment, Attachment, Case, CaseEvent, SupervisionOrder
 from core import policy
@@ -214,12 +214,11 @@ def _read_access_log(user, _obj) -> bool:
 
 @policy.rule("cases.add_attachment")
 def _add_attachment(user, case: Case) -> bool:
-    """The center, or the staff of a department holding an active assignment for the case."""
+    """The center, or the staff of a department holding (or having held) an assignment for
+    the case; whether that assignment is still open is the service's question (409)."""
     if is_center_staff(user):
         return True
-    held = case.assignments.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES).select_related(
-        "department"
-    )
+    held = case.assignments.select_related("department")
     return any(works_for(user, assignment.department) for assignment in held)
 
 

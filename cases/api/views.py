@@ -175,10 +175,17 @@ class CaseViewSet(
     )
     def attachments(self, request, number=None):
         """Add a file; its type is judged on its content (a renamed executable is refused)."""
+        case = get_case_for(request.user, number)
+        policy.ensure(  # before the input: who may never add files is told so first
+            request.user,
+            "cases.add_attachment",
+            case,
+            message=f"case {case.number}: only the center or the department holding it can "
+            "add files",
+        )
         upload = request.FILES.get("file")
         if upload is None:
             raise InvalidInput(_("Send the file in the multipart field `file`."), field="file")
-        case = get_case_for(request.user, number)
         attachment = services.add_attachment(case, actor=request.user, upload=upload)
         attachment.case = case
         data = s.AttachmentSerializer(attachment, context=self.get_serializer_context()).data

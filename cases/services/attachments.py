@@ -89,9 +89,17 @@ def _add_from_citizen(case, *, text, upload, inspected, copies, at) -> Case:
 @transaction.atomic
 def _store(case, *, actor, upload, inspected, copies, source, at) -> Attachment:
     case = lock_case(case)
-    held = [a for a in lock_assignments(case).values() if a.is_active]
-    mine = next((a for a in held if policy.can(actor, "cases.handle_assignment", a)), None)
-    assignment = mine if source == AttachmentSource.DEPARTMENT else None
+    assignment = None
+    if source == AttachmentSource.DEPARTMENT:
+        held = [a for a in lock_assignments(case).values() if a.is_active]
+        assignment = next(
+            (a for a in held if policy.can(actor, "cases.handle_assignment", a)), None
+        )
+        if assignment is None:
+            raise TransitionNotAllowed(
+                f"case {case.number}: your department's assignment is finished; "
+                "only the center can add files now"
+            )
     attachment = _save_files(
         case, actor=actor, upload=upload, inspected=inspected, copies=copies, source=source,
         assignment=assignment, at=at,

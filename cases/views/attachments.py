@@ -7,6 +7,7 @@ and stream it from the storage. Departments get the copy of an image without its
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -75,6 +76,8 @@ def attachment_thumbnail(request, number: str, pk: int):
 def upload_attachment(request, number: str):
     """Add a file to the case from its page (the center, or the department holding it)."""
     case = case_for(request.user, number)
+    if not policy.can(request.user, "cases.add_attachment", case):
+        raise PermissionDenied
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         return render_case(request, case, attach_form=form, status=400)

@@ -272,3 +272,16 @@ def test_the_case_page_with_files_costs_the_same_queries(
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get(url)
     assert response.content.decode().count("attachment-link") == 5
+
+
+def test_a_department_whose_assignment_is_finished_adds_no_more_files(dispatched, users):
+    assignment = main_assignment(dispatched)
+    services.sign_assignment(assignment, actor=users["handler"])
+    services.reply_assignment(assignment, actor=users["handler"], result="resolved", content="Ok")
+
+    response = user_client(users["handler"]).post(
+        upload_url(dispatched), {"file": pdf()}, format="multipart"
+    )
+
+    assert response.status_code == 409
+    assert not Attachment.objects.exists()
