@@ -374,3 +374,6 @@ CITIZEN_STATUS_WORDS = {
     Status.CLOSED: _("Completed"),
     Status.PARKED: _("Kept on record; it cannot be resolved for now"),
 }
+# The citizen may still add words or photos on the lookup: open, or replied and waiting for the
+# callback (the photo may show the problem is back).
+CITIZEN_MAY_ADD_STATUSES = (*OPEN_STATUSES, *CALLBACK_STATUSES)

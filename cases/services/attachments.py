@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from cases import attachments, events
-from cases.choices import OPEN_STATUSES, AttachmentSource
+from cases.choices import CITIZEN_MAY_ADD_STATUSES, AssignmentRole, AttachmentSource
 from cases.models import Attachment, Case
 from cases.services.guards import active_main, ensure_case_visible, lock_assignments, lock_case
 from core import policy
@@ -69,12 +69,12 @@ def add_citizen_information(
 @transaction.atomic
 def _add_from_citizen(case, *, text, upload, inspected, copies, at) -> Case:
     case = lock_case(case)
-    if case.status not in OPEN_STATUSES:
+    if case.status not in CITIZEN_MAY_ADD_STATUSES:
         raise TransitionNotAllowed(
             _("This request is no longer open; please call the 12345 hotline."),
             code="case_not_open",
         )
-    assignment = active_main(lock_assignments(case))
+    assignment = _department_to_tell(lock_assignments(case))
     attachment = None
     if upload is not None:
         attachment = _save_files(case, actor=None, upload=upload, inspected=inspected,
@@ -84,6 +84,16 @@ def _add_from_citizen(case, *, text, upload, inspected, copies, at) -> Case:
         case, assignment=assignment, text=text, attachment=attachment, at=at
     )
     return case
+
+
+def _department_to_tell(assignments: dict):
+    """The main assignment holding the case, or (replied, waiting for the callback) the one
+    that replied: the department whose timeline and webhook get the citizen's words."""
+    holding = active_main(assignments)
+    if holding is not None:
+        return holding
+    mains = [a for a in assignments.values() if a.role == AssignmentRole.MAIN]
+    return max(mains, key=lambda a: a.dispatched_at, default=None)
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.choices import (
     CALLBACK_STATUSES,
+    CITIZEN_MAY_ADD_STATUSES,
     CITIZEN_STATUS_WORDS,
     FINISHED_STATUSES,
     OPEN_STATUSES,
@@ -148,7 +149,7 @@ def citizen_view(case: Case) -> CitizenView:
         replied_at=case.replied_at,
         closed_at=case.closed_at,
         reply=reply_text(case),
-        open=case.status in OPEN_STATUSES,
+        open=case.status in CITIZEN_MAY_ADD_STATUSES,
     )
 
 

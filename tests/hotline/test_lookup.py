@@ -70,7 +70,8 @@ def test_the_right_pair_shows_the_status_dates_and_reply(client, replied_case):
     body = response.json()
     assert body["status"] == "Handled; the hotline will call you back"
     assert body["reply"] == REPLY
-    assert body["replied_at"] and body["registered_at"] and body["open"] is False
+    assert body["replied_at"] and body["registered_at"]
+    assert body["open"] is True  # until the callback, the citizen may still add a photo
     text = response.content.decode()
     for secret in (NOTE, "Zhang", "张承办", "李话务", "Wang Fang", PHONE, "handler"):
         assert secret not in text
@@ -205,10 +206,29 @@ def test_the_citizen_adds_a_photo_the_department_sees_with_a_webhook(
     assert any(e["type"] == "citizen_information_added" for e in timeline)
 
 
-def test_a_closed_request_takes_no_more_information(client, replied_case):
+def test_a_replied_request_still_takes_information_for_the_department(client, replied_case):
     response = client.post(
         f"{LOOKUP}add/",
-        {"number": replied_case.number, "phone_last4": PHONE[-4:], "text": "One more thing"},
+        {"number": replied_case.number, "phone_last4": PHONE[-4:], "text": "It is back"},
+    )
+
+    assert response.status_code == 201
+    event = CaseEvent.objects.get(type="citizen_information_added")
+    assert event.assignment.department.code == "cgj"
+
+
+def test_a_finished_request_takes_no_more_information(client, users):
+    case = services.register_case(
+        actor=users["agent"],
+        channel="phone",
+        request_type="consultation",
+        content="How do I renew my social security card?",
+        citizen_phone=PHONE,
+    )
+    services.answer_case(case, actor=users["agent"], answer="Bring your ID to any branch.")
+
+    response = client.post(
+        f"{LOOKUP}add/", {"number": case.number, "phone_last4": PHONE[-4:], "text": "Thanks"}
     )
 
     assert response.status_code == 409
