@@ -17,7 +17,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from cases.choices import AttachmentSource
+from cases import privacy
 from cases.models import (
     Assignment,
     Attachment,
@@ -298,7 +298,7 @@ def supervision_answered(case: Case, *, actor, order, at: Moment = None) -> Case
 def attachment_added(case: Case, *, actor, attachment: Attachment, at: Moment = None):
     """A file on the case; a confidential reporter's file name stays out of the timeline."""
     data = {"attachment": attachment.pk, "source": attachment.source}
-    if not (case.confidential and attachment.source != AttachmentSource.DEPARTMENT):
+    if privacy.file_named_on_timeline(case, attachment.source):
         data["file"] = attachment.name
     return _write(
         case,
