@@ -368,3 +368,31 @@ CALLBACK_STATUSES = (Status.REPLIED,)
 FINISHED_STATUSES = tuple(
     s for s in Status if s not in OPEN_STATUSES and s not in CALLBACK_STATUSES
 )
+
+
+class AttachmentSource(models.TextChoices):
+    """Who added a file: the citizen's own files stay in the center on a confidential case."""
+
+    CITIZEN = "citizen", _("The citizen")
+    CENTER = "center", _("The center")
+    DEPARTMENT = "department", _("A department")
+
+
+# The status as the citizen reads it on the progress lookup (plain words, no internal steps).
+CITIZEN_STATUS_WORDS = {
+    Status.REGISTERED: _("Received, being handled by the hotline"),
+    Status.ANSWERED: _("Answered"),
+    Status.TRANSFERRED: _("Transferred to another hotline"),
+    Status.INVALID: _("Not accepted"),
+    Status.MERGED: _("Handled together with an earlier request on the same matter"),
+    Status.DISPATCHED: _("Passed to the responsible department"),
+    Status.IN_PROGRESS: _("Being handled by the responsible department"),
+    Status.RETURN_REVIEW: _("Being passed to the responsible department"),
+    Status.DISPUTED: _("Being passed to the responsible department"),
+    Status.REPLIED: _("Handled; the hotline will call you back"),
+    Status.CLOSED: _("Completed"),
+    Status.PARKED: _("Kept on record; it cannot be resolved for now"),
+}
+# The citizen may still add words or photos on the lookup: open, or replied and waiting for the
+# callback (the photo may show the problem is back).
+CITIZEN_MAY_ADD_STATUSES = (*OPEN_STATUSES, *CALLBACK_STATUSES)

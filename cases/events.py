@@ -17,7 +17,17 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Assignment, Callback, Case, CaseEvent, Dispute, Extension, Transfer
+from cases import privacy
+from cases.models import (
+    Assignment,
+    Attachment,
+    Callback,
+    Case,
+    CaseEvent,
+    Dispute,
+    Extension,
+    Transfer,
+)
 from core import outbox
 
 logger = logging.getLogger(__name__)
@@ -53,6 +63,8 @@ class EventType:
     # two-way transfers (issue 14)
     TRANSFER_ACKNOWLEDGED = "transfer_acknowledged"
     TRANSFER_ANSWERED = "transfer_answered"
+    ATTACHMENT_ADDED = "attachment_added"
+    CITIZEN_INFORMATION = "citizen_information_added"
 
 
 Moment = datetime.datetime | None
@@ -301,3 +313,41 @@ def transfer_acknowledged(case: Case, *, actor, transfer: Transfer, at: Moment =
 def transfer_answered(case: Case, *, actor, transfer: Transfer, at: Moment = None):
     data = {"transfer": transfer.pk, "partner": transfer.partner.code, "answer": transfer.answer}
     return _write(case, EventType.TRANSFER_ANSWERED, actor=actor, data=data, at=at)
+
+
+# ---------------------------------------------------------------- files and the citizen's word
+
+
+def attachment_added(case: Case, *, actor, attachment: Attachment, at: Moment = None):
+    """A file on the case; a confidential reporter's file name stays out of the timeline."""
+    data = {"attachment": attachment.pk, "source": attachment.source}
+    if privacy.file_named_on_timeline(case, attachment.source):
+        data["file"] = attachment.name
+    return _write(
+        case,
+        EventType.ATTACHMENT_ADDED,
+        actor=actor,
+        assignment=attachment.assignment,
+        data=data,
+        at=at,
+    )
+
+
+def citizen_information_added(
+    case: Case,
+    *,
+    assignment: Assignment | None,
+    text: str,
+    attachment: Attachment | None,
+    at: Moment = None,
+) -> CaseEvent:
+    """The citizen added to an open case on the progress lookup (no staff actor)."""
+    data = {"text": text, "attachment": attachment.pk if attachment else None}
+    return _write(
+        case,
+        EventType.CITIZEN_INFORMATION,
+        actor=None,
+        assignment=assignment,
+        data=data,
+        at=at,
+    )

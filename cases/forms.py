@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from cases.attachments import inspect_upload
 from cases.choices import (
     Action,
     AssignmentRole,
@@ -26,7 +27,7 @@ from cases.choices import (
 from cases.models import Dispute, Extension, SupervisionOrder
 from cases.selectors import dispatch_targets, get_case_for, transfer_targets, visible_assignments
 from core import policy
-from core.errors import NotFound
+from core.errors import InvalidInput, NotFound
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 YES_NO_UNKNOWN = [("", _("Not asked")), *YES_NO]
@@ -57,6 +58,30 @@ class QuickSelectMultiple(QuickSelect, forms.SelectMultiple):
 
 def yes_no(value: str) -> bool | None:
     return {"yes": True, "no": False}.get(value)
+
+
+class AttachmentField(forms.FileField):
+    """A photo or document, judged on its content (`cases.attachments`) when the form is cleaned."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Photo or file"))
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("accept", "image/*,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx")
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload:
+            try:
+                inspect_upload(upload)
+            except InvalidInput as refusal:
+                raise forms.ValidationError(refusal.message) from None
+        return upload
+
+
+class AttachmentForm(forms.Form):
+    """One file added to a case from its page."""
+
+    file = AttachmentField()
 
 
 # --- case actions -------------------------------------------------------------------------
@@ -196,12 +221,14 @@ class DecideExtensionForm(CaseActionForm):
 class ProgressForm(AssignmentActionForm):
     action = Action.ADD_PROGRESS
     note = forms.CharField(label=_("Progress note"), widget=forms.Textarea)
+    file = AttachmentField(required=False)
 
 
 class ReplyForm(AssignmentActionForm):
     action = Action.REPLY
     result = forms.ChoiceField(label=_("Result"), choices=ReplyResult.choices)
     content = forms.CharField(label=_("Reply to the citizen"), widget=forms.Textarea)
+    file = AttachmentField(required=False)
 
 
 class CallbackForm(CaseActionForm):

@@ -16,8 +16,9 @@ re-dispatch, the answer to a supervision order addressed to the department.
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from cases.choices import AttachmentSource
 from cases.events import EventType
-from cases.models import Assignment, Case, CaseEvent, SupervisionOrder, Transfer
+from cases.models import Assignment, Attachment, Case, CaseEvent, SupervisionOrder, Transfer
 from core import policy
 from core.roles import CENTER_ROLES, DEPARTMENT_ROLES, Role
 from departments.models import Department, Region
@@ -124,6 +125,19 @@ def _event_scope(user, queryset: QuerySet) -> QuerySet:
         return queryset
     theirs = Assignment.objects.filter(q).values("pk")
     return queryset.exclude(Q(type__in=SUPERVISION_EVENTS) & ~Q(assignment__in=theirs))
+
+
+@policy.scope_rule(Attachment)
+def _attachment_scope(user, queryset: QuerySet) -> QuerySet:
+    """The files of the cases one sees; outside the center, a confidential reporter's files
+    (those the citizen or the center added) stay hidden: only departments' own files show."""
+    if is_center_staff(user):
+        return queryset
+    queryset = queryset.filter(case__in=_case_scope(user, Case.objects.all()))
+    return queryset.exclude(case__confidential=True, source__in=CITIZENS_FILES)
+
+
+CITIZENS_FILES = (AttachmentSource.CITIZEN, AttachmentSource.CENTER)
 
 
 # ---------------------------------------------------------------- actions
@@ -236,4 +250,20 @@ def _send_transfer(user, _obj) -> bool:
 @policy.rule("cases.see_transfers")
 def _see_transfers(user, _obj) -> bool:
     """The center's list of transfers waiting for a partner's answer."""
+    return is_center_staff(user)
+
+
+@policy.rule("cases.add_attachment")
+def _add_attachment(user, case: Case) -> bool:
+    """The center, or the staff of a department holding (or having held) an assignment for
+    the case; whether that assignment is still open is the service's question (409)."""
+    if is_center_staff(user):
+        return True
+    held = case.assignments.select_related("department")
+    return any(works_for(user, assignment.department) for assignment in held)
+
+
+@policy.rule("cases.download_original")
+def _download_original(user, _attachment) -> bool:
+    """The file as sent, EXIF and all: the center's; departments get the copy without it."""
     return is_center_staff(user)

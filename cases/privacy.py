@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
+from cases.choices import AttachmentSource
 from cases.models import Case
 from core import policy
 
@@ -123,3 +124,15 @@ def may_reveal(user) -> bool:
 def reveal_offered(case: Case, user) -> bool:
     """A reveal would show this viewer more of the caller (and they may reveal)."""
     return bool(case.citizen_phone) and identity_for(case, user).hidden and may_reveal(user)
+
+
+def file_named_on_timeline(case: Case, source: str) -> bool:
+    """A file's name may stand in the timeline, except a confidential reporter's own file
+    (the citizen's or one the center added for them), whose name may say who they are."""
+    return not (case.confidential and source != AttachmentSource.DEPARTMENT)
+
+
+def may_be_looked_up(case: Case) -> bool:
+    """The citizen's progress lookup proves who asks by the phone's last digits: an anonymous
+    caller left no number to prove, so their case is never shown."""
+    return not case.anonymous

@@ -9,7 +9,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from cases.choices import DEAD_END_STATUSES, AssignmentRole, AssignmentStatus
-from cases.models import Assignment, Case, CaseEvent, SupervisionOrder, Transfer
+from cases.models import Assignment, Attachment, Case, CaseEvent, SupervisionOrder, Transfer
 from core import policy
 from core.errors import NotFound
 from departments.models import Department
@@ -59,6 +59,21 @@ def visible_events(user, case: Case) -> QuerySet[CaseEvent]:
     """The case's timeline as the user may read it, oldest first."""
     events = CaseEvent.objects.filter(case=case).select_related("actor", "assignment__department")
     return policy.scope(user, events)
+
+
+def visible_attachments(user, case: Case) -> QuerySet[Attachment]:
+    """The case's files the user may see (a confidential reporter's stay in the center)."""
+    return policy.scope(user, Attachment.objects.filter(case=case))
+
+
+def get_attachment_for(user, number: str, pk: int) -> Attachment:
+    """One file of a case the user sees, or NotFound (missing, foreign or kept in the center)."""
+    case = get_case_for(user, number)
+    attachment = visible_attachments(user, case).filter(pk=pk).first()
+    if attachment is None:
+        raise NotFound(f"attachment {pk} not found")
+    attachment.case = case
+    return attachment
 
 
 def get_case_for(user, number: str) -> Case:

@@ -3,7 +3,7 @@ which hotline/urls.py puts in the same "cases" namespace)."""
 
 from django.urls import path
 
-from cases.views import access, detail, export, intake, lists, transfers, workorder
+from cases.views import access, attachments, detail, export, intake, lists, transfers, workorder
 
 app_name = "cases"
 
@@ -22,4 +22,11 @@ urlpatterns = [
     path("<str:number>/reveal/", detail.reveal_citizen, name="reveal"),
     path("<str:number>/act/<str:name>/", detail.case_action, name="action"),
     path("<str:number>/act/<str:name>/form/", detail.action_form, name="action_form"),
+    path("<str:number>/attachments/", attachments.upload_attachment, name="attach"),
+    path("<str:number>/attachments/<int:pk>/", attachments.download_attachment, name="attachment"),
+    path(
+        "<str:number>/attachments/<int:pk>/thumbnail/",
+        attachments.attachment_thumbnail,
+        name="attachment_thumbnail",
+    ),
 ]

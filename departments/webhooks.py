@@ -57,6 +57,7 @@ WEBHOOK_EVENTS = frozenset(
         "return_accepted",
         "return_rejected",
         "extension_decided",
+        "citizen_information_added",  # the citizen added words or a photo on the lookup page
     }
 )
 # While one worker posts a row, others leave it alone for this long.

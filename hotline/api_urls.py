@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("departments.api.urls")),
     path("routing/", include("cases.api.routing")),
     path("kb/", include("knowledgebase.api.urls")),
+    path("public/", include("hotline.lookup.api_urls")),
     # Keep last: any other address under /api/v1/ answers 404 in the API's error shape.
     re_path(r"", endpoint_not_found),
 ]

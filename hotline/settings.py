@@ -196,6 +196,34 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Attachments (cases/attachments.py) are stored through Django's storage API: under MEDIA_ROOT by
+# default, in S3-compatible object storage (django-storages) when AWS_STORAGE_BUCKET_NAME is set.
+# Either way they are served by a view that asks the policy, never from a public media URL.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if env("AWS_STORAGE_BUCKET_NAME", default=""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "access_key": env("AWS_ACCESS_KEY_ID", default=None),
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
+            "location": env("AWS_LOCATION", default="hotline"),
+            "default_acl": "private",
+            "querystring_auth": True,  # never a public object URL
+            "file_overwrite": False,
+        },
+    }
+HOTLINE_ATTACHMENT_MAX_MB = env.int("HOTLINE_ATTACHMENT_MAX_MB", default=10)
+HOTLINE_ATTACHMENTS_PER_CASE = env.int("HOTLINE_ATTACHMENTS_PER_CASE", default=30)
+# The citizens' progress lookup (/lookup/): wrong number/phone pairs allowed per client address
+# and per case number in a rolling hour, before every answer is "try again later".
+HOTLINE_LOOKUP_FAILURES_PER_ADDRESS = env.int("HOTLINE_LOOKUP_FAILURES_PER_ADDRESS", default=10)
+HOTLINE_LOOKUP_FAILURES_PER_CASE = env.int("HOTLINE_LOOKUP_FAILURES_PER_CASE", default=5)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -5,6 +5,7 @@ caller's phone; a protected caller's phone only after a recorded reveal; a depar
 masked phone, and nothing at all of a confidential or anonymous reporter).
 """
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -19,8 +20,16 @@ from cases.choices import (
     SupervisionLevel,
     Urgency,
 )
-from cases.models import Assignment, Case, CaseEvent, Category, Extension, SupervisionOrder
-from cases.selectors import dispatch_targets
+from cases.models import (
+    Assignment,
+    Attachment,
+    Case,
+    CaseEvent,
+    Category,
+    Extension,
+    SupervisionOrder,
+)
+from cases.selectors import dispatch_targets, visible_attachments
 from core.phones import PhoneSerializerField
 from departments.models import Department, Region
 
@@ -138,15 +147,51 @@ class CaseSerializer(serializers.ModelSerializer):
         return data
 
 
+class AttachmentSerializer(serializers.ModelSerializer):
+    """A file of a case, with the address that downloads it (through the policy)."""
+
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "content_type", "size", "source", "uploaded_at", "url"]
+        read_only_fields = fields
+
+    def get_url(self, attachment: Attachment) -> str:
+        """The API address of the file (the copy without EXIF data outside the center)."""
+        path = reverse(
+            "api:case-attachment-file",
+            kwargs={"number": attachment.case.number, "attachment_id": attachment.pk},
+        )
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class AttachmentInput(serializers.Serializer):
+    file = serializers.FileField(help_text="A photo, a PDF or an office document")
+
+
 class CaseDetailSerializer(CaseSerializer):
-    """A case with its assignments and the actions the caller may take on it now."""
+    """A case with its assignments, its files and the actions the caller may take on it now."""
 
     assignments = AssignmentBriefSerializer(many=True, read_only=True)
+    attachments = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
 
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "assignments", "allowed_actions"]
+        fields = [*CaseSerializer.Meta.fields, "assignments", "attachments", "allowed_actions"]
         read_only_fields = fields
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, case: Case) -> list[dict]:
+        """The files the caller may see (a confidential reporter's stay in the center)."""
+        request = self.context.get("request")
+        if request is None:
+            return []
+        files = visible_attachments(request.user, case)
+        for attachment in files:
+            attachment.case = case
+        return AttachmentSerializer(files, many=True, context=self.context).data
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(Action.choices)))
     def get_allowed_actions(self, case: Case) -> list[str]:

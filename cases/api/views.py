@@ -7,9 +7,12 @@ from lists); every action is input serializer → service → the case re-read t
 from django.db.models import DateTimeField, Prefetch, Value
 from django.db.models.functions import Coalesce
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from cases import privacy, services
@@ -17,10 +20,11 @@ from cases.api import serializers as s
 from cases.choices import Action, AssignmentRole, DisputeStatus, assignment_sources
 from cases.filtersets import CaseFilterSet, CategoryFilterSet
 from cases.models import Assignment, Case, Category, Dispute
-from cases.selectors import get_case_for, visible_cases, visible_events
+from cases.selectors import get_attachment_for, get_case_for, visible_cases, visible_events
+from cases.views.attachments import file_for, file_response
 from core import policy
 from core.api_errors import ERRORS
-from core.errors import TransitionNotAllowed
+from core.errors import InvalidInput, TransitionNotAllowed
 from departments.idempotency import IdempotentMixin
 
 # Cases without a reply deadline sort last when ordered by `due`.
@@ -157,6 +161,53 @@ class CaseViewSet(
         events = visible_events(request.user, case)
         context = self.get_serializer_context()
         return Response(s.EventSerializer(events, many=True, context=context).data)
+
+    @extend_schema(
+        summary="Add a file (multipart, field `file`: a photo, PDF or office document)",
+        request={"multipart/form-data": s.AttachmentInput},
+        responses={201: s.AttachmentSerializer, **ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        parser_classes=[MultiPartParser, FormParser],
+        filterset_class=None,
+    )
+    def attachments(self, request, number=None):
+        """Add a file; its type is judged on its content (a renamed executable is refused)."""
+        case = get_case_for(request.user, number)
+        policy.ensure(  # before the input: who may never add files is told so first
+            request.user,
+            "cases.add_attachment",
+            case,
+            message=f"case {case.number}: only the center or the department holding it can "
+            "add files",
+        )
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise InvalidInput(_("Send the file in the multipart field `file`."), field="file")
+        attachment = services.add_attachment(case, actor=request.user, upload=upload)
+        attachment.case = case
+        data = s.AttachmentSerializer(attachment, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Download one file of the case (outside the center: images without EXIF data)",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<attachment_id>[0-9]+)",
+        url_name="attachment-file",
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def attachment_file(self, request, number=None, attachment_id=None):
+        """The file, from storage, if the caller may see it (404 otherwise)."""
+        attachment = get_attachment_for(request.user, number, int(attachment_id))
+        stored = file_for(attachment, request.user)
+        return file_response(attachment, stored)
 
     @case_action(s.AnswerInput, "Answer the citizen directly (consultations)")
     @action(detail=True, methods=["post"])

@@ -1,12 +1,22 @@
 """The case (工单), its append-only timeline and its attachments."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import OPEN_STATUSES, Channel, RequestType, Status, Urgency, values
+from cases.choices import (
+    OPEN_STATUSES,
+    AttachmentSource,
+    Channel,
+    RequestType,
+    Status,
+    Urgency,
+    values,
+)
 
 
 def overdue_q(now=None) -> Q:
@@ -46,6 +56,9 @@ class Case(models.Model):
     # A confidential reporter's identity never leaves the center (GB/T 33358).
     confidential = models.BooleanField(_("confidential"), default=False)
     address = models.CharField(_("address"), max_length=255, blank=True)
+    # WGS84, as Open311 and the maps of the world speak (GCJ-02 input is converted on the way in).
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
     region = models.ForeignKey(
         "departments.Region",
         models.PROTECT,
@@ -226,8 +239,30 @@ class CaseEvent(models.Model):
         super().save(*args, **kwargs)
 
 
+def attachment_path(instance, filename: str) -> str:
+    """A random stored name (the citizen's file name is kept in `name`, never in a path)."""
+    return _stored_name("attachments", filename)
+
+
+def shared_path(instance, filename: str) -> str:
+    return _stored_name("attachments/shared", filename)
+
+
+def thumbnail_path(instance, filename: str) -> str:
+    return _stored_name("attachments/thumbs", filename)
+
+
+def _stored_name(folder: str, filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension[:8]}"
+
+
 class Attachment(models.Model):
-    """A file the citizen, an agent or a department added to a case."""
+    """A file the citizen, an agent or a department added to a case.
+
+    `file` is what was sent; for an image, `shared_file` is the copy without its EXIF data (the
+    place it was taken) that departments download, and `thumbnail` a small preview of it.
+    """
 
     case = models.ForeignKey(
         Case, models.CASCADE, related_name="attachments", verbose_name=_("case")
@@ -235,10 +270,18 @@ class Attachment(models.Model):
     assignment = models.ForeignKey(
         "cases.Assignment", models.SET_NULL, null=True, blank=True, related_name="attachments"
     )
-    file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    shared_file = models.FileField(_("shared copy"), upload_to=shared_path, blank=True)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=thumbnail_path, blank=True)
     name = models.CharField(_("name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=100, blank=True)
     size = models.PositiveBigIntegerField(_("size"), default=0)
+    source = models.CharField(
+        _("added by"),
+        max_length=12,
+        choices=AttachmentSource.choices,
+        default=AttachmentSource.CENTER,
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -247,10 +290,19 @@ class Attachment(models.Model):
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-        ordering = ["uploaded_at"]
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source__in=values(AttachmentSource)), name="attachment_source_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
 
 
 class DailySequence(models.Model):

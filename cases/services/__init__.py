@@ -8,6 +8,7 @@ takes `at=`: the instant of the transition, `now` by default; only backfills (th
 pass it, so that their timelines are real ones laid out in the past.
 """
 
+from cases.services.attachments import add_attachment, add_citizen_information
 from cases.services.callback import close_case, complete_callback, record_callback, reopen_case
 from cases.services.dispatch import (
     decide_dispute,
@@ -40,6 +41,8 @@ from cases.services.transfers import acknowledge_transfer, answer_transfer, rece
 __all__ = [
     "INTAKE_VERBS",
     "acknowledge_transfer",
+    "add_attachment",
+    "add_citizen_information",
     "add_progress",
     "allowed_actions",
     "answer_case",

@@ -61,16 +61,18 @@ def register_case(
     address: str = "",
     region=None,
     urgency: str = Urgency.NORMAL,
+    latitude: float | None = None,
+    longitude: float | None = None,
     at: datetime.datetime | None = None,
 ) -> Case:
-    """Register a citizen's demand from any channel (intake)."""
+    """Register a citizen's demand from any channel (intake); coordinates are WGS84."""
     if not policy.can(actor, "cases.work_as_center"):
         raise ActionForbidden(_("only the center's agents and supervisors can register cases"))
     return create_case(
         actor=actor, channel=channel, request_type=request_type, content=content,
         category=category, title=title, citizen_name=citizen_name, citizen_phone=citizen_phone,
         anonymous=anonymous, confidential=confidential, address=address, region=region,
-        urgency=urgency, at=at,
+        urgency=urgency, latitude=latitude, longitude=longitude, at=at,
     )  # fmt: skip
 
 
@@ -89,6 +91,8 @@ def create_case(
     address: str = "",
     region=None,
     urgency: str = Urgency.NORMAL,
+    latitude: float | None = None,
+    longitude: float | None = None,
     at: datetime.datetime | None = None,
 ) -> Case:
     """The registration itself, once the caller's right to register was checked (the center's
@@ -108,6 +112,8 @@ def create_case(
         confidential=confidential,
         address=address.strip(),
         region=region,
+        latitude=latitude,
+        longitude=longitude,
         created_by=actor,
         created_at=at,
     )

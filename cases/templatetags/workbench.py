@@ -95,6 +95,8 @@ EVENT_LABELS = {
     "supervision_answered": _("Supervision order answered"),
     "transfer_acknowledged": _("Transfer acknowledged by the partner line"),
     "transfer_answered": _("Transfer answered by the partner line"),
+    "attachment_added": _("File added"),
+    "citizen_information_added": _("The citizen added information"),
 }
 
 

@@ -7,6 +7,7 @@ input and the service call that performs the action. A page shows only the allow
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from cases import forms, services
@@ -40,6 +41,19 @@ def _a(d):
     return d["assignment"]
 
 
+def with_file(run: Callable) -> Callable:
+    """The action and the file sent with it, in one transaction (the file first: a reply
+    finishes the assignment, after which the department adds no more files)."""
+
+    def both(case, user, d):
+        with transaction.atomic():
+            if d.get("file"):
+                services.add_attachment(case, actor=user, upload=d["file"])
+            return run(case, user, d)
+
+    return both
+
+
 ACTION_LIST = [
     CaseAction(
         "sign",
@@ -52,8 +66,10 @@ ACTION_LIST = [
         "reply",
         _("Reply"),
         forms.ReplyForm,
-        lambda c, u, d: services.reply_assignment(
-            _a(d), actor=u, result=d["result"], content=d["content"]
+        with_file(
+            lambda c, u, d: services.reply_assignment(
+                _a(d), actor=u, result=d["result"], content=d["content"]
+            )
         ),
         _("Reply sent to the center."),
     ),
@@ -61,7 +77,7 @@ ACTION_LIST = [
         "add_progress",
         _("Add a progress note"),
         forms.ProgressForm,
-        lambda c, u, d: services.add_progress(_a(d), actor=u, note=d["note"]),
+        with_file(lambda c, u, d: services.add_progress(_a(d), actor=u, note=d["note"])),
         _("Progress noted."),
     ),
     CaseAction(

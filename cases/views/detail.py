@@ -12,9 +12,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import privacy, services
+from cases.forms import AttachmentForm
 from cases.models import Extension
 from cases.privacy import no_store
-from cases.selectors import get_case_for, visible_events, visible_supervisions, visible_transfers
+from cases.selectors import (
+    get_case_for,
+    visible_attachments,
+    visible_events,
+    visible_supervisions,
+    visible_transfers,
+)
 from cases.sla import working_time_between
 from cases.views.actions import ACTIONS
 from core import policy
@@ -84,7 +91,9 @@ def action_forms(case, user, bound=None) -> list:
     return rows
 
 
-def render_case(request, case, *, bound=None, status=200, revealed=None, reveal_form=None):
+def render_case(
+    request, case, *, bound=None, status=200, revealed=None, reveal_form=None, attach_form=None
+):
     now = timezone.now()
     user = request.user
     center = privacy.sees_identity(user)
@@ -107,6 +116,9 @@ def render_case(request, case, *, bound=None, status=200, revealed=None, reveal_
         "supervisions": list(visible_supervisions(user).filter(case=case)),
         "transfers": list(visible_transfers(user).filter(case=case)),
         "merged": list(case.merged_cases.only("number", "status")),
+        "attachments": list(visible_attachments(user, case).select_related("uploaded_by")),
+        "may_attach": policy.can(user, "cases.add_attachment", case),
+        "attach_form": attach_form or AttachmentForm(),
         "actions": action_forms(case, request.user, bound),
         "open_action": bound[0] if bound else "",
         "next": safe_next(request),
@@ -164,7 +176,9 @@ def case_action(request, number: str, name: str):
     action = ACTIONS.get(name)
     if action is None:
         raise Http404(f"no action {name}")
-    form = action.form(request.POST, case=case, user=request.user, auto_id=f"{name}_%s")
+    form = action.form(
+        request.POST, request.FILES, case=case, user=request.user, auto_id=f"{name}_%s"
+    )
     status = 400
     if name not in services.allowed_actions(case, request.user):
         form.add_error(None, _("This action is not available on this case now."))

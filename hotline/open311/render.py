@@ -4,6 +4,9 @@ import xml.etree.ElementTree as ET
 
 from django.http import HttpResponse, JsonResponse
 
+JSON_TYPE = "application/json; charset=utf-8"
+XML_TYPE = "text/xml; charset=utf-8"
+
 # The element names of each list in the XML format.
 XML_NAMES = {
     "services": ("services", "service"),
@@ -48,8 +51,15 @@ def to_xml(kind: str, rows: list[dict] | dict) -> bytes:
 def respond(fmt: str, kind: str, data, status: int = 200) -> HttpResponse:
     """The answer in the format the client asked for (the URL's .json or .xml)."""
     if fmt == "xml":
-        return HttpResponse(to_xml(kind, data), status=status, content_type="text/xml")
-    return JsonResponse(data, status=status, safe=False)
+        return HttpResponse(to_xml(kind, data), status=status, content_type=XML_TYPE)
+    # Chinese as it is (not \\uXXXX escapes), and the charset said, for every client.
+    return JsonResponse(
+        data,
+        status=status,
+        safe=False,
+        content_type=JSON_TYPE,
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 def error(fmt: str, status: int, description: str) -> HttpResponse:

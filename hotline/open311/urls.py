@@ -14,4 +14,5 @@ urlpatterns = [
     re_path(rf"^requests/(?P<request_id>[^/.]+){FMT}$", views.request_detail, name="request"),
     re_path(rf"^tokens/(?P<token>[^/.]+){FMT}$", views.token_detail, name="token"),
     path("discovery.json", views.discovery, name="discovery"),
+    path("media/<int:pk>", views.media, name="media"),
 ]

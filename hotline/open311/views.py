@@ -9,16 +9,22 @@ a confidential one, and never the citizen's identity.
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import privacy, services
-from cases.choices import FINISHED_STATUSES, Channel, RequestType
-from cases.models import Case, Category
+from cases.attachments import inspect_upload
+from cases.choices import FINISHED_STATUSES, AttachmentSource, Channel, RequestType
+from cases.models import Attachment, Case, Category
+from cases.views.attachments import file_response
 from core.errors import ApplicationError
+from core.geo import DATUMS, to_wgs84
 from core.phones import normalize_phone
 from departments.gazetteer import resolve_address
 from departments.models import ApiToken
@@ -71,12 +77,31 @@ def service_definition(request, code, fmt):
     return respond(fmt, "service_definition", {"service_code": code, "attributes": []})
 
 
+def _public_media():
+    """The citizens' own files of public requests (their copies without EXIF are served)."""
+    return Attachment.objects.filter(
+        source=AttachmentSource.CITIZEN, case__in=_public_cases()
+    ).order_by("uploaded_at", "pk")
+
+
+def _public_cases():
+    return privacy.publicly_readable(Case.objects.filter(channel=Channel.OPEN311))
+
+
 def _public_requests():
-    cases = privacy.publicly_readable(Case.objects.filter(channel=Channel.OPEN311))
+    first_media = _public_media().filter(case=OuterRef("pk")).values("pk")[:1]
+    cases = _public_cases().annotate(media_id=Subquery(first_media))
     return cases.select_related("category", "main_department")
 
 
-def _request_row(case: Case) -> dict:
+def _media_url(request, case: Case) -> str:
+    media_id = getattr(case, "media_id", None)
+    if not media_id:
+        return ""
+    return request.build_absolute_uri(reverse("open311:media", args=[media_id]))
+
+
+def _request_row(case: Case, request) -> dict:
     closed = case.status in CLOSED
     return {
         "service_request_id": case.number,
@@ -93,9 +118,9 @@ def _request_row(case: Case) -> dict:
         "address": case.address,
         "address_id": "",
         "zipcode": "",
-        "lat": None,
-        "long": None,
-        "media_url": "",
+        "lat": case.latitude,
+        "long": case.longitude,
+        "media_url": _media_url(request, case),
     }
 
 
@@ -133,9 +158,14 @@ def _search_requests(request, fmt):
     cases = _public_requests()
     ids = [i for i in request.GET.get("service_request_id", "").split(",") if i]
     if ids:
-        return respond(fmt, "requests", [_request_row(c) for c in cases.filter(number__in=ids)])
+        rows = [_request_row(c, request) for c in cases.filter(number__in=ids)]
+        return respond(fmt, "requests", rows)
     codes = [c for c in request.GET.get("service_code", "").split(",") if c]
     if codes:
+        known = set(_public_services().filter(code__in=codes).values_list("code", flat=True))
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            return error(fmt, 404, f"service_code {unknown[0]} not found")
         cases = cases.filter(category__code__in=codes)
     statuses = {s for s in request.GET.get("status", "").split(",") if s}
     if statuses - {"open", "closed"}:
@@ -144,17 +174,54 @@ def _search_requests(request, fmt):
         cases = cases.exclude(status__in=CLOSED)
     elif statuses == {"closed"}:
         cases = cases.filter(status__in=CLOSED)
-    end = end or timezone.now()
-    start = start or end - DEFAULT_WINDOW
+    start, end, problem = _window(start, end)
+    if problem:
+        return error(fmt, 400, problem)
     cases = cases.filter(created_at__gte=start, created_at__lte=end).order_by("-created_at")
-    return respond(fmt, "requests", [_request_row(c) for c in cases[:MAX_RESULTS]])
+    return respond(fmt, "requests", [_request_row(c, request) for c in cases[:MAX_RESULTS]])
+
+
+def _window(start, end):
+    """The searched span: the spec's default (the last 90 days) and its 90-day maximum."""
+    if end is None:
+        end = min(timezone.now(), start + DEFAULT_WINDOW) if start else timezone.now()
+    start = start or end - DEFAULT_WINDOW
+    if end < start:
+        return start, end, "end_date must not be before start_date"
+    if end - start > DEFAULT_WINDOW:
+        return start, end, "start_date and end_date may span at most 90 days"
+    return start, end, None
+
+
+def _public_services():
+    return Category.objects.filter(public=True, is_active=True)
+
+
+def _coordinates(post):
+    """(lat, long) in WGS84, (None, None) when not given, or the problem with them.
+
+    `datum` (our extension of the standard) says which datum the client sent: `wgs84`, the
+    standard's and GPS's (the default), or `gcj02`, what Chinese map apps (Amap, Tencent,
+    WeChat) show, converted here."""
+    raw_lat, raw_long = post.get("lat", ""), post.get("long", "")
+    datum = (post.get("datum") or "wgs84").lower()
+    if datum not in DATUMS:
+        return None, "datum must be wgs84 or gcj02"
+    if not raw_lat and not raw_long:
+        return (None, None), None
+    try:
+        lat, long = float(raw_lat), float(raw_long)
+    except ValueError:
+        return None, "lat and long must be decimal degrees"
+    if not (-90 <= lat <= 90 and -180 <= long <= 180):
+        return None, "lat must lie within ±90 and long within ±180"
+    lat, long = to_wgs84(lat, long, datum)
+    return (round(lat, 7), round(long, 7)), None
 
 
 def _submission_problem(post, category) -> str | None:
     if not post.get("service_code"):
         return "service_code was not provided"
-    if category is None:
-        return f"service_code {post['service_code']} not found"
     located = post.get("address_string") or post.get("address_id")
     if not located and not (post.get("lat") and post.get("long")):
         return "a location is required: lat and long, address_string or address_id"
@@ -167,10 +234,10 @@ def _submission_problem(post, category) -> str | None:
     return None
 
 
-def _location(post) -> tuple[str, object]:
+def _location(post, coordinates) -> tuple[str, object]:
     address = post.get("address_string") or post.get("address_id") or ""
     if not address:
-        return f"{post.get('lat')},{post.get('long')}", None
+        return "{},{}".format(*coordinates), None
     match = resolve_address(address)
     region = match.region if match.confidence >= REGION_CONFIDENCE else None
     return address[:255], region
@@ -182,28 +249,57 @@ def _create_request(request, fmt):
     if token is None:
         return error(fmt, 403, "api_key is missing or not valid")
     code = post.get("service_code", "")
-    category = Category.objects.filter(code=code, public=True, is_active=True).first()
+    category = _public_services().filter(code=code).first()
     problem = _submission_problem(post, category)
     if problem:
         return error(fmt, 400, problem)
-    address, region = _location(post)
-    name = f"{post.get('last_name', '')}{post.get('first_name', '')}".strip()
+    if category is None:
+        return error(fmt, 404, f"service_code {code} not found")
+    coordinates, problem = _coordinates(post)
+    media = request.FILES.get("media")
+    if problem is None and media is not None:
+        problem = _media_problem(media)
+    if problem:
+        return error(fmt, 400, problem)
     try:
-        case = services.register_case(
-            actor=token.user,
-            channel=Channel.OPEN311,
-            request_type=RequestType.HELP,
-            content=post.get("description", "").strip() or category.name,
-            category=category,
-            citizen_name=name[:50],
-            citizen_phone=normalize_phone(post.get("phone", "")),
-            address=address,
-            region=region,
-        )
+        case = _register(post, token=token, category=category, coordinates=coordinates,
+                         media=media)  # fmt: skip
     except ApplicationError as refusal:
-        return error(fmt, refusal.status_code, refusal.message)
+        return error(fmt, refusal.status_code, str(refusal.message))
     row = {"service_request_id": case.number, "service_notice": "", "account_id": None}
     return respond(fmt, "requests", [row], status=201)
+
+
+def _media_problem(media) -> str | None:
+    try:
+        inspect_upload(media, field="media")
+    except ApplicationError as refusal:
+        return f"media: {refusal.message}"
+    return None
+
+
+@transaction.atomic
+def _register(post, *, token, category, coordinates, media) -> Case:
+    """The case and the citizen's photo (if any) in one transaction."""
+    address, region = _location(post, coordinates)
+    name = f"{post.get('last_name', '')}{post.get('first_name', '')}".strip()
+    lat, long = coordinates
+    case = services.register_case(
+        actor=token.user,
+        channel=Channel.OPEN311,
+        request_type=RequestType.HELP,
+        content=post.get("description", "").strip() or category.name,
+        category=category,
+        citizen_name=name[:50],
+        citizen_phone=normalize_phone(post.get("phone", "")),
+        address=address,
+        region=region,
+        latitude=lat,
+        longitude=long,
+    )
+    if media is not None:
+        services.add_attachment(case, actor=token.user, upload=media, from_citizen=True)
+    return case
 
 
 @require_GET
@@ -212,7 +308,16 @@ def request_detail(request, request_id, fmt):
     case = _public_requests().filter(number=request_id).first()
     if case is None:
         return error(fmt, 404, f"service_request_id {request_id} not found")
-    return respond(fmt, "requests", [_request_row(case)])
+    return respond(fmt, "requests", [_request_row(case, request)])
+
+
+@require_GET
+def media(request, pk):
+    """A public request's photo, as its media_url names it: the copy without EXIF data."""
+    attachment = _public_media().filter(pk=pk).first()
+    if attachment is None:
+        raise Http404(f"media {pk} not found")
+    return file_response(attachment, attachment.shared_file or attachment.file)
 
 
 @require_GET

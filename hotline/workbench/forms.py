@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import Channel, RequestType, Urgency
-from cases.forms import QuickSelect
+from cases.forms import AttachmentField, QuickSelect
 from cases.models import Category
 from cases.selectors import dispatch_targets, get_case_for, transfer_targets
 from cases.services import INTAKE_VERBS
@@ -74,6 +74,7 @@ class IntakeForm(forms.Form):
         dispatch_targets(), label=_("Dispatch to"), required=False, widget=QuickSelect
     )
     transfer_reason = forms.CharField(label=_("Transfer reason"), max_length=200, required=False)
+    file = AttachmentField(required=False)
     intent = forms.CharField(widget=forms.HiddenInput, initial="save", required=False)
 
     def __init__(self, *args, user=None, **kwargs):

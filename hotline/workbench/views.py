@@ -10,6 +10,7 @@ Beside the form, knowledge articles (knowledgebase.search), routing suggestions
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -33,7 +34,7 @@ CASE_FIELDS = [
 @center_only
 def intake(request):
     """The new-case form; POST registers it and runs the chosen action in one transaction."""
-    form = IntakeForm(request.POST or None, user=request.user)
+    form = IntakeForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             case = register_and_act(form.cleaned_data, request.user)
@@ -47,9 +48,11 @@ def intake(request):
     return render(request, "cases/intake.html", context, status=status)
 
 
+@transaction.atomic
 def register_and_act(data: dict, user):
-    """Register the case and answer, dispatch, transfer or merge it as the agent chose."""
-    return services.register_and_act(
+    """Register the case and answer, dispatch, transfer or merge it as the agent chose, with
+    the file the citizen sent (if any) in the same transaction."""
+    case = services.register_and_act(
         actor=user,
         fields={name: data[name] for name in CASE_FIELDS},
         verb=data["verb"],
@@ -60,6 +63,9 @@ def register_and_act(data: dict, user):
         transfer_reason=data.get("transfer_reason") or _("Transferred at intake"),
         parent=data.get("parent"),
     )
+    if data.get("file"):
+        services.add_attachment(case, actor=user, upload=data["file"])
+    return case
 
 
 def knowledge_hits(text: str, region, user) -> list:

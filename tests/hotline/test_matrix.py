@@ -29,10 +29,12 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
+from PIL import Image
 
 from cases import services
 from cases.models import Case, Category
@@ -104,6 +106,7 @@ class World:
     departments: dict = field(default_factory=dict)
     rule: object = None
     task: object = None
+    attachments: dict = field(default_factory=dict)
     users: dict = field(default_factory=dict)
     keys: dict = field(default_factory=dict)
 
@@ -204,13 +207,22 @@ def build_world(users, departments) -> World:
         due_date=case_a.reply_due_at.date(),
         cases=[case_a],
     )
+    for key, case in w.cases.items():  # a photo on each, added by the center
+        w.attachments[key] = services.add_attachment(case, actor=agent, upload=_photo())
     for case in w.cases.values():
         case.refresh_from_db()
     return w
 
 
+def _photo():
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), "gray").save(out, format="JPEG")
+    return SimpleUploadedFile("现场照片.jpg", out.getvalue(), content_type="image/jpeg")
+
+
 @pytest.fixture
-def world(users, departments) -> World:
+def world(users, departments, settings, tmp_path) -> World:
+    settings.MEDIA_ROOT = tmp_path / "media"
     return build_world(users, departments)
 
 
@@ -390,6 +402,30 @@ KB_STAFF = {"editor", "reviewer"}  # see drafts (the demo's editor and reviewer:
 NOT_YOURS = frozenset({403, 404})  # refused, or not even shown to exist
 
 
+# Who may add files to each case: the center, and the departments holding an assignment (once
+# their assignment is finished, the service refuses with a 409).
+ADDS_FILES = {
+    "A": CENTER | {"subtoken"} | OWN_DEPARTMENT,
+    "B": CENTER | {"subtoken", "handler2"},
+    "co": CENTER | {"subtoken", "handler2", "cohandler"} | OWN_DEPARTMENT,
+    "D": CENTER | {"subtoken"},
+}
+
+
+def adds_files(role, variant, ok):
+    if role not in SEES[variant]:
+        return 404
+    return ok if role in ADDS_FILES[variant] else 403
+
+
+def sees_file(role, variant, ok=200):
+    """The center's photo on each case: seen with the case, except confidential A's outside
+    the center."""
+    if role not in SEES[variant]:
+        return 404
+    return ok if variant != "A" or role in FULL_PHONES else 404
+
+
 PAGE_ROWS: list[tuple[str, str, object]] = [
     ("healthz", "GET", everyone(200)),
     ("set_language", "POST", everyone(302)),
@@ -417,6 +453,10 @@ PAGE_ROWS: list[tuple[str, str, object]] = [
     # an action one may not take on a case one sees: 409; on a case one does not see: 404
     ("cases:action", "POST", case_page(409)),
     ("cases:action_form", "GET", case_page(404)),
+    # files: added by the center or the department holding the case (an empty form: 400);
+    # a confidential reporter's files (case A's photo came from the center) stay in the center
+    ("cases:attach", "POST", signed_in(lambda role, v: adds_files(role, v, ok=400))),
+    ("cases:attachment*", "GET", signed_in(lambda role, v: sees_file(role, v))),
     # dashboards: the center's, and each department's own figures
     ("dashboards:today", "GET", center_page()),
     # assessment and trends: the center sees all; a district or department its own figures
@@ -457,6 +497,7 @@ PAGE_ROWS: list[tuple[str, str, object]] = [
     ("open311:request", "GET", everyone(404)),  # the world's cases came by phone
     ("open311:token", "GET", everyone(404)),
     ("open311:discovery", "GET", everyone(200)),
+    ("open311:media", "GET", everyone(404)),  # the world's files are not on Open311 requests
     # the knowledge base: agents read what is published; editors draft; reviewers publish
     ("kb:list", "GET", signed_in(everyone(200))),
     ("kb:stale", "GET", signed_in(everyone(200))),
@@ -481,6 +522,10 @@ PAGE_ROWS: list[tuple[str, str, object]] = [
     ("ask:page", "GET", everyone(200)),
     ("ask:escalate", "POST", everyone(400)),
     ("ask:reset", "POST", everyone(302)),
+    # the progress lookup: public; a case's page needs the right pair in the session first
+    ("lookup:form", "GET", everyone(200)),
+    ("lookup:case", "GET", everyone(302)),
+    ("lookup:add", "POST", everyone(302)),
 ]
 
 
@@ -573,6 +618,18 @@ API_ROWS: list[tuple[str, str, object]] = [
     ("POST /api/v1/cases/{number}/merge/", "POST", api_merge),
     ("POST /api/v1/cases/{number}/open-dispute/", "POST", api_case_action(may=SUPERVISORS)),
     ("POST /api/v1/cases/{number}/decide-dispute/", "POST", api_case_action(may=SUPERVISORS)),
+    # a JSON body where multipart is expected: 415 for who may add files (or 409 once their
+    # assignment is finished), 403 for who only sees the case
+    (
+        "POST /api/v1/cases/{number}/attachments/",
+        "POST",
+        lambda role, v: 401 if role == "anonymous" else adds_files(role, v, ok={400, 409, 415}),
+    ),
+    (
+        "GET /api/v1/cases/{number}/attachments/{attachment_id}/",
+        "GET",
+        lambda role, v: 401 if role == "anonymous" else sees_file(role, v),
+    ),
     ("POST /api/v1/cases/{number}/*/", "POST", api_case_action()),
     ("GET /api/v1/assignments/", "GET", api_all()),
     ("GET /api/v1/assignments/{id}/", "GET", api_sees(ASSIGNMENT_SEES)),
@@ -608,6 +665,8 @@ API_ROWS: list[tuple[str, str, object]] = [
     ("GET /api/v1/departments/*", "GET", api_all()),
     ("POST /api/v1/routing/suggest/", "POST", api_center(200)),
     ("POST /api/v1/kb/ask/", "POST", everyone(200)),  # the citizens' assistant
+    # the citizens' progress lookup: public; the matrix's body has no number (400)
+    ("POST /api/v1/public/lookup/*", "POST", everyone(400)),
 ]
 
 
@@ -662,10 +721,13 @@ def page_targets(route: Route, w: World) -> list[tuple[str | None, str]]:
         public = Category.objects.filter(public=True, is_active=True).order_by("code").first()
         path = re.sub(r"\(\?P<code>[^)]*\)", public.code, path)
         path = re.sub(r"\(\?P<(request_id|token)>[^)]*\)", w.cases["B"].number, path)
+        path = path.replace("<int:pk>", str(w.attachments["B"].pk))
         return [(None, "/" + path)]
     fills: list[tuple[str | None, dict]] = [(None, {})]
     if "number" in route.params:
         fills = [(k, {"number": c.number}) for k, c in w.cases.items()]
+        if route.key.startswith("cases:attachment"):
+            fills = [(k, {**f, "pk": w.attachments[k].pk}) for k, f in fills]
     elif route.key.startswith("dashboards:rootcause_detail"):
         fills = [(None, {"pk": w.task.pk})]
     elif route.key.startswith("routing:"):
@@ -690,7 +752,12 @@ def page_targets(route: Route, w: World) -> list[tuple[str | None, str]]:
 
 def api_targets(path: str, w: World) -> list[tuple[str | None, str]]:
     if "{number}" in path:
-        return [(k, path.replace("{number}", c.number)) for k, c in w.cases.items()]
+        return [
+            (k, path.replace("{number}", c.number).replace(
+                "{attachment_id}", str(w.attachments[k].pk)
+            ))
+            for k, c in w.cases.items()
+        ]  # fmt: skip
     objects = {
         "/api/v1/assignments/": w.assignments,
         "/api/v1/extensions/": w.extensions,

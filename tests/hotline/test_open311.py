@@ -93,7 +93,7 @@ def test_submission_in_xml(client, api_key, service):
     [
         ({"api_key": "wrong"}, 403, "api_key"),
         ({"service_code": ""}, 400, "service_code was not provided"),
-        ({"service_code": "nope"}, 400, "service_code nope not found"),
+        ({"service_code": "nope"}, 404, "service_code nope not found"),
         ({"address_string": ""}, 400, "location"),
         ({"phone": "call me"}, 400, "phone"),
     ],
