@@ -45,6 +45,10 @@ ACTION_PHRASES = {
     Action.URGE: "be urged",
     Action.SUPERVISE: "be supervised",
     Action.ANSWER_SUPERVISION: "have a supervision order answered",
+    # issue 14 (helper A)
+    Action.APPROVE_REPLY: "have a reply approved",
+    Action.SEND_BACK_REPLY: "have a reply sent back",
+    Action.TAKE_BACK: "be taken back",
 }
 
 

@@ -11,7 +11,16 @@ from django.core.management import call_command
 
 from cases import services
 from cases.choices import TRANSITIONS, Action, Status, allowed_from, next_status
-from cases.models import Assignment, Callback, Case, CaseEvent, Dispute, Extension, SupervisionOrder
+from cases.models import (
+    Assignment,
+    Callback,
+    Case,
+    CaseEvent,
+    Dispute,
+    Extension,
+    ReplyReviewPolicy,
+    SupervisionOrder,
+)
 from core.errors import TransitionNotAllowed
 from tests.cases.lifecycle_world import (
     DISTRICT,
@@ -35,6 +44,8 @@ def prepare(action: Action, case: Case, w, settings) -> Callable[[], object]:
         settings.HOTLINE_MAX_REOPENS = 10
     if action == Action.MERGE:
         parent = register(w)
+    if action == Action.REPLY:  # the reply waits for the review the table shows
+        ReplyReviewPolicy.objects.create(review=True)
     if action == Action.DECIDE_EXTENSION and case.status == Status.IN_PROGRESS:
         services.request_extension(a, actor=handler, reason="需要协调多个部门", days=5)
     calls = {
@@ -84,6 +95,13 @@ def prepare(action: Action, case: Case, w, settings) -> Callable[[], object]:
         ),
         Action.ANSWER_SUPERVISION: lambda: services.answer_supervision(
             open_order_of(case), actor=handler, answer="已加快办理"
+        ),
+        Action.APPROVE_REPLY: lambda: services.approve_reply(case, actor=w.supervisor),
+        Action.SEND_BACK_REPLY: lambda: services.send_back_reply(
+            case, actor=w.supervisor, reason="答复未说明处理结果"
+        ),
+        Action.TAKE_BACK: lambda: services.take_back_case(
+            case, actor=w.supervisor, reason="承办部门不当，收回改派"
         ),
     }
     return calls[action]
