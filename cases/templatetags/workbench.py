@@ -17,6 +17,7 @@ MENU = {
     "intake": "cases.work_as_center",
     "cases": "cases.list_cases",
     "callbacks": "cases.work_as_center",
+    "reviews": "cases.supervise_work",  # issue 14: the reply review queue
     "dashboards": "hotline.view_dashboards",
     "rules": "departments.change_rules",
     "root_causes": "hotline.view_root_causes",
@@ -92,6 +93,10 @@ EVENT_LABELS = {
     "assignment_urged": _("Urged"),
     "supervision_opened": _("Supervision order opened"),
     "supervision_answered": _("Supervision order answered"),
+    # issue 14 (helper A)
+    "reply_approved": _("Reply approved by the review"),
+    "reply_sent_back": _("Reply sent back by the review"),
+    "case_taken_back": _("Taken back by the center"),
 }
 
 
