@@ -269,13 +269,16 @@ def case_taken_back(
     reason: str,
     withdrawn: list,
     extensions_withdrawn: list[int] = (),
+    supervisions_closed: list[int] = (),
     at: Moment = None,
 ) -> CaseEvent:
-    """`withdrawn`: the departments whose assignments were taken back (each is told)."""
+    """`withdrawn`: the departments whose assignments were taken back (each is told);
+    `supervisions_closed`: the open supervision orders addressed to them, closed with it."""
     data = {
         "reason": reason,
         "withdrawn": [d.code for d in withdrawn],
         "extensions_withdrawn": list(extensions_withdrawn),
+        "supervisions_closed": list(supervisions_closed),
     }
     return _write(case, EventType.TAKEN_BACK, actor=actor, data=data, at=at)
 

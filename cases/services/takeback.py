@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases import events
-from cases.choices import Action, assignment_move
-from cases.models import Assignment, Case
+from cases.choices import Action, SupervisionStatus, assignment_move
+from cases.models import Assignment, Case, SupervisionOrder
 from cases.services.dispatch import dispatch_case, drive_case, routing_basis
 from cases.services.guards import (
     ensure_supervisor,
@@ -45,6 +45,17 @@ def take_back_case(
     )  # fmt: skip
 
 
+def _close_open_orders(case: Case) -> list[int]:
+    """The supervision orders addressed to the departments taken off the case end with it (a
+    new order can be opened on the new department)."""
+    orders = SupervisionOrder.objects.select_for_update().filter(
+        case=case, status=SupervisionStatus.OPEN
+    )
+    ids = list(orders.values_list("pk", flat=True))
+    SupervisionOrder.objects.filter(pk__in=ids).update(status=SupervisionStatus.CLOSED)
+    return ids
+
+
 @transaction.atomic
 def _take_back(case, *, actor, reason, department, co_departments, note, basis, at):
     at = moment(at)
@@ -60,6 +71,7 @@ def _take_back(case, *, actor, reason, department, co_departments, note, basis, 
             update(row, status=move.target, withdrawn_at=at)
             withdrawn.append(row)
     extensions = withdraw_pending_extensions(withdrawn, at=at)
+    orders = _close_open_orders(case)
     drive_case(case, target, main_department=None, reply_due_at=None)
     departments = list({row.department_id: row.department for row in withdrawn}.values())
     events.case_taken_back(
@@ -68,6 +80,7 @@ def _take_back(case, *, actor, reason, department, co_departments, note, basis, 
         reason=reason,
         withdrawn=departments,
         extensions_withdrawn=extensions,
+        supervisions_closed=orders,
         at=at,
     )
     if department is None:

@@ -53,7 +53,7 @@ DATA_KEYS = {
     # issue 14: reply review, take back
     EventType.REPLY_APPROVED: {"note", "department"},
     EventType.REPLY_SENT_BACK: {"reason", "department", "result", "content"},
-    EventType.TAKEN_BACK: {"reason", "withdrawn", "extensions_withdrawn"},
+    EventType.TAKEN_BACK: {"reason", "withdrawn", "extensions_withdrawn", "supervisions_closed"},
 }
 
 

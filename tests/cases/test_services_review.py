@@ -270,6 +270,28 @@ def test_take_back_and_reassign_in_one_step_tells_each_department(world, receive
     assert counted("withdrawn", "zjj", world) == 0
 
 
+def test_a_take_back_closes_the_open_supervision_orders_of_the_departments_taken_off(world):
+    case, assignment = signed(world)
+    order = services.supervise_case(
+        case,
+        actor=world.supervisor,
+        level="important",
+        reason="超期",
+        due_at=assignment.reply_due_at,
+    )
+    main = services.take_back_case(
+        case, actor=world.supervisor, reason="改派", department=world.dept("scjgj")
+    )
+    order.refresh_from_db()
+    assert order.status == "closed"
+    taken_back = case.events.get(type=EventType.TAKEN_BACK)
+    assert taken_back.data["supervisions_closed"] == [order.pk]
+    # the new department can be supervised at the same level
+    services.supervise_case(
+        case, actor=world.supervisor, level="important", reason="督办", due_at=main.reply_due_at
+    )
+
+
 def test_a_refused_reassignment_takes_nothing_back(world):
     case = register(world)
     services.dispatch_case(case, actor=world.agent, department=world.dept("cgj"))
