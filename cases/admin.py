@@ -21,6 +21,7 @@ from cases.models import (
     DeadlinePolicy,
     Dispute,
     Extension,
+    ReplyReviewPolicy,
     SupervisionOrder,
     WorkingDay,
 )
@@ -197,8 +198,17 @@ class WorkingDayAdmin(CenterAdmin):
 
 @admin.register(DeadlinePolicy)
 class DeadlinePolicyAdmin(CenterAdmin):
-    list_display = ["stage", "request_type", "urgency", "limit", "unit"]
+    list_display = ["stage", "request_type", "urgency", "limit", "unit", "max_count"]
     list_filter = ["stage", "unit"]
+
+
+@admin.register(ReplyReviewPolicy)
+class ReplyReviewPolicyAdmin(CenterAdmin):
+    """Which replies the center reviews before the callback (issue 14: 办结审核)."""
+
+    list_display = ["request_type", "category", "department", "review", "note"]
+    list_filter = ["review", "request_type"]
+    raw_id_fields = ["category", "department"]
 
 
 @admin.register(DailySequence)

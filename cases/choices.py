@@ -49,6 +49,8 @@ class Status(models.TextChoices):
     REPLIED = "replied", _("Replied")
     CLOSED = "closed", _("Closed")
     PARKED = "parked", _("Parked as unresolvable")
+    # --- issue 14 (helper A): the center reviews a department's reply (办结审核)
+    REPLY_REVIEW = "reply_review", _("Reply under review")
 
 
 class AssignmentRole(models.TextChoices):
@@ -64,6 +66,8 @@ class AssignmentStatus(models.TextChoices):
     RETURNED = "returned", _("Returned")
     REPLIED = "replied", _("Replied")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    # --- issue 14 (helper A): a reply waiting for the center's review
+    REPLY_REVIEW = "reply_review", _("Reply under the center's review")
 
 
 class ReplyResult(models.TextChoices):
@@ -82,6 +86,8 @@ class Decision(models.TextChoices):
     PENDING = "pending", _("Pending")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+    # --- issue 14 (helper A): a pending extension the reply, a take-back or a reopen ended
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class SupervisionLevel(models.TextChoices):
@@ -160,6 +166,10 @@ class Action(models.TextChoices):
     # --- two-way transfers (issue 14, helper C): the partner line's steps on a transfer
     ACKNOWLEDGE_TRANSFER = "acknowledge_transfer", _("Acknowledge the transfer")
     ANSWER_TRANSFER = "answer_transfer", _("Answer the transfer")
+    # --- issue 14 (helper A): reply review, take back and reassign
+    APPROVE_REPLY = "approve_reply", _("Approve the reply")
+    SEND_BACK_REPLY = "send_back_reply", _("Send the reply back")
+    TAKE_BACK = "take_back", _("Take back and reassign")
 
 
 # Registering creates a case in this status; every later change is a row of TRANSITIONS.
@@ -187,7 +197,7 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (_S.IN_PROGRESS, _A.REQUEST_EXTENSION): _S.IN_PROGRESS,
     (_S.IN_PROGRESS, _A.DECIDE_EXTENSION): _S.IN_PROGRESS,
     (_S.IN_PROGRESS, _A.ADD_PROGRESS): _S.IN_PROGRESS,
-    (_S.IN_PROGRESS, _A.REPLY): _S.REPLIED,
+    (_S.IN_PROGRESS, _A.REPLY): _S.REPLY_REVIEW,
     (_S.IN_PROGRESS, _A.URGE): _S.IN_PROGRESS,
     (_S.IN_PROGRESS, _A.SUPERVISE): _S.IN_PROGRESS,
     (_S.IN_PROGRESS, _A.ANSWER_SUPERVISION): _S.IN_PROGRESS,
@@ -209,6 +219,18 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     # its answer puts the case on the callback queue like a department's reply
     (_S.TRANSFERRED, _A.ACKNOWLEDGE_TRANSFER): _S.TRANSFERRED,
     (_S.TRANSFERRED, _A.ANSWER_TRANSFER): _S.REPLIED,
+    # --- issue 14 (helper A). A reply waits in reply_review; where the review policy does not
+    # apply, the reply service approves it at once. Urge and supervise stop while the center
+    # reviews (the department owes nothing); an open order can still be answered.
+    (_S.REPLY_REVIEW, _A.APPROVE_REPLY): _S.REPLIED,
+    (_S.REPLY_REVIEW, _A.SEND_BACK_REPLY): _S.IN_PROGRESS,
+    (_S.REPLY_REVIEW, _A.ANSWER_SUPERVISION): _S.REPLY_REVIEW,
+    # returns within the window whether signed or not
+    (_S.IN_PROGRESS, _A.RETURN): _S.RETURN_REVIEW,
+    # a supervisor takes the case back before the reply (and may dispatch it again at once)
+    (_S.DISPATCHED, _A.TAKE_BACK): _S.REGISTERED,
+    (_S.IN_PROGRESS, _A.TAKE_BACK): _S.REGISTERED,
+    (_S.RETURN_REVIEW, _A.TAKE_BACK): _S.REGISTERED,
 }
 
 
@@ -281,7 +303,7 @@ ASSIGNMENT_TRANSITIONS: dict[tuple[AssignmentStatus, Action | KnockOn], Assignme
     (_AS.SIGNED, _A.REDISPATCH): _move(_AS.REDISPATCHED, _T.DISTRICT_CENTER),
     (_AS.SIGNED, _A.REQUEST_EXTENSION): _move(_AS.SIGNED, *_HANDLERS),
     (_AS.SIGNED, _A.ADD_PROGRESS): _move(_AS.SIGNED, *_HANDLERS),
-    (_AS.SIGNED, _A.REPLY): _move(_AS.REPLIED, *_HANDLERS),
+    (_AS.SIGNED, _A.REPLY): _move(_AS.REPLY_REVIEW, *_HANDLERS),
     (_AS.SIGNED, _A.URGE): _move(_AS.SIGNED, _T.CENTER, _T.SWEEP),
     (_AS.SIGNED, _K.WITHDRAW): _move(_AS.WITHDRAWN, _T.SUPERVISOR),
     (_AS.REDISPATCHED, _K.REPLY_THROUGH): _move(_AS.REPLIED, *_HANDLERS),
@@ -289,13 +311,25 @@ ASSIGNMENT_TRANSITIONS: dict[tuple[AssignmentStatus, Action | KnockOn], Assignme
     (_AS.RETURN_REQUESTED, _A.ACCEPT_RETURN): _move(_AS.RETURNED, _T.SUPERVISOR),
     (_AS.RETURN_REQUESTED, _A.REJECT_RETURN): _move(_AS.DISPATCHED, _T.SUPERVISOR),
     (_AS.RETURN_REQUESTED, _A.OPEN_DISPUTE): _move(_AS.RETURNED, _T.SUPERVISOR),
+    # --- issue 14 (helper A). A reply waits for the review (a co-handler's, and a main one
+    # the review policy does not reach, is approved at once by the reply service); sent back,
+    # the department holds the case again with its reply deadline unchanged.
+    (_AS.REPLY_REVIEW, _A.APPROVE_REPLY): _move(_AS.REPLIED, _T.SUPERVISOR),
+    (_AS.REPLY_REVIEW, _A.SEND_BACK_REPLY): _move(_AS.SIGNED, _T.SUPERVISOR),
+    # a signed department may still return the case inside its return window
+    (_AS.SIGNED, _A.RETURN): _move(_AS.RETURN_REQUESTED, _T.MAIN),
+    # a supervisor takes every assignment still held before the reply back (收回)
+    (_AS.DISPATCHED, _A.TAKE_BACK): _move(_AS.WITHDRAWN, _T.SUPERVISOR),
+    (_AS.SIGNED, _A.TAKE_BACK): _move(_AS.WITHDRAWN, _T.SUPERVISOR),
+    (_AS.REDISPATCHED, _A.TAKE_BACK): _move(_AS.WITHDRAWN, _T.SUPERVISOR),
+    (_AS.RETURN_REQUESTED, _A.TAKE_BACK): _move(_AS.WITHDRAWN, _T.SUPERVISOR),
 }
 
 # The knock-on each action has on the case's other (open) assignments.
 KNOCK_ONS: dict[Action, KnockOn] = {
     _A.ACCEPT_RETURN: _K.WITHDRAW,
     _A.OPEN_DISPUTE: _K.WITHDRAW,
-    _A.REPLY: _K.REPLY_THROUGH,
+    _A.APPROVE_REPLY: _K.REPLY_THROUGH,  # issue 14: the district center's, once approved
 }
 
 
@@ -344,7 +378,7 @@ LEFT_ASSIGNMENT_STATUSES = tuple(
     dict.fromkeys(
         move.target
         for (_s, action), move in ASSIGNMENT_TRANSITIONS.items()
-        if action in (Action.ACCEPT_RETURN, Action.OPEN_DISPUTE, KnockOn.WITHDRAW)
+        if action in (Action.ACCEPT_RETURN, Action.OPEN_DISPUTE, KnockOn.WITHDRAW, Action.TAKE_BACK)
     )
 )
 
@@ -358,6 +392,7 @@ OPEN_STATUSES = (
     Status.IN_PROGRESS,
     Status.RETURN_REVIEW,
     Status.DISPUTED,
+    Status.REPLY_REVIEW,  # issue 14: the center still owes the citizen the reviewed reply
 )
 # Dead ends: a duplicate, an invalid call, a case handed to another line; nothing is merged
 # into them (it would never be called back).

@@ -65,6 +65,10 @@ class EventType:
     TRANSFER_ANSWERED = "transfer_answered"
     ATTACHMENT_ADDED = "attachment_added"
     CITIZEN_INFORMATION = "citizen_information_added"
+    # --- issue 14 (helper A)
+    REPLY_APPROVED = "reply_approved"
+    REPLY_SENT_BACK = "reply_sent_back"
+    TAKEN_BACK = "case_taken_back"
 
 
 Moment = datetime.datetime | None
@@ -161,7 +165,12 @@ def assignment_returned(
     assignment: Assignment, *, actor, reason: str, suggested_department=None, at: Moment = None
 ) -> CaseEvent:
     suggested = suggested_department.code if suggested_department else None
-    data = {"reason": reason, "suggested_department": suggested}
+    data = {
+        "reason": reason,
+        "suggested_department": suggested,
+        # shown by name on the timeline and in the return review (issue 14)
+        "suggested_department_name": suggested_department.name if suggested_department else None,
+    }
     return _on_assignment(assignment, EventType.RETURNED, actor=actor, data=data, at=at)
 
 
@@ -170,8 +179,16 @@ def return_accepted(assignment: Assignment, *, actor, note: str, at: Moment = No
     return _on_assignment(assignment, EventType.RETURN_ACCEPTED, actor=actor, data=data, at=at)
 
 
-def return_rejected(assignment: Assignment, *, actor, note: str, at: Moment = None):
-    data = {"accept": False, "note": note, "department": assignment.department.code}
+def return_rejected(
+    assignment: Assignment, *, actor, note: str, signed: bool = False, at: Moment = None
+):
+    """`signed`: the department had signed before returning; it holds the case signed again."""
+    data = {
+        "accept": False,
+        "note": note,
+        "department": assignment.department.code,
+        "signed": signed,
+    }
     return _on_assignment(assignment, EventType.RETURN_REJECTED, actor=actor, data=data, at=at)
 
 
@@ -223,10 +240,64 @@ def extension_decided(
 
 
 def assignment_replied(
-    assignment: Assignment, *, actor, result: str, late: bool, at: Moment = None
+    assignment: Assignment,
+    *,
+    actor,
+    result: str,
+    late: bool,
+    review: bool = False,
+    extensions_withdrawn: list[int] = (),
+    at: Moment = None,
 ) -> CaseEvent:
-    data = {"result": result, "role": assignment.role, "late": late}
+    """`review`: the reply waits for the center's review; `extensions_withdrawn`: the pending
+    extension requests the reply withdrew."""
+    data = {
+        "result": result,
+        "role": assignment.role,
+        "late": late,
+        "review": review,
+        "extensions_withdrawn": list(extensions_withdrawn),
+    }
     return _on_assignment(assignment, EventType.REPLIED, actor=actor, data=data, at=at)
+
+
+def reply_approved(assignment: Assignment, *, actor, note: str, at: Moment = None) -> CaseEvent:
+    data = {"note": note, "department": assignment.department.code}
+    return _on_assignment(assignment, EventType.REPLY_APPROVED, actor=actor, data=data, at=at)
+
+
+def reply_sent_back(
+    assignment: Assignment, *, actor, reason: str, result: str, content: str, at: Moment = None
+) -> CaseEvent:
+    """The reply the center sent back is kept here (the assignment's reply is cleared)."""
+    data = {
+        "reason": reason,
+        "department": assignment.department.code,
+        "result": result,
+        "content": content,
+    }
+    return _on_assignment(assignment, EventType.REPLY_SENT_BACK, actor=actor, data=data, at=at)
+
+
+def case_taken_back(
+    case: Case,
+    *,
+    actor,
+    reason: str,
+    withdrawn: list,
+    extensions_withdrawn: list[int] = (),
+    supervisions_closed: list[int] = (),
+    at: Moment = None,
+) -> CaseEvent:
+    """`withdrawn`: the departments whose assignments were taken back (each is told);
+    `supervisions_closed`: the open supervision orders addressed to them, closed with it."""
+    data = {
+        "reason": reason,
+        "withdrawn": [d.code for d in withdrawn],
+        "extensions_withdrawn": list(extensions_withdrawn),
+        "supervisions_closed": list(supervisions_closed),
+    }
+    return _write(case, EventType.TAKEN_BACK, actor=actor, data=data, at=at)
 
 
 # ---------------------------------------------------------------- after the reply
@@ -243,13 +314,20 @@ def callback_recorded(case: Case, *, actor, callback: Callback, at: Moment = Non
 
 
 def case_reopened(
-    case: Case, *, actor, assignment: Assignment, reason: str, at: Moment = None
+    case: Case,
+    *,
+    actor,
+    assignment: Assignment,
+    reason: str,
+    extensions_withdrawn: list[int] = (),
+    at: Moment = None,
 ) -> CaseEvent:
     """`case.reopen_count` already counts this reopening."""
     data = {
         "reason": reason,
         "department": assignment.department.code,
         "reopens": case.reopen_count,
+        "extensions_withdrawn": list(extensions_withdrawn),
     }
     return _write(case, EventType.REOPENED, actor=actor, assignment=assignment, data=data, at=at)
 

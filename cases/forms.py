@@ -6,15 +6,18 @@ limited to the case at hand and to what the viewer may see.
 """
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from cases import sla
 from cases.attachments import inspect_upload
 from cases.choices import (
     Action,
     AssignmentRole,
+    DeadlineStage,
     Decision,
     DisputeStatus,
     ReplyResult,
@@ -152,6 +155,17 @@ class MergeForm(CaseActionForm):
             ) from error
 
 
+def suggested_department(case):
+    """The department named by the latest return of the case ("whose it is"), if any."""
+    returned = (
+        case.assignments.filter(return_suggested_department__isnull=False)
+        .select_related("return_suggested_department")
+        .order_by("-returned_at", "-id")
+        .first()
+    )
+    return returned.return_suggested_department if returned else None
+
+
 class DispatchForm(CaseActionForm):
     department = forms.ModelChoiceField(
         dispatch_targets(), label=_("Main department"), widget=QuickSelect
@@ -160,6 +174,45 @@ class DispatchForm(CaseActionForm):
         dispatch_targets(), label=_("Co-handlers"), required=False, widget=QuickSelectMultiple
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def limit_choices(self) -> None:
+        # after an accepted return, the department the returning one named is preselected
+        suggested = suggested_department(self.case)
+        if suggested is not None:
+            self.fields["department"].initial = suggested.pk
+            self.fields["department"].help_text = _(
+                "Preselected: %(department)s, named by the department that returned the case."
+            ) % {"department": suggested.name}
+
+
+class TakeBackForm(CaseActionForm):
+    """A supervisor takes the case back (收回) and, optionally, reassigns it at once (改派)."""
+
+    reason = forms.CharField(label=_("Why the case is taken back"), widget=forms.Textarea)
+    department = forms.ModelChoiceField(
+        dispatch_targets(),
+        label=_("Reassign to (leave empty to dispatch later)"),
+        required=False,
+        widget=QuickSelect,
+    )
+    co_departments = forms.ModelMultipleChoiceField(
+        dispatch_targets(), label=_("Co-handlers"), required=False, widget=QuickSelectMultiple
+    )
+    note = forms.CharField(label=_("Note for the new department"), max_length=500, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("co_departments") and not data.get("department"):
+            self.add_error("department", _("Name the main department for the co-handlers."))
+        return data
+
+
+class ApproveReplyForm(CaseActionForm):
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class SendBackReplyForm(CaseActionForm):
+    reason = forms.CharField(label=_("What the reply lacks"), widget=forms.Textarea)
 
 
 class RedispatchForm(AssignmentActionForm):
@@ -186,6 +239,20 @@ class ReviewReturnForm(AssignmentActionForm):
     action = Action.ACCEPT_RETURN  # accepting and rejecting start from the same status
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
+    def limit_choices(self) -> None:
+        super().limit_choices()
+        returning = (
+            self.fields["assignment"]
+            .queryset.filter(return_suggested_department__isnull=False)
+            .select_related("return_suggested_department")
+            .first()
+        )
+        if returning is not None:  # the department it names, by name (issue 14)
+            self.fields["note"].help_text = _(
+                "The returning department says the case belongs to %(department)s; accepting "
+                "the return preselects it for the new dispatch."
+            ) % {"department": returning.return_suggested_department.name}
+
 
 class DecideDisputeForm(CaseActionForm):
     dispute = forms.ModelChoiceField(None, label=_("Dispute"))
@@ -200,8 +267,16 @@ class DecideDisputeForm(CaseActionForm):
 
 class ExtensionRequestForm(AssignmentActionForm):
     action = Action.REQUEST_EXTENSION
-    days = forms.IntegerField(label=_("Working days more"), min_value=1, max_value=10)
+    days = forms.IntegerField(label=_("Working days more"), min_value=1)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea)
+
+    def limit_choices(self) -> None:
+        super().limit_choices()
+        # the longest extension is the deadline policy's (the service checks it too)
+        longest = sla.policy_for(DeadlineStage.EXTENSION, request_type=self.case.request_type)
+        self.fields["days"].max_value = longest.limit
+        self.fields["days"].validators.append(MaxValueValidator(longest.limit))
+        self.fields["days"].widget.attrs["max"] = longest.limit
 
 
 class DecideExtensionForm(CaseActionForm):

@@ -100,6 +100,13 @@ SOURCES = [
     Source("reopens", CaseEvent, "created_at", Q(type=EventType.REOPENED),
            "assignment__department_id", "case", _("reopen events"),
            fallback_department="case__main_department_id", measures={"reopened": None}),
+    # issue 14: a take-back (收回) is counted apart from returns; a reply the center's review
+    # sent back counts against the department that wrote it
+    Source("withdrawals", Assignment, "withdrawn_at", Q(), "department_id", "case",
+           _("assignments"), measures={"withdrawn": None}),
+    Source("sent_back", CaseEvent, "created_at", Q(type=EventType.REPLY_SENT_BACK),
+           "assignment__department_id", "case", _("replies sent back"),
+           measures={"replies_sent_back": None}),
 ]  # fmt: skip
 
 MEASURE_SOURCES = {name: source for source in SOURCES for name in source.measures}
@@ -122,6 +129,8 @@ MEASURE_LABELS = {
     "basically_satisfied": _("callbacks: basically satisfied"),
     "unsatisfied": _("callbacks: unsatisfied"),
     "reopened": _("reopened"),
+    "withdrawn": _("taken back by the center"),
+    "replies_sent_back": _("replies sent back by the review"),
 }
 
 

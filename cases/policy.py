@@ -171,7 +171,7 @@ def _work_as_center(user, _case) -> bool:
 
 @policy.rule("cases.supervise_work")
 def _supervise_work(user, _case) -> bool:
-    """Returns, disputes, extensions, reopen, park, supervision orders."""
+    """Returns, disputes, extensions, reopen, park, supervision orders, reply review, take back."""
     return is_center_supervisor(user)
 
 

@@ -22,7 +22,9 @@ def visible_cases(user) -> QuerySet[Case]:
 
 def visible_assignments(user) -> QuerySet[Assignment]:
     """Assignments the user may see: the center sees all, departments their subtree's."""
-    queryset = Assignment.objects.select_related("case", "department", "case__category")
+    queryset = Assignment.objects.select_related(
+        "case", "department", "case__category", "return_suggested_department"
+    )
     return policy.scope(user, queryset)
 
 

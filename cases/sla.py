@@ -29,7 +29,8 @@ from core import generations
 
 ONE_DAY = datetime.timedelta(days=1)
 ZERO = datetime.timedelta()
-MAX_EXTENSIONS = 3  # per assignment (DOMAIN.md); each at most the EXTENSION policy's limit
+# Extensions: the EXTENSION policy's `limit` is the longest one, its `max_count` how many one
+# assignment may be granted (3 by default, DOMAIN.md); both are edited in the admin.
 
 DEFAULT_POLICIES: list[tuple[str, str, str, int, str]] = [
     # stage, request type, urgency ("" = any), limit, unit
@@ -51,6 +52,7 @@ DEFAULT_POLICIES: list[tuple[str, str, str, int, str]] = [
 class Policy:
     limit: int
     unit: str
+    max_count: int = 3  # the extension stage: how many per assignment
 
 
 # ---------------------------------------------------------------- office hours and calendar
@@ -228,7 +230,7 @@ def policy_for(stage: str, *, request_type: str = "", urgency: str = "") -> Poli
     if not _policies:
         for row in DeadlinePolicy.objects.all():
             key = (row.stage, row.request_type, row.urgency)
-            _policies[key] = Policy(row.limit, row.unit)
+            _policies[key] = Policy(row.limit, row.unit, row.max_count)
     for key in (
         (stage, request_type, urgency),
         (stage, request_type, ""),

@@ -36,6 +36,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "cases.extension": ("view",),
         "cases.supervisionorder": ("view",),
         "cases.dispute": ("view",),
+        "cases.replyreviewpolicy": ("view", "add", "change", "delete"),  # issue 14
         "cases.category": ("view", "add", "change"),
         "departments.region": ("view", "add", "change"),
         "departments.department": ("view", "add", "change"),

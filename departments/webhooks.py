@@ -58,6 +58,10 @@ WEBHOOK_EVENTS = frozenset(
         "return_rejected",
         "extension_decided",
         "citizen_information_added",  # the citizen added words or a photo on the lookup page
+        # issue 14: take back (to each withdrawn department) and the reply review's decision
+        "case_taken_back",
+        "reply_approved",
+        "reply_sent_back",
     }
 )
 # While one worker posts a row, others leave it alone for this long.
@@ -204,6 +208,9 @@ def register_endpoint(department: Department, *, actor, url: str) -> WebhookEndp
 
 
 def _departments_concerned(event) -> set[int]:
+    withdrawn = event.data.get("withdrawn") if isinstance(event.data, dict) else None
+    if withdrawn:  # a take-back: the departments it was taken from hold nothing active now
+        return set(Department.objects.filter(code__in=withdrawn).values_list("id", flat=True))
     if event.assignment_id and event.type != "case_dispatched":
         return {event.assignment.department_id}
     return set(

@@ -45,6 +45,9 @@ class StatCounts(models.Model):
     basically_satisfied = models.PositiveIntegerField(default=0)
     unsatisfied = models.PositiveIntegerField(default=0)
     reopened = models.PositiveIntegerField(default=0)
+    # issue 14: take-backs (counted apart from returns) and replies the review sent back
+    withdrawn = models.PositiveIntegerField(default=0)
+    replies_sent_back = models.PositiveIntegerField(default=0)
 
     class Meta:
         abstract = True

@@ -44,8 +44,27 @@ EVENT_ACTIONS = {
     EventType.SUPERVISION_ANSWERED: Action.ANSWER_SUPERVISION,
     EventType.TRANSFER_ACKNOWLEDGED: Action.ACKNOWLEDGE_TRANSFER,
     EventType.TRANSFER_ANSWERED: Action.ANSWER_TRANSFER,
+    # issue 14
+    EventType.REPLY_APPROVED: Action.APPROVE_REPLY,
+    EventType.REPLY_SENT_BACK: Action.SEND_BACK_REPLY,
+    EventType.TAKEN_BACK: Action.TAKE_BACK,
 }
-CO_ACTIONS = (Action.SIGN, Action.REPLY, Action.ADD_PROGRESS)
+CO_ACTIONS = (Action.SIGN, Action.REPLY, Action.ADD_PROGRESS, Action.APPROVE_REPLY)
+
+
+def steps(event: CaseEvent) -> list:
+    """The table rows one event stands for: a reply the review policy did not reach is approved
+    in the same step (`review` false; older replies have no key and were never reviewed), and a
+    rejected return of a signed assignment is signed again at once (`signed`)."""
+    action = EVENT_ACTIONS[event.type]
+    data = event.data if isinstance(event.data, dict) else {}
+    if event.type == EventType.REPLIED and not data.get("review"):
+        return [action, Action.APPROVE_REPLY]
+    if event.type == EventType.RETURN_REJECTED and data.get("signed"):
+        return [action, Action.SIGN]
+    return [action]
+
+
 # The events whose assignment is a new one, created in the same transaction.
 CREATING = (EventType.DISPATCHED, EventType.REDISPATCHED, EventType.REOPENED,
             EventType.DISPUTE_DECIDED)  # fmt: skip
@@ -64,13 +83,13 @@ def replay(case: Case, events: list[CaseEvent]) -> str:
     assert events[0].type == EventType.REGISTERED and events[0].created_at == case.created_at
     status = Status.REGISTERED
     for event in events[1:]:
-        action = EVENT_ACTIONS[event.type]
         co_handler = event.assignment is not None and event.assignment.role == "co"
-        if co_handler and action in CO_ACTIONS:
-            assert status in (Status.DISPATCHED, Status.IN_PROGRESS), (case.number, event.type)
-            continue
-        assert (status, action) in TRANSITIONS, f"{case.number}: {event.type} from {status}"
-        status = TRANSITIONS[(status, action)]
+        for action in steps(event):
+            if co_handler and action in CO_ACTIONS:
+                assert status in (Status.DISPATCHED, Status.IN_PROGRESS), (case.number, event.type)
+                continue
+            assert (status, action) in TRANSITIONS, f"{case.number}: {event.type} from {status}"
+            status = TRANSITIONS[(status, action)]
     return status
 
 
@@ -95,24 +114,32 @@ def replay_assignments(
     statuses: dict[int, str] = {}
     by_pk = {a.pk: a for a in assignments}
     for event in events[1:]:
-        action, pk = EVENT_ACTIONS[event.type], event.assignment_id
-        if event.type in CREATING:
-            assert pk is not None and pk not in statuses, (case.number, event.type)
-            if event.type == EventType.REDISPATCHED:
-                _move(case, statuses, by_pk[pk].parent_id, action, event)
-            born = [a.pk for a in assignments if a.pk == pk or (
-                event.type == EventType.DISPATCHED and a.role == "co"
-                and a.dispatched_at == event.created_at and a.pk not in statuses)]  # fmt: skip
-            statuses.update(dict.fromkeys(born, AssignmentStatus.DISPATCHED))
-        elif action == Action.OPEN_DISPUTE:
-            [pk] = [p for p, s in statuses.items() if (s, action) in ASSIGNMENT_TRANSITIONS]
-            _move(case, statuses, pk, action, event)
-        elif pk is not None and action not in UNLISTED:
-            _move(case, statuses, pk, action, event)
-            parent = by_pk[pk].parent_id
-            if action == Action.REPLY and parent in statuses:
-                _move(case, statuses, parent, KnockOn.REPLY_THROUGH, event)
-        if action in KNOCK_ONS and KNOCK_ONS[action] == KnockOn.WITHDRAW:
-            _knock_on(statuses, action, keep=pk)
+        for action in steps(event):
+            _replay_step(case, event, action, statuses, assignments, by_pk)
     assert set(statuses) == set(by_pk), f"{case.number}: assignments without their event"
     return statuses
+
+
+def _replay_step(case, event, action, statuses, assignments, by_pk) -> None:
+    pk = event.assignment_id
+    if event.type in CREATING:
+        assert pk is not None and pk not in statuses, (case.number, event.type)
+        if event.type == EventType.REDISPATCHED:
+            _move(case, statuses, by_pk[pk].parent_id, action, event)
+        born = [a.pk for a in assignments if a.pk == pk or (
+            event.type == EventType.DISPATCHED and a.role == "co"
+            and a.dispatched_at == event.created_at and a.pk not in statuses)]  # fmt: skip
+        statuses.update(dict.fromkeys(born, AssignmentStatus.DISPATCHED))
+    elif action == Action.OPEN_DISPUTE:
+        [pk] = [p for p, s in statuses.items() if (s, action) in ASSIGNMENT_TRANSITIONS]
+        _move(case, statuses, pk, action, event)
+    elif action == Action.TAKE_BACK:  # every assignment still held before the reply
+        for held in [p for p, s in statuses.items() if (s, action) in ASSIGNMENT_TRANSITIONS]:
+            _move(case, statuses, held, action, event)
+    elif pk is not None and action not in UNLISTED:
+        _move(case, statuses, pk, action, event)
+        parent = by_pk[pk].parent_id
+        if KNOCK_ONS.get(action) == KnockOn.REPLY_THROUGH and parent in statuses:
+            _move(case, statuses, parent, KnockOn.REPLY_THROUGH, event)
+    if action in KNOCK_ONS and KNOCK_ONS[action] == KnockOn.WITHDRAW:
+        _knock_on(statuses, action, keep=pk)

@@ -261,6 +261,10 @@ class AssignmentSerializer(serializers.ModelSerializer):
     case = CaseBriefSerializer(read_only=True)
     department_name = serializers.CharField(source="department.name", read_only=True)
     reply_result = reply_result_field()
+    # the department a return names, by name (issue 14)
+    return_suggested_department_name = serializers.CharField(
+        source="return_suggested_department.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Assignment
@@ -283,7 +287,9 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "returned_at",
             "return_reason",
             "return_suggested_department",
+            "return_suggested_department_name",
             "return_count",
+            "withdrawn_at",
             "extension_count",
         ]
         read_only_fields = fields
@@ -423,7 +429,8 @@ class ReturnInput(serializers.Serializer):
 
 class ExtendInput(serializers.Serializer):
     reason = text(2000)
-    days = serializers.IntegerField(min_value=1, max_value=10)
+    # the longest extension is the deadline policy's: the service refuses more (400, "days")
+    days = serializers.IntegerField(min_value=1, max_value=366)
 
 
 class ReplyInput(serializers.Serializer):
@@ -453,6 +460,26 @@ class DecideDisputeInput(serializers.Serializer):
 
 class SupervisionAnswerInput(serializers.Serializer):
     answer = text(5000)
+
+
+class TakeBackInput(serializers.Serializer):
+    """Take the case back (收回); with `department`, reassign it in the same step (改派)."""
+
+    reason = text(2000)
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=DEPARTMENTS, required=False, allow_null=True, default=None
+    )
+    co_departments = serializers.PrimaryKeyRelatedField(
+        queryset=DEPARTMENTS, many=True, required=False, default=list
+    )
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        if attrs["co_departments"] and attrs["department"] is None:
+            raise serializers.ValidationError(
+                {"department": [_("Name the main department for the co-handlers.")]}
+            )
+        return attrs
 
 
 class CategorySerializer(serializers.ModelSerializer):

@@ -318,6 +318,32 @@ class CaseViewSet(
         order = type(order).objects.select_related("case").get(pk=order.pk)
         return Response(s.SupervisionSerializer(order).data, status=status.HTTP_201_CREATED)
 
+    # --- issue 14 (helper A): take back and reassign, reply review
+
+    @case_action(s.TakeBackInput, "Take the case back and reassign it (a supervisor)")
+    @action(detail=True, methods=["post"], url_path="take-back", url_name="take-back")
+    def take_back(self, request, number=None):
+        """Withdraw the case from its departments before the reply; `department` reassigns it."""
+        data = validated(s.TakeBackInput, request)
+        services.take_back_case(get_case_for(request.user, number), actor=request.user, **data)
+        return self._answer(number)
+
+    @case_action(s.NoteInput, "Approve the department's reply (reply review, a supervisor)")
+    @action(detail=True, methods=["post"], url_path="approve-reply", url_name="approve-reply")
+    def approve_reply(self, request, number=None):
+        """Accept the reply under review: the case goes to the callback queue."""
+        data = validated(s.NoteInput, request)
+        services.approve_reply(get_case_for(request.user, number), actor=request.user, **data)
+        return self._answer(number)
+
+    @case_action(s.ReasonInput, "Send the department's reply back (reply review, a supervisor)")
+    @action(detail=True, methods=["post"], url_path="send-back-reply", url_name="send-back-reply")
+    def send_back_reply(self, request, number=None):
+        """Send the reply under review back with a reason: the department handles it again."""
+        data = validated(s.ReasonInput, request)
+        services.send_back_reply(get_case_for(request.user, number), actor=request.user, **data)
+        return self._answer(number)
+
 
 def open_dispute_of(case) -> Dispute:
     """The case's open dispute; none (a case not in dispute) is the service's 409 to give."""

@@ -4,6 +4,7 @@ from cases.models.access import PersonalDataAccess
 from cases.models.calendar import DeadlinePolicy, WorkingDay
 from cases.models.case import Attachment, Case, CaseEvent, DailySequence
 from cases.models.handling import Assignment, Callback, Dispute, Extension, SupervisionOrder
+from cases.models.review import ReplyReviewPolicy
 from cases.models.taxonomy import Category
 from cases.models.transfer import Transfer
 
@@ -19,6 +20,7 @@ __all__ = [
     "Dispute",
     "Extension",
     "PersonalDataAccess",
+    "ReplyReviewPolicy",
     "SupervisionOrder",
     "Transfer",
     "WorkingDay",

@@ -34,6 +34,12 @@ class DeadlinePolicy(models.Model):
     urgency = models.CharField(_("urgency"), max_length=12, choices=Urgency.choices, blank=True)
     limit = models.PositiveIntegerField(_("limit"))
     unit = models.CharField(_("unit"), max_length=14, choices=DeadlineUnit.choices)
+    # The extension stage: `limit` is the longest one extension, this the most per assignment.
+    max_count = models.PositiveSmallIntegerField(
+        _("most per assignment"),
+        default=3,
+        help_text=_("Extension stage only: how many extensions one assignment may be granted."),
+    )
 
     class Meta:
         verbose_name = _("deadline policy")

@@ -101,6 +101,8 @@ class Assignment(models.Model):
         verbose_name=_("suggested department"),
     )
     return_count = models.PositiveSmallIntegerField(_("returns"), default=0)
+    # Taken back by a supervisor (收回): counted apart from returns in assessment.
+    withdrawn_at = models.DateTimeField(_("taken back at"), null=True, blank=True)
     extension_count = models.PositiveSmallIntegerField(_("extensions"), default=0)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -35,7 +35,9 @@ from cases.services.intake import (
 from cases.services.permissions import allowed_actions
 from cases.services.register import INTAKE_VERBS, register_and_act
 from cases.services.reveal import reveal_citizen
+from cases.services.review import approve_reply, send_back_reply  # issue 14: reply review
 from cases.services.supervision import answer_supervision, supervise_case, urge_assignment
+from cases.services.takeback import take_back_case  # issue 14: take back and reassign
 from cases.services.transfers import acknowledge_transfer, answer_transfer, receive_transfer
 
 __all__ = [
@@ -48,6 +50,7 @@ __all__ = [
     "answer_case",
     "answer_supervision",
     "answer_transfer",
+    "approve_reply",
     "close_case",
     "complete_callback",
     "decide_dispute",
@@ -67,8 +70,10 @@ __all__ = [
     "return_assignment",
     "reveal_citizen",
     "review_return",
+    "send_back_reply",
     "sign_assignment",
     "supervise_case",
+    "take_back_case",
     "transfer_case",
     "urge_assignment",
 ]

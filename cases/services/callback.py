@@ -18,6 +18,7 @@ from cases.services.guards import (
     moment,
     require_text,
 )
+from cases.services.handling import withdraw_pending_extensions
 from core.errors import InvalidInput, TransitionNotAllowed
 
 
@@ -95,10 +96,14 @@ def reopen_case(case: Case, *, actor, reason: str, at: datetime.datetime | None 
     main = new_assignment(
         case, department, role=AssignmentRole.MAIN, actor=actor, at=at, allow_return=False
     )
+    # a request still pending on the case (a co-handler's) no longer applies: issue 14
+    extensions = withdraw_pending_extensions(list(assignments.values()), at=at)
     drive_case(
         case, target, main, reopen_count=case.reopen_count + 1, closed_at=None, replied_at=None
     )
-    events.case_reopened(case, actor=actor, assignment=main, reason=reason, at=at)
+    events.case_reopened(
+        case, actor=actor, assignment=main, reason=reason, extensions_withdrawn=extensions, at=at
+    )
     return case
 
 

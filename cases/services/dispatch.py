@@ -4,6 +4,7 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases import events, sla
 from cases.choices import (
@@ -48,9 +49,15 @@ DISPATCHABLE_KINDS = (
 
 def ensure_dispatchable(department, field: str = "department") -> Department:
     if department is None or department.kind not in DISPATCHABLE_KINDS:
-        raise InvalidInput(f"{department} does not handle cases; pick a department", field=field)
+        raise InvalidInput(
+            _("%(department)s does not handle cases; pick a department")
+            % {"department": department},
+            field=field,
+        )
     if not department.is_active:
-        raise InvalidInput(f"{department} is no longer active", field=field)
+        raise InvalidInput(
+            _("%(department)s is no longer active") % {"department": department}, field=field
+        )
     return department
 
 
@@ -97,8 +104,11 @@ def withdraw_open(assignments, *, keep=None) -> None:
 def ensure_co_open(case: Case, what: str) -> None:
     if case.status not in CO_HANDLING_STATUSES:
         raise TransitionNotAllowed(
-            f"case {case.number} is {status_words(case.status)}; co-handlers can {what} only "
-            "while the case is dispatched or in progress"
+            _(
+                "case %(number)s is %(status)s; co-handlers can %(what)s only while the case "
+                "is dispatched or in progress"
+            )
+            % {"number": case.number, "status": status_words(case.status), "what": what}
         )
 
 
@@ -131,14 +141,17 @@ def _dispatch(case: Case, *, actor, department, co_departments, note, basis, at)
     at = moment(at)
     case = lock_case(case)
     lock_assignments(case)
-    ensure_center(actor, case, "dispatch cases")
+    ensure_center(actor, case, _("dispatch cases"))
     target = ensure_transition(case, Action.DISPATCH)
     ensure_dispatchable(department)
     co_departments = list(dict.fromkeys(co_departments))
     for co in co_departments:
         ensure_dispatchable(co, field="co_departments")
         if co.pk == department.pk:
-            raise InvalidInput(f"{co} is already the main department", field="co_departments")
+            raise InvalidInput(
+                _("%(department)s is already the main department") % {"department": co},
+                field="co_departments",
+            )
     main = new_assignment(case, department, role=AssignmentRole.MAIN, actor=actor, at=at)
     for co in co_departments:
         new_assignment(case, co, role=AssignmentRole.CO, actor=actor, at=at)
@@ -166,20 +179,26 @@ def routing_basis(case_or_fields, department: Department) -> dict:
 
 def _ensure_territory(actor, assignment: Assignment, case: Case, department) -> None:
     if not policy.can(actor, "cases.view_assignment", assignment):
-        raise NotFound(f"assignment {assignment.pk} not found")
+        raise NotFound(_("assignment %(id)s not found") % {"id": assignment.pk})
     district = assignment.department
     if not policy.can(actor, "cases.redispatch", assignment):
         raise ActionForbidden(
-            f"case {case.number}: only the staff of the district center holding it can re-dispatch"
+            _("case %(number)s: only the staff of the district center holding it can re-dispatch")
+            % {"number": case.number}
         )
     inside = department is not None and department.region_id and district.region_id
     if not inside or not department.region.path.startswith(district.region.path):
         raise InvalidInput(
-            f"{department} is outside {district.region}'s territory", field="department"
+            _("%(department)s is outside %(region)s's territory")
+            % {"department": department, "region": district.region},
+            field="department",
         )
     ensure_dispatchable(department)
     if department.pk == district.pk:
-        raise InvalidInput(f"the case is already with {district}", field="department")
+        raise InvalidInput(
+            _("the case is already with %(department)s") % {"department": district},
+            field="department",
+        )
 
 
 @transaction.atomic
@@ -193,7 +212,7 @@ def redispatch_assignment(
 ) -> Assignment:
     """A district center passes its case to a department inside its territory (二级派单)."""
     at = moment(at)
-    case, assignment, _ = lock_assignment(assignment)
+    case, assignment, __ = lock_assignment(assignment)
     _ensure_territory(actor, assignment, case, department)
     passed_on = ensure_assignment_move(assignment, case, Action.REDISPATCH)
     target = ensure_transition(case, Action.REDISPATCH)
@@ -215,12 +234,12 @@ def sign_assignment(
 ) -> Assignment:
     """The department accepts the dispatch (签收); signing late counts against it."""
     at = moment(at)
-    case, assignment, _ = lock_assignment(assignment)
-    ensure_department(actor, assignment, case, "sign for this case")
+    case, assignment, __ = lock_assignment(assignment)
+    ensure_department(actor, assignment, case, _("sign for this case"))
     if assignment.role == AssignmentRole.MAIN:
         target = ensure_transition(case, Action.SIGN)
     else:
-        ensure_co_open(case, "sign")
+        ensure_co_open(case, _("sign"))
         target = None
     assignment.status = ensure_assignment_move(assignment, case, Action.SIGN)
     assignment.signed_at, assignment.signed_by = at, actor
@@ -232,16 +251,26 @@ def sign_assignment(
 
 
 def _ensure_return_window(assignment: Assignment, case: Case, at) -> None:
+    """Inside the return window a department returns a case whether it signed or not; after
+    it, the department is responsible and only a supervisor's take-back (收回) moves the case."""
     if assignment.return_due_at is None or at > assignment.return_due_at:
-        closed = (
-            f"closed at {timezone.localtime(assignment.return_due_at):%Y-%m-%d %H:%M}"
-            if assignment.return_due_at
-            else "is closed (a decided dispute)"
-        )
-        raise TransitionNotAllowed(
-            f"case {case.number}: the return window of {assignment.department} {closed}; "
-            "the department is now responsible and only a supervisor can take the case back"
-        )
+        words = {"number": case.number, "department": assignment.department}
+        if assignment.return_due_at:
+            words["closed"] = timezone.localtime(assignment.return_due_at).strftime(
+                "%Y-%m-%d %H:%M"
+            )
+            message = _(
+                "case %(number)s: the return window of %(department)s closed at %(closed)s; "
+                "the department is now responsible: ask a center supervisor to take the case "
+                'back and reassign it ("Take back and reassign")'
+            )
+        else:
+            message = _(
+                "case %(number)s: the return window of %(department)s is closed (a decided "
+                "dispute or a reopened case); the department is now responsible: ask a center "
+                'supervisor to take the case back and reassign it ("Take back and reassign")'
+            )
+        raise TransitionNotAllowed(message % words)
 
 
 @transaction.atomic
@@ -255,12 +284,13 @@ def return_assignment(
 ) -> Assignment:
     """The department says "not ours" (退单), with a reason and ideally whose it is."""
     at = moment(at)
-    reason = require_text(reason, "reason", "the reason for the return")
-    case, assignment, _ = lock_assignment(assignment)
-    ensure_department(actor, assignment, case, "return this case")
+    reason = require_text(reason, "reason", _("the reason for the return"))
+    case, assignment, __ = lock_assignment(assignment)
+    ensure_department(actor, assignment, case, _("return this case"))
     if Taker(assignment.role) not in assignment_takers(Action.RETURN):
         raise TransitionNotAllowed(
-            f"case {case.number}: only the main department can return a case; co-handlers reply"
+            _("case %(number)s: only the main department can return a case; co-handlers reply")
+            % {"number": case.number}
         )
     target = ensure_transition(case, Action.RETURN)
     returning = ensure_assignment_move(assignment, case, Action.RETURN)
@@ -284,7 +314,9 @@ def _returning(case: Case, assignments) -> Assignment:
     for row in assignments.values():
         if assignment_move(row.status, Action.OPEN_DISPUTE) is not None:
             return row
-    raise TransitionNotAllowed(f"case {case.number} has no return waiting for review")
+    raise TransitionNotAllowed(
+        _("case %(number)s has no return waiting for review") % {"number": case.number}
+    )
 
 
 @transaction.atomic
@@ -296,21 +328,30 @@ def review_return(
     note: str = "",
     at: datetime.datetime | None = None,
 ) -> Assignment:
-    """Accept a return (back to the center to re-dispatch) or reject it (back to the department)."""
+    """Accept a return (back to the center to re-dispatch) or reject it (back to the department).
+
+    A department that had signed before returning holds the case signed again when the return
+    is rejected: the rejection's row, then the sign row it already took (its signing time kept).
+    """
     at = moment(at)
     case, assignment, assignments = lock_assignment(assignment)
-    ensure_supervisor(actor, case, "review returns")
+    ensure_supervisor(actor, case, _("review returns"))
     target = ensure_transition(case, Action.ACCEPT_RETURN if accept else Action.REJECT_RETURN)
     review = Action.ACCEPT_RETURN if accept else Action.REJECT_RETURN
     assignment.status = ensure_assignment_move(assignment, case, review)
+    signed = not accept and assignment.signed_at is not None
+    if signed:
+        assignment.status = ensure_assignment_move(assignment, case, Action.SIGN)
+        case.status = target
+        target = ensure_transition(case, Action.SIGN)
     assignment.save(update_fields=["status", "updated_at"])
     if accept:
         withdraw_open(assignments, keep=assignment)
         drive_case(case, target, main_department=None, reply_due_at=None)
+        events.return_accepted(assignment, actor=actor, note=note, at=at)
     else:
         drive_case(case, target)
-    record = events.return_accepted if accept else events.return_rejected
-    record(assignment, actor=actor, note=note, at=at)
+        events.return_rejected(assignment, actor=actor, note=note, signed=signed, at=at)
     return assignment
 
 
@@ -318,10 +359,10 @@ def review_return(
 def open_dispute(case: Case, *, actor, reason: str, at: datetime.datetime | None = None) -> Dispute:
     """Escalate a repeated return to a jurisdiction dispute that a supervisor decides."""
     at = moment(at)
-    reason = require_text(reason, "reason", "what the departments disagree about")
+    reason = require_text(reason, "reason", _("what the departments disagree about"))
     case = lock_case(case)
     assignments = lock_assignments(case)
-    ensure_supervisor(actor, case, "open jurisdiction disputes")
+    ensure_supervisor(actor, case, _("open jurisdiction disputes"))
     target = ensure_transition(case, Action.OPEN_DISPUTE)
     returning = _returning(case, assignments)
     returning.status = ensure_assignment_move(returning, case, Action.OPEN_DISPUTE)
@@ -350,11 +391,13 @@ def decide_dispute(
     at = moment(at)
     case = lock_case(Case(pk=dispute.case_id))
     lock_assignments(case)
-    ensure_supervisor(actor, case, "decide jurisdiction disputes")
+    ensure_supervisor(actor, case, _("decide jurisdiction disputes"))
     target = ensure_transition(case, Action.DECIDE_DISPUTE)
     dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
     if dispute.status != DisputeStatus.OPEN:
-        raise TransitionNotAllowed(f"case {case.number}: this dispute was already decided")
+        raise TransitionNotAllowed(
+            _("case %(number)s: this dispute was already decided") % {"number": case.number}
+        )
     ensure_dispatchable(department)
     main = new_assignment(
         case, department, role=AssignmentRole.MAIN, actor=actor, at=at, allow_return=False

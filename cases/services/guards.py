@@ -49,6 +49,9 @@ ACTION_PHRASES = {
     Action.ANSWER_SUPERVISION: gettext_lazy("have a supervision order answered"),
     Action.ACKNOWLEDGE_TRANSFER: gettext_lazy("have a transfer acknowledged"),
     Action.ANSWER_TRANSFER: gettext_lazy("have a transfer answered"),
+    Action.APPROVE_REPLY: gettext_lazy("have a reply approved"),
+    Action.SEND_BACK_REPLY: gettext_lazy("have a reply sent back"),
+    Action.TAKE_BACK: gettext_lazy("be taken back"),
 }
 
 
@@ -62,6 +65,7 @@ STATUS_WORDS = {
     "dispatched": gettext_lazy("dispatched"),
     "in_progress": gettext_lazy("in progress"),
     "return_review": gettext_lazy("return review"),
+    "reply_review": gettext_lazy("reply review"),
     "disputed": gettext_lazy("disputed"),
     "replied": gettext_lazy("replied"),
     "closed": gettext_lazy("closed"),

@@ -3,6 +3,7 @@
 import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from cases import events, sla
 from cases.choices import (
@@ -11,7 +12,6 @@ from cases.choices import (
     DeadlineStage,
     DeadlineUnit,
     Decision,
-    KnockOn,
     ReplyResult,
 )
 from cases.models import Assignment, Case, Extension
@@ -26,6 +26,7 @@ from cases.services.guards import (
     require_text,
     update,
 )
+from cases.services.review import pass_reply, review_applies
 from core.errors import InvalidInput, TransitionNotAllowed
 
 
@@ -46,29 +47,56 @@ def add_progress(
 ) -> Assignment:
     """The department notes what it has done so far (kept on the timeline)."""
     at = moment(at)
-    note = require_text(note, "note", "the progress note")
-    case, assignment, _ = lock_assignment(assignment)
-    ensure_department(actor, assignment, case, "add progress")
-    _guard(assignment, case, Action.ADD_PROGRESS, "add progress")
+    note = require_text(note, "note", _("the progress note"))
+    case, assignment, __ = lock_assignment(assignment)
+    ensure_department(actor, assignment, case, _("add progress"))
+    _guard(assignment, case, Action.ADD_PROGRESS, _("add progress"))
     assignment.save(update_fields=["updated_at"])
     events.progress_added(assignment, actor=actor, note=note, at=at)
     return assignment
 
 
+def extension_policy(case: Case) -> sla.Policy:
+    """The longest extension (`limit`) and how many per assignment (`max_count`)."""
+    return sla.policy_for(DeadlineStage.EXTENSION, request_type=case.request_type)
+
+
 def _ensure_extension_allowed(assignment: Assignment, case: Case, days: int) -> None:
-    limit = sla.policy_for(DeadlineStage.EXTENSION, request_type=case.request_type)
+    limit = extension_policy(case)
     if not isinstance(days, int) or not 1 <= days <= limit.limit:
-        raise InvalidInput(f"an extension is 1 to {limit.limit} working days", field="days")
-    open_or_granted = assignment.extensions.exclude(status=Decision.REJECTED)
-    if open_or_granted.filter(status=Decision.PENDING).exists():
-        raise TransitionNotAllowed(
-            f"case {case.number}: an extension request is already waiting for a decision"
+        raise InvalidInput(
+            _("an extension is 1 to %(days)s working days") % {"days": limit.limit},
+            field="days",
         )
-    if open_or_granted.count() >= sla.MAX_EXTENSIONS:
+    if assignment.extensions.filter(status=Decision.PENDING).exists():
         raise TransitionNotAllowed(
-            f"case {case.number}: {sla.MAX_EXTENSIONS} extensions were already granted "
-            "for this assignment; no more are allowed"
+            _("case %(number)s: an extension request is already waiting for a decision")
+            % {"number": case.number}
         )
+    if assignment.extensions.filter(status=Decision.APPROVED).count() >= limit.max_count:
+        raise TransitionNotAllowed(
+            _(
+                "case %(number)s: %(count)s extensions were already granted for this "
+                "assignment; no more are allowed"
+            )
+            % {"number": case.number, "count": limit.max_count}
+        )
+
+
+def withdraw_pending_extensions(assignments, *, at: datetime.datetime) -> list[int]:
+    """End the pending extension requests of these assignments (the reply, a take-back or a
+    reopen made them moot); the ids go into that action's timeline entry."""
+    pending = Extension.objects.select_for_update().filter(
+        assignment__in=[a.pk for a in assignments], status=Decision.PENDING
+    )
+    ids = list(pending.values_list("pk", flat=True))
+    if ids:
+        Extension.objects.filter(pk__in=ids).update(
+            status=Decision.WITHDRAWN,
+            decided_at=at,
+            decision_note=_("Withdrawn automatically: the request no longer applies."),
+        )
+    return ids
 
 
 @transaction.atomic
@@ -82,10 +110,10 @@ def request_extension(
 ) -> Extension:
     """The department asks for a later reply deadline (延期), with a reason."""
     at = moment(at)
-    reason = require_text(reason, "reason", "the reason for the extension")
-    case, assignment, _ = lock_assignment(assignment)
-    ensure_department(actor, assignment, case, "request an extension")
-    _guard(assignment, case, Action.REQUEST_EXTENSION, "request an extension")
+    reason = require_text(reason, "reason", _("the reason for the extension"))
+    case, assignment, __ = lock_assignment(assignment)
+    ensure_department(actor, assignment, case, _("request an extension"))
+    _guard(assignment, case, Action.REQUEST_EXTENSION, _("request an extension"))
     _ensure_extension_allowed(assignment, case, days)
     extension = Extension.objects.create(
         assignment=assignment,
@@ -110,15 +138,17 @@ def decide_extension(
 ) -> Extension:
     """A supervisor approves (the reply deadline moves) or rejects an extension."""
     at = moment(at)
-    case, assignment, _ = lock_assignment(extension.assignment)
-    ensure_supervisor(actor, case, "decide extensions")
+    case, assignment, __ = lock_assignment(extension.assignment)
+    ensure_supervisor(actor, case, _("decide extensions"))
     if assignment.role == AssignmentRole.MAIN:
         ensure_transition(case, Action.DECIDE_EXTENSION)
     else:
-        ensure_co_open(case, "get an extension")
+        ensure_co_open(case, _("get an extension"))
     extension = Extension.objects.select_for_update().get(pk=extension.pk)
     if extension.status != Decision.PENDING:
-        raise TransitionNotAllowed(f"case {case.number}: this extension was already decided")
+        raise TransitionNotAllowed(
+            _("case %(number)s: this extension was already decided") % {"number": case.number}
+        )
     if approve:
         new_due = sla.add_working_time(
             assignment.reply_due_at, extension.days, DeadlineUnit.WORKING_DAYS
@@ -147,25 +177,45 @@ def reply_assignment(
     content: str,
     at: datetime.datetime | None = None,
 ) -> Assignment:
-    """The department's result (答复): resolved, explained or unresolved, and the citizen's text."""
+    """The department's result (答复): resolved, explained or unresolved, and the citizen's text.
+
+    The reply waits for the center's review where the review policy says so (a main reply
+    only); otherwise it is approved at once and the case goes to the callback queue.
+    """
     at = moment(at)
     if result not in ReplyResult.values:
         raise InvalidInput(
-            f"result {result!r} is not one of {', '.join(ReplyResult.values)}", field="result"
+            _("result %(result)r is not one of %(choices)s")
+            % {"result": result, "choices": ", ".join(ReplyResult.values)},
+            field="result",
         )
-    content = require_text(content, "content", "the reply to the citizen")
+    content = require_text(content, "content", _("the reply to the citizen"))
     case, assignment, assignments = lock_assignment(assignment)
-    ensure_department(actor, assignment, case, "reply")
-    target = _guard(assignment, case, Action.REPLY, "reply")
-    reply = {"replied_at": at, "replied_by": actor, "reply_result": result}
-    # the district center's assignment it came through is replied with it (a knock-on)
-    parent = assignments.get(assignment.parent_id)
-    for row, step in [(assignment, Action.REPLY), (parent, KnockOn.REPLY_THROUGH)]:
-        if row is not None:
-            status = ensure_assignment_move(row, case, step)
-            update(row, status=status, reply_content=content, **reply)
+    ensure_department(actor, assignment, case, _("reply"))
+    target = _guard(assignment, case, Action.REPLY, _("reply"))
+    status = ensure_assignment_move(assignment, case, Action.REPLY)
+    update(
+        assignment,
+        status=status,
+        reply_content=content,
+        replied_at=at,
+        replied_by=actor,
+        reply_result=result,
+    )
+    withdrawn = withdraw_pending_extensions([assignment], at=at)
     if target:
         drive_case(case, target, replied_at=at)
+    reviewed = assignment.role == AssignmentRole.MAIN and review_applies(case, assignment)
+    if not reviewed:
+        pass_reply(case, assignment, assignments)
     late = at > assignment.reply_due_at
-    events.assignment_replied(assignment, actor=actor, result=result, late=late, at=at)
+    events.assignment_replied(
+        assignment,
+        actor=actor,
+        result=result,
+        late=late,
+        review=reviewed,
+        extensions_withdrawn=withdrawn,
+        at=at,
+    )
     return assignment

@@ -8,6 +8,7 @@ from cases.choices import (
     TRANSITIONS,
     Action,
     AssignmentRole,
+    Decision,
     SupervisionStatus,
     Taker,
     TransferStatus,
@@ -48,6 +49,10 @@ SUPERVISOR_ACTIONS = frozenset(
         Action.REOPEN,
         Action.PARK,
         Action.SUPERVISE,
+        # issue 14 (helper A): reply review, take back and reassign
+        Action.APPROVE_REPLY,
+        Action.SEND_BACK_REPLY,
+        Action.TAKE_BACK,
     }
 )
 # What a department's handlers do to their own assignment (the assignment table's `by`).
@@ -73,6 +78,13 @@ def _takes(assignment: Assignment, action: Action, case: Case) -> bool:
     return case.status in CO_HANDLING_STATUSES
 
 
+def _waiting(assignment: Assignment, action: Action) -> bool:
+    """An extension is not asked for again while one is waiting for a decision (issue 14)."""
+    if action != Action.REQUEST_EXTENSION:
+        return False
+    return assignment.extensions.filter(status=Decision.PENDING).exists()
+
+
 def _may(user, action: Action, case: Case, main: Assignment | None, mine: list) -> bool:
     """Ask the policy, with the object the action is taken on."""
     if action in CENTER_ACTIONS:
@@ -80,7 +92,7 @@ def _may(user, action: Action, case: Case, main: Assignment | None, mine: list) 
     if action in SUPERVISOR_ACTIONS:
         return policy.can(user, "cases.supervise_work", case)
     if action in DEPARTMENT_ACTIONS:  # main or co-handler, each on its own assignment
-        return any(_takes(a, action, case) for a in mine)
+        return any(_takes(a, action, case) and not _waiting(a, action) for a in mine)
     if action == Action.REDISPATCH:
         redispatchable = main is not None and assignment_move(main.status, action) is not None
         return redispatchable and policy.can(user, "cases.redispatch", main)

@@ -18,6 +18,7 @@ MENU = {
     "cases": "cases.list_cases",
     "callbacks": "cases.work_as_center",
     "transfers": "cases.see_transfers",
+    "reviews": "cases.supervise_work",  # issue 14: the reply review queue
     "dashboards": "hotline.view_dashboards",
     "rules": "departments.change_rules",
     "root_causes": "hotline.view_root_causes",
@@ -97,6 +98,10 @@ EVENT_LABELS = {
     "transfer_answered": _("Transfer answered by the partner line"),
     "attachment_added": _("File added"),
     "citizen_information_added": _("The citizen added information"),
+    # issue 14 (helper A)
+    "reply_approved": _("Reply approved by the review"),
+    "reply_sent_back": _("Reply sent back by the review"),
+    "case_taken_back": _("Taken back by the center"),
 }
 
 

@@ -228,4 +228,35 @@ ACTION_LIST = [
         _("Supervision order opened."),
     ),
 ]
+# issue 14 (helper A): reply review, take back and reassign
+ACTION_LIST += [
+    CaseAction(
+        "approve_reply",
+        _("Approve the reply"),
+        forms.ApproveReplyForm,
+        lambda c, u, d: services.approve_reply(c, actor=u, note=d["note"]),
+        _("Reply approved: the case waits for the callback."),
+    ),
+    CaseAction(
+        "send_back_reply",
+        _("Send the reply back"),
+        forms.SendBackReplyForm,
+        lambda c, u, d: services.send_back_reply(c, actor=u, reason=d["reason"]),
+        _("Reply sent back: the department handles the case again."),
+    ),
+    CaseAction(
+        "take_back",
+        _("Take back and reassign"),
+        forms.TakeBackForm,
+        lambda c, u, d: services.take_back_case(
+            c,
+            actor=u,
+            reason=d["reason"],
+            department=d["department"],
+            co_departments=d["co_departments"],
+            note=d["note"],
+        ),
+        _("Taken back."),
+    ),
+]
 ACTIONS = {action.name: action for action in ACTION_LIST}

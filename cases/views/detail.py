@@ -70,7 +70,13 @@ def timeline(case, center: bool, user) -> list:
     events = list(visible_events(user, case))
     for event in events:
         data = event.data if isinstance(event.data, dict) else {}
-        data = {k: _shown(v) for k, v in data.items() if v not in ("", None, [], {})}
+        # issue 14: a line of its own for the extension requests the action withdrew
+        event.extensions_withdrawn = len(data.get("extensions_withdrawn") or [])
+        data = {
+            k: _shown(v)
+            for k, v in data.items()
+            if v not in ("", None, [], {}) and k != "extensions_withdrawn"
+        }
         event.shown_data = privacy.event_data_for(data, center=center)
     return events
 

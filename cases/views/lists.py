@@ -151,3 +151,23 @@ def callback_queue(request):
     )
     # Each row's callback form is fetched when the agent opens it (cases:action_form).
     return no_store(render(request, "cases/callbacks.html", {"cases": cases}))
+
+
+IN_REVIEW = Assignment.objects.filter(
+    role=AssignmentRole.MAIN, status=AssignmentStatus.REPLY_REVIEW
+).select_related("department")
+
+
+@login_required
+def review_queue(request):
+    """Replies waiting for the center's review (办结审核), oldest reply first (supervisors)."""
+    if not policy.can(request.user, "cases.supervise_work"):
+        raise PermissionDenied
+    cases = list(
+        visible_cases(request.user)
+        .filter(status=Status.REPLY_REVIEW)
+        .select_related("main_department")
+        .prefetch_related(Prefetch("assignments", queryset=IN_REVIEW, to_attr="replies"))
+        .order_by("replied_at", "pk")[:CALLBACK_QUEUE_SIZE]
+    )
+    return no_store(render(request, "cases/reviews.html", {"cases": cases}))

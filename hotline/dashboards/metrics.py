@@ -16,7 +16,9 @@ happened, so a period [first, last] contains:
 - callbacks in the period that reached the citizen: `rated_resolution` those that said whether
   the problem was resolved, `resolved` those that said yes, and the satisfaction answers
   `satisfied`, `basically_satisfied`, `unsatisfied`;
-- `reopened`: reopen events in the period.
+- `reopened`: reopen events in the period;
+- `withdrawn`: assignments a supervisor took back (收回) in the period, apart from returns;
+  `replies_sent_back`: replies the center's review (办结审核) sent back in the period.
 
 A rate whose denominator is zero is None ("no data"), never 0 and never an error.
 """
@@ -43,6 +45,8 @@ MEASURES = (
     "basically_satisfied",
     "unsatisfied",
     "reopened",
+    "withdrawn",
+    "replies_sent_back",
 )
 
 DEFAULT_BASIC_SATISFACTION_WEIGHT = 0.8
@@ -82,6 +86,8 @@ class Totals:
     basically_satisfied: int = 0
     unsatisfied: int = 0
     reopened: int = 0
+    withdrawn: int = 0
+    replies_sent_back: int = 0
 
     @classmethod
     def from_row(cls, row: dict) -> "Totals":

@@ -157,6 +157,8 @@ def overview_rows(report: MonthlyReport) -> list[tuple[str, object, str]]:
     rows = [(_("cases registered"), t.intake, "int"), (_("dispatched"), t.dispatched, "int"),
             (_("replied"), t.replied, "int"), (_("returned"), t.returned, "int"),
             (_("extensions"), t.extensions, "int"), (_("reopened"), t.reopened, "int")]  # fmt: skip
+    rows += [(_("taken back by the center"), t.withdrawn, "int"),  # issue 14
+             (_("replies sent back by the review"), t.replies_sent_back, "int")]  # fmt: skip
     rows += [(label, report.rates.get(key), "pct") for key, label in rate_columns()]
     rows += [(_("score"), report.score, "score"),
              (_("overdue cases registered this month"), report.overdue_count, "int")]  # fmt: skip

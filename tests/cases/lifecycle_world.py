@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 
 from cases import services
 from cases.choices import Status
-from cases.models import Case, Dispute, Extension, SupervisionOrder, Transfer
+from cases.models import Case, Dispute, Extension, ReplyReviewPolicy, SupervisionOrder, Transfer
 from core.roles import Role
 from departments.models import Department, Membership
 from departments.tokens import service_user
@@ -113,6 +113,17 @@ def _replied(w):
     return case
 
 
+def _reply_review(w):
+    """Replied while the review policy covers every reply: waiting for the center (issue 14)."""
+    case = _in_progress(w)
+    rule = ReplyReviewPolicy.objects.create(review=True)
+    services.reply_assignment(
+        latest(case), actor=w.district_handler, result="resolved", content="已责令停止夜间施工。"
+    )
+    rule.delete()  # the rest of the world's replies go straight to the callback queue
+    return case
+
+
 def _closed(w):
     case = _replied(w)
     services.close_case(case, actor=w.agent)
@@ -156,6 +167,7 @@ BUILDERS = {
     Status.DISPUTED: _disputed,
     Status.REPLIED: _replied,
     Status.CLOSED: _closed,
+    Status.REPLY_REVIEW: _reply_review,
 }
 
 

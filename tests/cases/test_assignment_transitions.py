@@ -36,7 +36,7 @@ from cases.forms import (
     SignForm,
     UrgeForm,
 )
-from cases.models import Assignment, Case, CaseEvent, Dispute, Extension
+from cases.models import Assignment, Case, CaseEvent, Dispute, Extension, ReplyReviewPolicy
 from core.errors import TransitionNotAllowed
 from core.roles import Role
 from tests.apiutil import API, user_client
@@ -85,6 +85,14 @@ def _replied(w):
     )
 
 
+def _reply_review(w):
+    """Replied while the review policy covers every reply (issue 14)."""
+    ReplyReviewPolicy.objects.create(review=True)
+    return services.reply_assignment(
+        _signed(w), actor=w.district_handler, result="resolved", content="已处理。"
+    )
+
+
 def _withdrawn(w):
     """Re-dispatched to the street office, which returns the case: the return is accepted."""
     assignment = _redispatched(w)
@@ -103,6 +111,7 @@ BUILDERS = {
     AssignmentStatus.RETURNED: _returned,
     AssignmentStatus.REPLIED: _replied,
     AssignmentStatus.WITHDRAWN: _withdrawn,
+    AssignmentStatus.REPLY_REVIEW: _reply_review,
 }
 
 
@@ -140,10 +149,20 @@ def attempt(action: Action, a: Assignment, w) -> tuple[Callable[[], object], obj
             handler,
         ),
         Action.REPLY: (
-            lambda: services.reply_assignment(
-                a, actor=handler, result="resolved", content="已处理完毕。"
-            ),
+            lambda: _reviewed_reply(a, handler),
             handler,
+        ),
+        Action.APPROVE_REPLY: (
+            lambda: services.approve_reply(case, actor=w.supervisor),
+            w.supervisor,
+        ),
+        Action.SEND_BACK_REPLY: (
+            lambda: services.send_back_reply(case, actor=w.supervisor, reason="答复不完整"),
+            w.supervisor,
+        ),
+        Action.TAKE_BACK: (
+            lambda: services.take_back_case(case, actor=w.supervisor, reason="改派"),
+            w.supervisor,
         ),
         Action.ACCEPT_RETURN: (
             lambda: services.review_return(a, actor=w.supervisor, accept=True),
@@ -159,6 +178,12 @@ def attempt(action: Action, a: Assignment, w) -> tuple[Callable[[], object], obj
         ),
     }
     return calls[action]
+
+
+def _reviewed_reply(a: Assignment, handler):
+    """The reply waits for the review (the row the table shows), not approved at once."""
+    ReplyReviewPolicy.objects.get_or_create(request_type="", category=None, department=None)
+    return services.reply_assignment(a, actor=handler, result="resolved", content="已处理完毕。")
 
 
 def snapshot(case: Case) -> dict:
@@ -283,6 +308,7 @@ def test_the_status_groups_come_from_the_table():
         AssignmentStatus.SIGNED,
         AssignmentStatus.REDISPATCHED,
         AssignmentStatus.RETURN_REQUESTED,
+        AssignmentStatus.REPLY_REVIEW,
     )
     assert (
         tuple(s for s in ACTIVE_ASSIGNMENT_STATUSES if s != AssignmentStatus.REDISPATCHED)
@@ -308,7 +334,7 @@ def test_action_forms_offer_the_assignments_the_table_allows(form_class, status,
     assert (assignment in offered) == allowed
 
 
-def test_the_return_form_offers_no_signed_and_no_co_handlers_assignment(world):
+def test_the_return_form_offers_the_signed_main_but_no_co_handlers_assignment(world):
     case = register(world)
     services.dispatch_case(
         case, actor=world.agent, department=world.dept("cgj"), co_departments=[world.dept(DISTRICT)]
@@ -317,8 +343,8 @@ def test_the_return_form_offers_no_signed_and_no_co_handlers_assignment(world):
     assert list(form.fields["assignment"].queryset) == []  # a co-handler does not return
     main = case.assignments.get(role=AssignmentRole.MAIN)
     assert list(ReturnForm(case=case, user=world.handler).fields["assignment"].queryset) == [main]
-    services.sign_assignment(main, actor=world.handler)
-    assert list(ReturnForm(case=case, user=world.handler).fields["assignment"].queryset) == []
+    services.sign_assignment(main, actor=world.handler)  # signed: still inside the window
+    assert list(ReturnForm(case=case, user=world.handler).fields["assignment"].queryset) == [main]
 
 
 def test_the_api_tells_each_caller_the_actions_both_tables_allow(world):

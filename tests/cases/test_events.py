@@ -9,7 +9,7 @@ from django.db import connection
 from cases import events, services
 from cases.choices import Status
 from cases.events import EventType
-from cases.models import Case, CaseEvent
+from cases.models import Case, CaseEvent, ReplyReviewPolicy
 from core import outbox
 from departments import webhooks
 from departments.models import WebhookDelivery, WebhookEndpoint
@@ -36,17 +36,17 @@ DATA_KEYS = {
     EventType.DISPATCHED: {"department", "co", "note", "routing"},
     EventType.REDISPATCHED: {"from", "department", "note"},
     EventType.SIGNED: {"late", "role"},
-    EventType.RETURNED: {"reason", "suggested_department"},
+    EventType.RETURNED: {"reason", "suggested_department", "suggested_department_name"},
     EventType.RETURN_ACCEPTED: {"accept", "note", "department"},
-    EventType.RETURN_REJECTED: {"accept", "note", "department"},
+    EventType.RETURN_REJECTED: {"accept", "note", "department", "signed"},
     EventType.DISPUTE_OPENED: {"reason", "departments"},
     EventType.DISPUTE_DECIDED: {"department", "note", "dispute"},
     EventType.EXTENSION_REQUESTED: {"extension", "days", "reason"},
     EventType.EXTENSION_DECIDED: {"extension", "approve", "note", "new_due_at"},
     EventType.PROGRESS: {"note"},
-    EventType.REPLIED: {"result", "role", "late"},
+    EventType.REPLIED: {"result", "role", "late", "review", "extensions_withdrawn"},
     EventType.CALLBACK: {"callback", "reached", "resolved", "satisfaction"},
-    EventType.REOPENED: {"reason", "department", "reopens"},
+    EventType.REOPENED: {"reason", "department", "reopens", "extensions_withdrawn"},
     EventType.PARKED: {"reason", "reopens"},
     EventType.CLOSED: {"note"},
     EventType.URGED: {"note", "threshold", "automatic"},
@@ -54,6 +54,10 @@ DATA_KEYS = {
     EventType.SUPERVISION_ANSWERED: {"order", "answer"},
     EventType.TRANSFER_ACKNOWLEDGED: {"transfer", "partner", "reference"},
     EventType.TRANSFER_ANSWERED: {"transfer", "partner", "answer"},
+    # issue 14: reply review, take back
+    EventType.REPLY_APPROVED: {"note", "department"},
+    EventType.REPLY_SENT_BACK: {"reason", "department", "result", "content"},
+    EventType.TAKEN_BACK: {"reason", "withdrawn", "extensions_withdrawn", "supervisions_closed"},
 }
 
 
@@ -168,6 +172,16 @@ def _the_rest_of_the_lifecycle(w, settings):
     transferred = case_in(Status.TRANSFERRED, w, settings)
     services.acknowledge_transfer(transfer_of(transferred, w), actor=partner_user(w))
     services.answer_transfer(transfer_of(transferred, w), actor=partner_user(w), answer="已处置")
+    in_review = case_in(Status.REPLY_REVIEW, w, settings)
+    services.send_back_reply(in_review, actor=w.supervisor, reason="答复未说明结果")
+    ReplyReviewPolicy.objects.create(review=True)
+    services.reply_assignment(
+        latest(in_review), actor=w.district_handler, result="resolved", content="已处理。"
+    )
+    services.approve_reply(in_review, actor=w.supervisor)
+    services.take_back_case(
+        case_in(Status.DISPATCHED, w, settings), actor=w.supervisor, reason="改派"
+    )
 
 
 def test_every_event_type_keeps_its_stored_data_keys(world, settings):

@@ -105,6 +105,7 @@ def test_allowed_actions_follow_table_role_and_scope(world):
         "request_extension",
         "add_progress",
         "reply",
+        "return",  # signed, and still inside the return window (issue 14)
     ]
 
 

@@ -150,7 +150,9 @@ def test_return_after_the_window_is_refused(world):
     late = assignment.return_due_at + datetime.timedelta(minutes=1)
     with pytest.raises(TransitionNotAllowed) as error:
         services.return_assignment(assignment, actor=world.handler, reason="x", at=late)
-    assert "only a supervisor can take the case back" in error.value.message
+    # the refusal points at the real action: a center supervisor's take-back
+    assert "take the case back and reassign it" in error.value.message
+    assert "Take back and reassign" in error.value.message
     assert Assignment.objects.get(pk=assignment.pk).status == "dispatched"
 
 

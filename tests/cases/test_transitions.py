@@ -18,6 +18,7 @@ from cases.models import (
     CaseEvent,
     Dispute,
     Extension,
+    ReplyReviewPolicy,
     SupervisionOrder,
     Transfer,
 )
@@ -48,6 +49,8 @@ def prepare(action: Action, case: Case, w, settings) -> Callable[[], object]:
         parent = register(w)
     if action in (Action.ACKNOWLEDGE_TRANSFER, Action.ANSWER_TRANSFER):
         transfer, partner = transfer_of(case, w), partner_user(w)
+    if action == Action.REPLY:  # the reply waits for the review the table shows
+        ReplyReviewPolicy.objects.create(review=True)
     if action == Action.DECIDE_EXTENSION and case.status == Status.IN_PROGRESS:
         services.request_extension(a, actor=handler, reason="需要协调多个部门", days=5)
     calls = {
@@ -103,6 +106,13 @@ def prepare(action: Action, case: Case, w, settings) -> Callable[[], object]:
         ),
         Action.ANSWER_TRANSFER: lambda: services.answer_transfer(
             transfer, actor=partner, answer="民警已到场处置。"
+        ),
+        Action.APPROVE_REPLY: lambda: services.approve_reply(case, actor=w.supervisor),
+        Action.SEND_BACK_REPLY: lambda: services.send_back_reply(
+            case, actor=w.supervisor, reason="答复未说明处理结果"
+        ),
+        Action.TAKE_BACK: lambda: services.take_back_case(
+            case, actor=w.supervisor, reason="承办部门不当，收回改派"
         ),
     }
     return calls[action]

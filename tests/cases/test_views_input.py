@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import services
-from cases.models import Case
+from cases.models import Case, ReplyReviewPolicy
 from cases.views.actions import ACTIONS
 from tests.cases.workbench import INTAKE, main_assignment
 
@@ -69,6 +69,13 @@ def case_in(dispatched, users, register, departments):
     services.reply_assignment(
         main_assignment(replied), actor=handler, result="resolved", content="Done."
     )
+    ReplyReviewPolicy.objects.create(review=True)
+    in_review = to_cgj()
+    services.sign_assignment(main_assignment(in_review), actor=handler)
+    services.reply_assignment(
+        main_assignment(in_review), actor=handler, result="resolved", content="Done."
+    )
+    ReplyReviewPolicy.objects.all().delete()
     supervised = to_cgj()
     services.supervise_case(
         supervised,
@@ -86,6 +93,7 @@ def case_in(dispatched, users, register, departments):
         "disputed": disputed,
         "replied": replied,
         "supervised": supervised,
+        "in_review": in_review,
     }
 
 
@@ -120,6 +128,10 @@ BAD_ACTION_INPUT = [
     ("reopen", "supervisor", "replied", {"reason": ""}, None),
     ("close", "handler", "replied", {"note": "closing it myself"}, "closing it myself"),
     ("answer_supervision", "handler", "supervised", {"answer": ""}, None),
+    # issue 14: take back and reassign, reply review
+    ("take_back", "supervisor", "signed", {"reason": "", "note": "to another"}, "to another"),
+    ("approve_reply", "supervisor", "in_review", {"note": "x" * 501}, None),
+    ("send_back_reply", "supervisor", "in_review", {"reason": ""}, None),
 ]  # fmt: skip
 
 

@@ -32,6 +32,7 @@ OVERDUE_WHEN_LATE = {
     Status.IN_PROGRESS,
     Status.RETURN_REVIEW,
     Status.DISPUTED,
+    Status.REPLY_REVIEW,  # issue 14: the citizen still waits while the center reviews
 }
 
 

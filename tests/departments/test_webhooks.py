@@ -12,13 +12,14 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection, transaction
 
 from cases import services
 from core.errors import ActionForbidden, InvalidInput
 from departments import webhooks
-from departments.models import Department, WebhookDelivery, WebhookEndpoint
+from departments.models import Department, Membership, WebhookDelivery, WebhookEndpoint
 from tests.apiutil import API, dispatched, register
 
 
@@ -526,3 +527,20 @@ def test_an_untrusted_certificate_is_a_tls_error(users, cgj, settings, tmp_path)
     # then
     assert https_receiver.received == []
     assert WebhookDelivery.objects.get().last_error == "TLS error"
+
+
+def test_a_take_back_reaches_every_department_it_was_taken_from(users, cgj, scjgj, receiver):
+    """Issue 14: the withdrawn departments hold nothing active any more, yet each is told."""
+    scjgj_admin = get_user_model().objects.create_user("scjgj-admin", password="x")
+    Membership.objects.create(user=scjgj_admin, department=scjgj, role="dept_admin")
+    webhooks.register_endpoint(cgj, actor=users["deptadmin"], url=receiver.url)
+    webhooks.register_endpoint(scjgj, actor=scjgj_admin, url=receiver.url)
+    case = register(users["agent"])
+    services.dispatch_case(case, actor=users["agent"], department=cgj, co_departments=[scjgj])
+    services.take_back_case(case, actor=users["supervisor"], reason="派错部门，收回")
+    call_command("deliver_webhooks", verbosity=0)
+    taken_back = [json.loads(body) for _h, body in receiver.received]
+    taken_back = [p for p in taken_back if p["event"] == "case_taken_back"]
+    assert len(taken_back) == 2
+    assert sorted(taken_back[0]["data"]["withdrawn"]) == ["cgj", "scjgj"]
+    assert taken_back[0]["case"]["status"] == "registered"

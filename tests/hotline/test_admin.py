@@ -19,6 +19,7 @@ from cases import services
 from cases.choices import Satisfaction, SupervisionLevel
 from cases.models import Attachment, Case, CaseEvent
 from cases.numbers import next_case_number
+from cases.services.review import seed_demo_policies
 from departments import rule_services
 from departments.models import ApiToken, Membership, ResponsibilityRule, WebhookEndpoint
 from departments.tokens import issue_token
@@ -69,6 +70,7 @@ def _a_row_of_every_model(users, departments) -> None:
         case, actor=agent, reached=True, resolved=True, satisfaction=Satisfaction.SATISFIED
     )
     Attachment.objects.create(case=case, file="attachments/photo.jpg", name="photo.jpg")
+    seed_demo_policies()  # the reply-review rules (issue 14)
     disputed, returned = dispatched(agent, departments["scjgj"])
     services.return_assignment(returned, actor=users["handler2"], reason="不归我们管")
     services.open_dispute(disputed, actor=supervisor, reason="两个部门都说不归自己")

@@ -443,6 +443,7 @@ PAGE_ROWS: list[tuple[str, str, object]] = [
     ("cases:list", "GET", signed_in(everyone(200))),
     ("cases:callbacks", "GET", center_page()),
     ("cases:transfers", "GET", center_page()),
+    ("cases:reviews", "GET", supervisor_page()),  # issue 14: the reply review queue
     ("cases:export", "GET", signed_in(everyone(200))),
     ("cases:detail", "GET", case_page()),
     # revealing a protected caller (with a reason): the center only, recorded; the log: auditor
@@ -614,6 +615,10 @@ API_ROWS: list[tuple[str, str, object]] = [
     ("GET /api/v1/cases/{number}/events/", "GET", api_sees(SEES)),
     ("POST /api/v1/cases/{number}/reopen/", "POST", api_case_action(may=SUPERVISORS)),
     ("POST /api/v1/cases/{number}/supervise/", "POST", api_case_action(may=SUPERVISORS)),
+    # issue 14: take back and reassign, reply review: the center's supervisors
+    ("POST /api/v1/cases/{number}/take-back/", "POST", api_case_action(may=SUPERVISORS)),
+    ("POST /api/v1/cases/{number}/approve-reply/", "POST", api_case_action(may=SUPERVISORS)),
+    ("POST /api/v1/cases/{number}/send-back-reply/", "POST", api_case_action(may=SUPERVISORS)),
     # merging names a parent only the center sees: a department is refused either way
     ("POST /api/v1/cases/{number}/merge/", "POST", api_merge),
     ("POST /api/v1/cases/{number}/open-dispute/", "POST", api_case_action(may=SUPERVISORS)),

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from cases import sla
 from cases.routing import classifier
+from cases.services.review import seed_demo_policies
 from hotline.dashboards.stats import refresh_all_stats
 from hotline.demo import cases as demo_cases
 from hotline.demo import missing_data_files, reference
@@ -49,6 +50,9 @@ class Command(BaseCommand):
             sla.seed_deadline_policies()
             sla.seed_calendar()
         built = demo_cases.build_demo_cases()
+        # issue 14: from now on the center reviews complaints' and reports' replies (the demo
+        # cases above were laid out before the rule, so their replies went straight through)
+        reviewed = seed_demo_policies()
         knowledge = load_demo_articles()
         self.stdout.write(
             f"Demo city {reference.CITY_NAME}: {len(regions)} regions, {categories} categories, "
@@ -57,6 +61,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Responsibility rules added: {rules}.")
         self.stdout.write(f"Knowledge articles added: {knowledge.created}.")
         self.stdout.write(f"Demo cases built through the lifecycle services: {built}.")
+        self.stdout.write(f"Reply review rules added: {reviewed}.")
         self.stdout.write(f"Dashboard statistics: {refresh_all_stats()} daily rows.")
         self.stdout.write(self._train_category_learner())
         urged = sum(n for key, n in sweep_deadlines(refresh=False).items())
