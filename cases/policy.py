@@ -17,7 +17,7 @@ re-dispatch, the answer to a supervision order addressed to the department.
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from cases.events import EventType
-from cases.models import Assignment, Case, CaseEvent, SupervisionOrder
+from cases.models import Assignment, Case, CaseEvent, ConsultationPosition, SupervisionOrder
 from core import policy
 from core.roles import CENTER_ROLES, DEPARTMENT_ROLES, Role
 from departments.models import Department, Region
@@ -61,6 +61,11 @@ def case_scope_q(user) -> Q | None:
         return Q(pk__in=[])
     held = Assignment.objects.filter(_department_subtree_q(departments), case=OuterRef("pk"))
     q = Q(Exists(held))
+    # issue 14 (B): a department invited to a joint consultation (会商) sees the case
+    invited = ConsultationPosition.objects.filter(
+        _department_subtree_q(departments), consultation__case=OuterRef("pk")
+    )
+    q |= Q(Exists(invited))
     districts = governed_districts(user)
     if districts:
         q |= _district_q(districts)
@@ -100,7 +105,12 @@ def _supervision_scope(user, queryset: QuerySet) -> QuerySet:
 
 
 # Timeline entries about a supervision order: seen by whoever sees the order.
-SUPERVISION_EVENTS = (EventType.SUPERVISED, EventType.SUPERVISION_ANSWERED)
+SUPERVISION_EVENTS = (
+    EventType.SUPERVISED,
+    EventType.SUPERVISION_ANSWERED,
+    EventType.SUPERVISION_ACCEPTED,
+    EventType.SUPERVISION_SENT_BACK,
+)
 
 
 @policy.scope_rule(CaseEvent)
@@ -196,3 +206,9 @@ def _reveal_citizen(user, _case) -> bool:
 def _read_access_log(user, _obj) -> bool:
     """The personal-data auditor (and superusers) read who revealed what."""
     return holds(user, Role.AUDITOR)
+
+
+@policy.rule("cases.record_position")
+def _record_position(user, position: ConsultationPosition) -> bool:
+    """The department invited to a joint consultation (or one above it) states its position."""
+    return works_for(user, position.department)

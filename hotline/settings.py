@@ -261,6 +261,9 @@ HOTLINE_WEBHOOK_ALLOWED_HOSTS = env.list(
 
 # How many times a case may be reopened before it is parked as unresolvable (挂账).
 HOTLINE_MAX_REOPENS = env.int("HOTLINE_MAX_REOPENS", default=2)
+# A replied case whose citizen is never reached closes after this many callback attempts on
+# different days (the recorded rule; otherwise a callback that reached the citizen is needed).
+HOTLINE_CALLBACK_ATTEMPTS = env.int("HOTLINE_CALLBACK_ATTEMPTS", default=3)
 # Office hours of the working-time deadline clock (local time, "HH:MM-HH:MM" spans).
 HOTLINE_OFFICE_HOURS = env.list("HOTLINE_OFFICE_HOURS", default=["09:00-12:00", "13:30-17:30"])
 # The most rows one Excel export of the case list may hold; past it the user narrows the filters.

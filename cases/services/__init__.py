@@ -8,7 +8,16 @@ takes `at=`: the instant of the transition, `now` by default; only backfills (th
 pass it, so that their timelines are real ones laid out in the past.
 """
 
-from cases.services.callback import close_case, complete_callback, record_callback, reopen_case
+from cases.services.callback import (
+    close_case,
+    complete_callback,
+    conclude_case,
+    park_case,
+    record_callback,
+    refer_to_decision,
+    reopen_case,
+)
+from cases.services.consultation import decide_consultation, open_consultation, record_position
 from cases.services.dispatch import (
     decide_dispute,
     dispatch_case,
@@ -34,7 +43,12 @@ from cases.services.intake import (
 from cases.services.permissions import allowed_actions
 from cases.services.register import INTAKE_VERBS, register_and_act
 from cases.services.reveal import reveal_citizen
-from cases.services.supervision import answer_supervision, supervise_case, urge_assignment
+from cases.services.supervision import (
+    answer_supervision,
+    review_supervision,
+    supervise_case,
+    urge_assignment,
+)
 
 __all__ = [
     "INTAKE_VERBS",
@@ -44,14 +58,20 @@ __all__ = [
     "answer_supervision",
     "close_case",
     "complete_callback",
+    "conclude_case",
+    "decide_consultation",
     "decide_dispute",
     "decide_extension",
     "dispatch_case",
     "invalidate_case",
     "merge_case",
+    "open_consultation",
     "open_dispute",
+    "park_case",
     "record_callback",
+    "record_position",
     "redispatch_assignment",
+    "refer_to_decision",
     "register_and_act",
     "register_case",
     "reopen_case",
@@ -60,6 +80,7 @@ __all__ = [
     "return_assignment",
     "reveal_citizen",
     "review_return",
+    "review_supervision",
     "sign_assignment",
     "supervise_case",
     "transfer_case",

@@ -45,6 +45,14 @@ ACTION_PHRASES = {
     Action.URGE: "be urged",
     Action.SUPERVISE: "be supervised",
     Action.ANSWER_SUPERVISION: "have a supervision order answered",
+    # issue 14 (B)
+    Action.REFER_DECISION: "go to the supervisors' decision",
+    Action.CONCLUDE: "be closed by a supervisor's decision",
+    Action.ACCEPT_SUPERVISION: "have a supervision answer accepted",
+    Action.REJECT_SUPERVISION: "have a supervision answer sent back",
+    Action.OPEN_CONSULTATION: "go to a joint consultation",
+    Action.RECORD_POSITION: "get a department's position",
+    Action.DECIDE_CONSULTATION: "have a joint consultation decided",
 }
 
 

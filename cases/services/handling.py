@@ -15,6 +15,7 @@ from cases.choices import (
     ReplyResult,
 )
 from cases.models import Assignment, Case, Extension
+from cases.services.callback import tell_duplicates
 from cases.services.dispatch import drive_case, ensure_co_open
 from cases.services.guards import (
     ensure_assignment_move,
@@ -166,6 +167,7 @@ def reply_assignment(
             update(row, status=status, reply_content=content, **reply)
     if target:
         drive_case(case, target, replied_at=at)
+        tell_duplicates(case, assignment, at=at)  # issue 14 (B): merged cases hear the reply
     late = at > assignment.reply_due_at
     events.assignment_replied(assignment, actor=actor, result=result, late=late, at=at)
     return assignment

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 
 from cases import services
 from cases.choices import Status
-from cases.models import Case, Dispute, Extension, SupervisionOrder
+from cases.models import Case, Consultation, Dispute, Extension, SupervisionOrder
 from core.roles import Role
 from departments.models import Department, Membership
 
@@ -112,9 +112,30 @@ def _replied(w):
     return case
 
 
+def satisfied_callback(w, case):
+    return services.record_callback(
+        case, actor=w.agent, reached=True, resolved=True, satisfaction="satisfied"
+    )
+
+
 def _closed(w):
     case = _replied(w)
+    satisfied_callback(w, case)  # a replied case closes only after its callback
     services.close_case(case, actor=w.agent)
+    return case
+
+
+def _decision(w):
+    case = _replied(w)
+    services.complete_callback(
+        case,
+        actor=w.agent,
+        reached=True,
+        resolved=False,
+        satisfaction="unsatisfied",
+        note="市民不满意",
+        then="decision",
+    )
     return case
 
 
@@ -155,6 +176,7 @@ BUILDERS = {
     Status.DISPUTED: _disputed,
     Status.REPLIED: _replied,
     Status.CLOSED: _closed,
+    Status.DECISION: _decision,
 }
 
 
@@ -179,3 +201,11 @@ def pending_extension_of(case: Case) -> Extension:
 
 def open_order_of(case: Case) -> SupervisionOrder:
     return case.supervisions.filter(status="open").first() or SupervisionOrder(case=case)
+
+
+def answered_order_of(case: Case) -> SupervisionOrder:
+    return case.supervisions.filter(status="answered").first() or SupervisionOrder(case=case)
+
+
+def open_consultation_of(case: Case) -> Consultation:
+    return case.consultations.filter(status="open").first() or Consultation(case=case)
