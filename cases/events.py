@@ -298,6 +298,7 @@ def supervision_opened(case: Case, *, actor, order, at: Moment = None) -> CaseEv
         "level": order.level,
         "due_at": order.due_at.isoformat(),
         "reason": order.reason,
+        "instruction": order.instruction,
     }
     return _write(
         case, EventType.SUPERVISED, actor=actor, assignment=order.assignment, data=data, at=at

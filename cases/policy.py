@@ -17,7 +17,14 @@ re-dispatch, the answer to a supervision order addressed to the department.
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from cases.events import EventType
-from cases.models import Assignment, Case, CaseEvent, ConsultationPosition, SupervisionOrder
+from cases.models import (
+    Assignment,
+    Case,
+    CaseEvent,
+    Consultation,
+    ConsultationPosition,
+    SupervisionOrder,
+)
 from core import policy
 from core.roles import CENTER_ROLES, DEPARTMENT_ROLES, Role
 from departments.models import Department, Region
@@ -90,6 +97,13 @@ def _held_or_governed_q(user, prefix: str = "") -> Q | None:
     if districts:
         q |= _district_q(districts, prefix="case__")
     return q
+
+
+@policy.scope_rule(Consultation)
+def _consultation_scope(user, queryset: QuerySet) -> QuerySet:
+    """A joint consultation is seen by whoever sees its case (the invited departments do)."""
+    q = case_scope_q(user)
+    return queryset if q is None else queryset.filter(case__in=Case.objects.filter(q))
 
 
 @policy.scope_rule(Assignment)

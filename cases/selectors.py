@@ -5,11 +5,18 @@ Fetching one object outside the scope raises NotFound (404), exactly as a missin
 
 import difflib
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from cases.choices import DEAD_END_STATUSES
-from cases.models import Assignment, Case, CaseEvent, SupervisionOrder
+from cases.choices import DEAD_END_STATUSES, SupervisionLevel, SupervisionStatus
+from cases.models import (
+    Assignment,
+    Case,
+    CaseEvent,
+    Consultation,
+    ConsultationPosition,
+    SupervisionOrder,
+)
 from core import policy
 from core.errors import NotFound
 from departments.models import Department
@@ -29,6 +36,26 @@ def visible_assignments(user) -> QuerySet[Assignment]:
 def visible_supervisions(user) -> QuerySet[SupervisionOrder]:
     """Supervision orders the user may see: never those addressed to another department."""
     return policy.scope(user, SupervisionOrder.objects.select_related("case", "department"))
+
+
+def leader_instructions(user, case: Case) -> QuerySet[SupervisionOrder]:
+    """The leader's instructions (领导批示) on the case's open or answered orders the user sees."""
+    orders = policy.scope(user, SupervisionOrder.objects.filter(case=case))
+    return (
+        orders.filter(level=SupervisionLevel.LEADER)
+        .exclude(status=SupervisionStatus.CLOSED)
+        .exclude(instruction="")
+        .order_by("opened_at", "id")
+    )
+
+
+def visible_consultations(user) -> QuerySet[Consultation]:
+    """Joint consultations on the cases the user may see, with their positions."""
+    positions = ConsultationPosition.objects.select_related("department").order_by("id")
+    queryset = Consultation.objects.select_related("case").prefetch_related(
+        Prefetch("positions", queryset=positions), "co_departments"
+    )
+    return policy.scope(user, queryset)
 
 
 def visible_events(user, case: Case) -> QuerySet[CaseEvent]:

@@ -238,6 +238,8 @@ SPECTACULAR_SETTINGS = {
         "SupervisionStatusEnum": "cases.choices.SupervisionStatus",
         "ReplyResultEnum": "cases.choices.ReplyResult",
         "SupervisionLevelEnum": "cases.choices.SupervisionLevel",
+        "CallbackChannelEnum": "cases.choices.CallbackChannel",  # issue 14 (B)
+        "ChannelEnum": "cases.choices.Channel",
         "RegionLevelEnum": [(n, n) for n in range(1, 6)],
     },
 }

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from cases import privacy, services
 from cases.choices import (
     Action,
+    CallbackChannel,
     Channel,
     ReplyResult,
     RequestType,
@@ -19,8 +20,17 @@ from cases.choices import (
     SupervisionLevel,
     Urgency,
 )
-from cases.models import Assignment, Case, CaseEvent, Category, Extension, SupervisionOrder
-from cases.selectors import dispatch_targets
+from cases.models import (
+    Assignment,
+    Case,
+    CaseEvent,
+    Category,
+    Consultation,
+    ConsultationPosition,
+    Extension,
+    SupervisionOrder,
+)
+from cases.selectors import dispatch_targets, leader_instructions
 from core.phones import PhoneSerializerField
 from departments.models import Department, Region
 
@@ -138,15 +148,36 @@ class CaseSerializer(serializers.ModelSerializer):
         return data
 
 
+class LeaderInstructionSerializer(serializers.ModelSerializer):
+    """A leader's instruction (领导批示) on a supervision order the caller may see."""
+
+    class Meta:
+        model = SupervisionOrder
+        fields = ["id", "department", "instruction", "status", "due_at"]
+        read_only_fields = fields
+
+
 class CaseDetailSerializer(CaseSerializer):
-    """A case with its assignments and the actions the caller may take on it now."""
+    """A case with its assignments, the leader's instructions the caller may see (first for a
+    department to read) and the actions the caller may take on it now."""
 
     assignments = AssignmentBriefSerializer(many=True, read_only=True)
+    leader_instructions = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
 
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "assignments", "allowed_actions"]
+        fields = [*CaseSerializer.Meta.fields, "leader_instructions", "assignments"]
+        fields += ["allowed_actions"]
         read_only_fields = fields
+
+    @extend_schema_field(LeaderInstructionSerializer(many=True))
+    def get_leader_instructions(self, case: Case) -> list:
+        """The open and answered leader's orders of the case the caller may see."""
+        request = self.context.get("request")
+        if request is None:
+            return []
+        orders = leader_instructions(request.user, case)
+        return LeaderInstructionSerializer(orders, many=True).data
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(Action.choices)))
     def get_allowed_actions(self, case: Case) -> list[str]:
@@ -288,6 +319,45 @@ class SupervisionSerializer(serializers.ModelSerializer):
             "due_at",
             "answer",
             "answered_at",
+            "instruction",
+            "reviewed_at",
+            "review_note",
+            "sent_back_count",
+        ]
+        read_only_fields = fields
+
+
+class PositionSerializer(serializers.ModelSerializer):
+    """An invited department and its recorded position (blank until it records one)."""
+
+    department_name = serializers.CharField(source="department.name", read_only=True)
+
+    class Meta:
+        model = ConsultationPosition
+        fields = ["department", "department_name", "position", "recorded_at"]
+        read_only_fields = fields
+
+
+class ConsultationSerializer(serializers.ModelSerializer):
+    """A joint consultation (会商): the invited departments' positions and the decision."""
+
+    case = serializers.CharField(source="case.number", read_only=True)
+    positions = PositionSerializer(many=True, read_only=True)
+    co_departments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "id",
+            "case",
+            "topic",
+            "status",
+            "opened_at",
+            "positions",
+            "decided_at",
+            "main_department",
+            "co_departments",
+            "decision",
         ]
         read_only_fields = fields
 
@@ -348,11 +418,18 @@ class CallbackInput(serializers.Serializer):
     )
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     then = serializers.ChoiceField(
-        choices=[("close", _("Close the case")), ("reopen", _("Reopen the case"))],
+        choices=[
+            ("close", _("Close the case")),
+            ("reopen", _("Reopen the case")),
+            ("decision", _("Send to the supervisors' decision")),
+        ],
         required=False,
         allow_blank=True,
         default="",
         help_text=_("What follows in the same step, as on the callback form (nothing when empty)."),
+    )
+    channel = serializers.ChoiceField(
+        choices=CallbackChannel.choices, required=False, default=CallbackChannel.PHONE
     )
 
     def validate(self, attrs):
@@ -367,6 +444,13 @@ class SuperviseInput(serializers.Serializer):
     level = serializers.ChoiceField(choices=SupervisionLevel.choices, default="normal")
     reason = text(2000)
     due_at = serializers.DateTimeField()
+    instruction = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("The leader's instruction (领导批示): required for a leader's order."),
+    )
 
 
 class ReturnInput(serializers.Serializer):
@@ -398,6 +482,36 @@ class DecideInput(serializers.Serializer):
 
 class SupervisionAnswerInput(serializers.Serializer):
     answer = text(5000)
+
+
+class SupervisionReviewInput(serializers.Serializer):
+    accept = serializers.BooleanField()
+    note = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Why the answer is sent back (required then)."),
+    )
+
+
+class ConsultationOpenInput(serializers.Serializer):
+    topic = text(2000)
+    departments = serializers.PrimaryKeyRelatedField(
+        queryset=DEPARTMENTS, many=True, allow_empty=False
+    )
+
+
+class PositionInput(serializers.Serializer):
+    position = text(5000)
+
+
+class ConsultationDecideInput(serializers.Serializer):
+    department = serializers.PrimaryKeyRelatedField(queryset=DEPARTMENTS)
+    co_departments = serializers.PrimaryKeyRelatedField(
+        queryset=DEPARTMENTS, many=True, required=False, default=list
+    )
+    decision = text(5000)
 
 
 class CategorySerializer(serializers.ModelSerializer):

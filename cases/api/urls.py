@@ -10,5 +10,6 @@ router.register("assignments", handling.AssignmentViewSet, basename="assignment"
 router.register("extensions", handling.ExtensionViewSet, basename="extension")
 router.register("supervisions", handling.SupervisionViewSet, basename="supervision")
 router.register("categories", views.CategoryViewSet, basename="category")
+router.register("consultations", handling.ConsultationViewSet, basename="consultation")
 
 urlpatterns = router.urls

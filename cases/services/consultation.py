@@ -23,7 +23,7 @@ from cases.services.guards import (
     update,
 )
 from core import policy
-from core.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
+from core.errors import ActionForbidden, InvalidInput, NotFound, TransitionNotAllowed
 
 MAX_INVITED = 10
 
@@ -112,9 +112,13 @@ def record_position(
     position = require_text(position, "position", _("the department's position"))
     case, consultation = _lock(consultation)
     ensure_case_visible(actor, case)
+    locked = Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
+    if locked is None:  # no consultation on the case: the table says why
+        ensure_transition(case, Action.RECORD_POSITION)
+        raise NotFound(_("no joint consultation %(pk)s") % {"pk": consultation.pk})
+    row = _position_of(actor, locked, case)  # who may never record one is told first
     ensure_transition(case, Action.RECORD_POSITION)
-    consultation = _ensure_open(case, consultation)
-    row = _position_of(actor, consultation, case)
+    _ensure_open(case, locked)
     update(row, position=position, recorded_by=actor, recorded_at=at)
     events.position_recorded(case, actor=actor, position=row, at=at)
     return row

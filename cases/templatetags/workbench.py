@@ -17,6 +17,7 @@ MENU = {
     "intake": "cases.work_as_center",
     "cases": "cases.list_cases",
     "callbacks": "cases.work_as_center",
+    "decisions": "cases.supervise_work",  # issue 14 (B): the decision queue (研判)
     "dashboards": "hotline.view_dashboards",
     "rules": "departments.change_rules",
     "root_causes": "hotline.view_root_causes",
@@ -92,6 +93,15 @@ EVENT_LABELS = {
     "assignment_urged": _("Urged"),
     "supervision_opened": _("Supervision order opened"),
     "supervision_answered": _("Supervision order answered"),
+    # issue 14 (B)
+    "parent_replied": _("The parent case was replied"),
+    "case_referred": _("Sent to the supervisors' decision"),
+    "case_concluded": _("Closed by the supervisor's decision"),
+    "supervision_accepted": _("Supervision answer accepted"),
+    "supervision_sent_back": _("Supervision answer sent back"),
+    "consultation_opened": _("Joint consultation opened"),
+    "consultation_position": _("Position recorded"),
+    "consultation_decided": _("Joint consultation decided"),
 }
 
 

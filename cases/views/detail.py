@@ -14,7 +14,13 @@ from django.views.decorators.http import require_POST
 from cases import privacy, services
 from cases.models import Extension
 from cases.privacy import no_store
-from cases.selectors import get_case_for, visible_events, visible_supervisions
+from cases.selectors import (
+    get_case_for,
+    leader_instructions,
+    visible_consultations,
+    visible_events,
+    visible_supervisions,
+)
 from cases.sla import working_time_between
 from cases.views.actions import ACTIONS
 from core import policy
@@ -105,6 +111,8 @@ def render_case(request, case, *, bound=None, status=200, revealed=None, reveal_
             Extension.objects.filter(assignment__case=case).select_related("assignment__department")
         ),
         "supervisions": list(visible_supervisions(user).filter(case=case)),
+        "instructions": list(leader_instructions(user, case)),
+        "consultations": list(visible_consultations(user).filter(case=case)),
         "merged": list(case.merged_cases.only("number", "status")),
         "actions": action_forms(case, request.user, bound),
         "open_action": bound[0] if bound else "",
