@@ -240,6 +240,14 @@ class CaseViewSet(
         services.park_case(get_case_for(request.user, number), actor=request.user, **data)
         return self._answer(number)
 
+    @case_action(s.ReasonInput, "Open a jurisdiction dispute on a return (a supervisor)")
+    @action(detail=True, methods=["post"], url_path="dispute", url_name="dispute")
+    def dispute(self, request, number=None):
+        """Escalate the return under review to a dispute, decided through a consultation."""
+        data = validated(s.ReasonInput, request)
+        services.open_dispute(get_case_for(request.user, number), actor=request.user, **data)
+        return self._answer(number)
+
     @case_action(
         s.ConsultationOpenInput, "Open a joint consultation (会商)", s.ConsultationSerializer, 201
     )
