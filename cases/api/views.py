@@ -240,14 +240,6 @@ class CaseViewSet(
         services.park_case(get_case_for(request.user, number), actor=request.user, **data)
         return self._answer(number)
 
-    @case_action(s.ReasonInput, "Open a jurisdiction dispute on a return (a supervisor)")
-    @action(detail=True, methods=["post"], url_path="dispute", url_name="dispute")
-    def dispute(self, request, number=None):
-        """Escalate the return under review to a dispute, decided through a consultation."""
-        data = validated(s.ReasonInput, request)
-        services.open_dispute(get_case_for(request.user, number), actor=request.user, **data)
-        return self._answer(number)
-
     @case_action(
         s.ConsultationOpenInput, "Open a joint consultation (会商)", s.ConsultationSerializer, 201
     )
@@ -283,6 +275,14 @@ class CaseViewSet(
         )
         assignment = open_main_assignment(case)
         services.urge_assignment(assignment, actor=request.user, **data)
+        return self._answer(number)
+
+    @case_action(s.ReasonInput, "Open a jurisdiction dispute on a repeated return (a supervisor)")
+    @action(detail=True, methods=["post"], url_path="open-dispute", url_name="open-dispute")
+    def open_dispute(self, request, number=None):
+        """Escalate the case under return review to a jurisdiction dispute."""
+        data = validated(s.ReasonInput, request)
+        services.open_dispute(get_case_for(request.user, number), actor=request.user, **data)
         return self._answer(number)
 
     @case_action(s.SuperviseInput, "Open a supervision order", s.SupervisionSerializer, 201)

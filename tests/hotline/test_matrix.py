@@ -580,7 +580,7 @@ API_ROWS: list[tuple[str, str, object]] = [
     ("POST /api/v1/cases/{number}/conclude/", "POST", api_case_action(may=SUPERVISORS)),
     ("POST /api/v1/cases/{number}/park/", "POST", api_case_action(may=SUPERVISORS)),
     ("POST /api/v1/cases/{number}/consult/", "POST", api_case_action(may=SUPERVISORS)),
-    ("POST /api/v1/cases/{number}/dispute/", "POST", api_case_action(may=SUPERVISORS)),
+    ("POST /api/v1/cases/{number}/open-dispute/", "POST", api_case_action(may=SUPERVISORS)),
     # merging names a parent only the center sees: a department is refused either way
     ("POST /api/v1/cases/{number}/merge/", "POST", api_merge),
     ("POST /api/v1/cases/{number}/*/", "POST", api_case_action()),
