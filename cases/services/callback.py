@@ -83,6 +83,8 @@ def record_callback(
     unsatisfied or unresolved answer sends a replied case to the decision queue at once."""
     at = moment(at)
     _ensure_rating(reached, resolved, satisfaction, channel)
+    if actor is None and channel == CallbackChannel.PHONE:
+        raise InvalidInput(_("a phone callback is recorded by an agent"), field="channel")
     case = lock_case(case)
     if actor is not None:
         ensure_center(actor, case, "call citizens back")
