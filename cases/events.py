@@ -253,10 +253,25 @@ def case_parked(case: Case, *, actor, reason: str, at: Moment = None) -> CaseEve
 
 
 def case_closed(
-    case: Case, *, actor, note: str, basis: dict | None = None, at: Moment = None
+    case: Case,
+    *,
+    actor,
+    note: str,
+    basis: dict | None = None,
+    with_parent: str = "",
+    at: Moment = None,
 ) -> CaseEvent:
-    """`basis` is why a replied case may close (`callback.closing_basis`), or {} when answered."""
-    return _write(case, EventType.CLOSED, actor=actor, data={"note": note, **(basis or {})}, at=at)
+    """`basis` is why a replied case may close (`callback.closing_basis`: `callback`,
+    `not_reached` or `decision`, and the attempts since the reply); empty when answered.
+    `with_parent`: the number of the parent a merged duplicate closed with."""
+    basis = basis or {}
+    data = {
+        "note": note,
+        "basis": basis.get("basis", ""),
+        "attempts": basis.get("attempts", 0),
+        "with_parent": with_parent,
+    }
+    return _write(case, EventType.CLOSED, actor=actor, data=data, at=at)
 
 
 def parent_replied(

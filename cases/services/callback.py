@@ -132,10 +132,10 @@ def closing_basis(case: Case) -> dict | None:
     reached = [c for c in attempts if c.reached]
     if reached:
         last = reached[-1]
-        return None if is_unhappy(last) else {"basis": "callback", "callback": last.pk}
+        return None if is_unhappy(last) else {"basis": "callback", "attempts": len(attempts)}
     days = {timezone.localdate(c.created_at) for c in attempts}
     if len(days) >= settings.HOTLINE_CALLBACK_ATTEMPTS:
-        return {"basis": "not_reached", "attempts": len(attempts), "days": len(days)}
+        return {"basis": "not_reached", "attempts": len(attempts)}
     return None
 
 
@@ -181,8 +181,10 @@ def _close_duplicates(parent: Case, duplicates, bases: dict, *, actor, note: str
     """The duplicates close with their parent: each a closing time and its own timeline line."""
     for duplicate in duplicates:
         update(duplicate, closed_at=at)
-        basis = {**bases.get(duplicate.pk, {}), "with_parent": parent.number}
-        events.case_closed(duplicate, actor=actor, note=note, basis=basis, at=at)
+        basis = bases.get(duplicate.pk, {})
+        events.case_closed(
+            duplicate, actor=actor, note=note, basis=basis, with_parent=parent.number, at=at
+        )
 
 
 @transaction.atomic

@@ -43,13 +43,22 @@ DATA_KEYS = {
     EventType.EXTENSION_DECIDED: {"extension", "approve", "note", "new_due_at"},
     EventType.PROGRESS: {"note"},
     EventType.REPLIED: {"result", "role", "late"},
-    EventType.CALLBACK: {"callback", "reached", "resolved", "satisfaction"},
+    EventType.CALLBACK: {"callback", "reached", "resolved", "satisfaction", "channel"},
     EventType.REOPENED: {"reason", "department", "reopens"},
     EventType.PARKED: {"reason", "reopens"},
-    EventType.CLOSED: {"note"},
+    EventType.CLOSED: {"note", "basis", "attempts", "with_parent"},
     EventType.URGED: {"note", "threshold", "automatic"},
-    EventType.SUPERVISED: {"order", "level", "due_at", "reason"},
+    EventType.SUPERVISED: {"order", "level", "due_at", "reason", "instruction"},
     EventType.SUPERVISION_ANSWERED: {"order", "answer"},
+    # issue 14 (B)
+    EventType.PARENT_REPLIED: {"parent", "result", "reply"},
+    EventType.REFERRED: {"note", "satisfaction", "resolved"},
+    EventType.CONCLUDED: {"reason"},
+    EventType.SUPERVISION_ACCEPTED: {"order", "level", "note"},
+    EventType.SUPERVISION_SENT_BACK: {"order", "level", "note"},
+    EventType.CONSULTATION_OPENED: {"consultation", "topic", "departments", "department_ids"},
+    EventType.POSITION_RECORDED: {"consultation", "department", "department_ids", "position"},
+    EventType.CONSULTATION_DECIDED: {"consultation", "department", "co", "decision"},
 }
 
 
@@ -153,7 +162,11 @@ def _the_rest_of_the_lifecycle(w, settings):
     services.request_extension(assignment, actor=w.district_handler, reason="需协调", days=1)
     services.decide_extension(pending_extension_of(working), actor=w.supervisor, approve=True)
     services.urge_assignment(assignment, actor=w.agent, note="请尽快答复")
-    services.answer_supervision(open_order_of(working), actor=w.district_handler, answer="在办")
+    order = open_order_of(working)
+    services.answer_supervision(order, actor=w.district_handler, answer="在办")
+    services.review_supervision(order, actor=w.supervisor, accept=False, note="答复不具体")
+    services.answer_supervision(order, actor=w.district_handler, answer="已整改")
+    services.review_supervision(order, actor=w.supervisor, accept=True)
     services.redispatch_assignment(assignment, actor=w.district_handler, department=w.dept(STREET))
     replied = case_in(Status.REPLIED, w, settings)
     services.record_callback(
@@ -161,6 +174,27 @@ def _the_rest_of_the_lifecycle(w, settings):
     )
     settings.HOTLINE_MAX_REOPENS = 3
     services.reopen_case(replied, actor=w.supervisor, reason="群众不满意")
+    _the_decision_and_the_consultation(w, settings)
+
+
+def _the_decision_and_the_consultation(w, settings):
+    """Issue 14 (B): a decision closed by a supervisor, a duplicate hearing its parent's reply,
+    a joint consultation from invitation to decision."""
+    deciding = case_in(Status.DECISION, w, settings)
+    services.conclude_case(deciding, actor=w.supervisor, reason="已向市民解释")
+    parent, duplicate = register(w), register(w, citizen_phone="13900001111")
+    services.merge_case(duplicate, actor=w.agent, parent=parent)
+    assignment = services.dispatch_case(parent, actor=w.agent, department=w.dept("cgj"))
+    services.sign_assignment(assignment, actor=w.handler)
+    services.reply_assignment(assignment, actor=w.handler, result="resolved", content="已处理")
+    hard = register(w)
+    consultation = services.open_consultation(
+        hard, actor=w.supervisor, topic="谁主办", departments=[w.dept("cgj")]
+    )
+    services.record_position(consultation, actor=w.handler, position="我局主办")
+    services.decide_consultation(
+        consultation, actor=w.supervisor, department=w.dept("cgj"), decision="城管局主办"
+    )
 
 
 def test_every_event_type_keeps_its_stored_data_keys(world, settings):
