@@ -42,13 +42,34 @@ EVENT_ACTIONS = {
     EventType.URGED: Action.URGE,
     EventType.SUPERVISED: Action.SUPERVISE,
     EventType.SUPERVISION_ANSWERED: Action.ANSWER_SUPERVISION,
+    # issue 14 (B)
+    EventType.REFERRED: Action.REFER_DECISION,
+    EventType.CONCLUDED: Action.CONCLUDE,
+    EventType.SUPERVISION_ACCEPTED: Action.ACCEPT_SUPERVISION,
+    EventType.SUPERVISION_SENT_BACK: Action.REJECT_SUPERVISION,
+    EventType.CONSULTATION_OPENED: Action.OPEN_CONSULTATION,
+    EventType.POSITION_RECORDED: Action.RECORD_POSITION,
+    EventType.CONSULTATION_DECIDED: Action.DECIDE_CONSULTATION,
 }
+
+
+# A merged duplicate's lines that are no transition of its own: it hears its parent's reply
+# and is closed with it (its status stays `merged`).
+def _with_parent(event) -> bool:
+    return event.type == EventType.PARENT_REPLIED or (
+        event.type == EventType.CLOSED and bool((event.data or {}).get("with_parent"))
+    )
+
+
 CO_ACTIONS = (Action.SIGN, Action.REPLY, Action.ADD_PROGRESS)
 # The events whose assignment is a new one, created in the same transaction.
 CREATING = (EventType.DISPATCHED, EventType.REDISPATCHED, EventType.REOPENED,
-            EventType.DISPUTE_DECIDED)  # fmt: skip
+            EventType.DISPUTE_DECIDED, EventType.CONSULTATION_DECIDED)  # fmt: skip
+# The events that create co-handlers' assignments beside the main one.
+WITH_CO = (EventType.DISPATCHED, EventType.CONSULTATION_DECIDED)
 # Actions that never move an assignment (the assignment table leaves them out).
-UNLISTED = {Action.DECIDE_EXTENSION, Action.SUPERVISE, Action.ANSWER_SUPERVISION}
+UNLISTED = {Action.DECIDE_EXTENSION, Action.SUPERVISE, Action.ANSWER_SUPERVISION,
+            Action.ACCEPT_SUPERVISION, Action.REJECT_SUPERVISION}  # fmt: skip
 
 
 def replay(case: Case, events: list[CaseEvent]) -> str:
@@ -56,6 +77,9 @@ def replay(case: Case, events: list[CaseEvent]) -> str:
     assert events[0].type == EventType.REGISTERED and events[0].created_at == case.created_at
     status = Status.REGISTERED
     for event in events[1:]:
+        if _with_parent(event):
+            assert status == Status.MERGED, (case.number, event.type)
+            continue
         action = EVENT_ACTIONS[event.type]
         co_handler = event.assignment is not None and event.assignment.role == "co"
         if co_handler and action in CO_ACTIONS:
@@ -87,13 +111,15 @@ def replay_assignments(
     statuses: dict[int, str] = {}
     by_pk = {a.pk: a for a in assignments}
     for event in events[1:]:
+        if _with_parent(event):
+            continue
         action, pk = EVENT_ACTIONS[event.type], event.assignment_id
         if event.type in CREATING:
             assert pk is not None and pk not in statuses, (case.number, event.type)
             if event.type == EventType.REDISPATCHED:
                 _move(case, statuses, by_pk[pk].parent_id, action, event)
             born = [a.pk for a in assignments if a.pk == pk or (
-                event.type == EventType.DISPATCHED and a.role == "co"
+                event.type in WITH_CO and a.role == "co"
                 and a.dispatched_at == event.created_at and a.pk not in statuses)]  # fmt: skip
             statuses.update(dict.fromkeys(born, AssignmentStatus.DISPATCHED))
         elif action == Action.OPEN_DISPUTE:
