@@ -72,7 +72,8 @@ def test_a_dispute_is_decided_through_a_joint_consultation(
     fields = {"channel": "phone", "request_type": "complaint", "content": "餐馆油烟扰民"}
     number = _ok(agent_api.post(f"{API}cases/", {**fields, "dispatch_to": cgj.code}), 201)["number"]
     _work(cgj_api, number, "return", {"reason": "油烟归市场监管", "suggested_department": scjgj.pk})
-    disputed = _ok(supervisor_api.post(f"{API}cases/{number}/open-dispute/", {"reason": "互相推诿"}))
+    dispute = {"reason": "互相推诿"}
+    disputed = _ok(supervisor_api.post(f"{API}cases/{number}/open-dispute/", dispute))
     assert disputed["status"] == "disputed"
 
     # when the supervisor invites both departments to a joint consultation
