@@ -136,7 +136,7 @@ def _lock_case_of(order: SupervisionOrder) -> Case:
 
 def _fresh_order(order: SupervisionOrder) -> SupervisionOrder:
     return (
-        SupervisionOrder.objects.select_for_update()
+        SupervisionOrder.objects.select_for_update(of=("self",))  # its assignment may be null
         .select_related("department", "assignment")
         .get(pk=order.pk)
     )
