@@ -51,6 +51,8 @@ class Status(models.TextChoices):
     PARKED = "parked", _("Parked as unresolvable")
     # --- issue 14 (helper A): the center reviews a department's reply (办结审核)
     REPLY_REVIEW = "reply_review", _("Reply under review")
+    # issue 14 (B): an unsatisfied or unresolved callback waits for a supervisor (研判)
+    DECISION = "decision", _("Waiting for the supervisors' decision")
 
 
 class AssignmentRole(models.TextChoices):
@@ -170,6 +172,14 @@ class Action(models.TextChoices):
     APPROVE_REPLY = "approve_reply", _("Approve the reply")
     SEND_BACK_REPLY = "send_back_reply", _("Send the reply back")
     TAKE_BACK = "take_back", _("Take back and reassign")
+    # issue 14 (B): the decision queue, the center's review of supervision answers, 会商
+    REFER_DECISION = "refer_decision", _("Send to the supervisors' decision")
+    CONCLUDE = "conclude", _("Close with the supervisor's reason")
+    ACCEPT_SUPERVISION = "accept_supervision", _("Accept the supervision answer")
+    REJECT_SUPERVISION = "reject_supervision", _("Send the supervision answer back")
+    OPEN_CONSULTATION = "open_consultation", _("Open a joint consultation")
+    RECORD_POSITION = "record_position", _("Record the department's position")
+    DECIDE_CONSULTATION = "decide_consultation", _("Decide the joint consultation")
 
 
 # Registering creates a case in this status; every later change is a row of TRANSITIONS.
@@ -231,6 +241,27 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (_S.DISPATCHED, _A.TAKE_BACK): _S.REGISTERED,
     (_S.IN_PROGRESS, _A.TAKE_BACK): _S.REGISTERED,
     (_S.RETURN_REVIEW, _A.TAKE_BACK): _S.REGISTERED,
+    # issue 14 (B): an unsatisfied callback goes to the supervisors' decision (研判); only a
+    # supervisor ends it there: reopen, park, or close with a reason (conclude)
+    (_S.REPLIED, _A.REFER_DECISION): _S.DECISION,
+    (_S.DECISION, _A.REOPEN): _S.DISPATCHED,
+    (_S.DECISION, _A.PARK): _S.PARKED,
+    (_S.DECISION, _A.CONCLUDE): _S.CLOSED,
+    # issue 14 (B): the center accepts a supervision answer (the order closes) or sends it back
+    (_S.DISPATCHED, _A.ACCEPT_SUPERVISION): _S.DISPATCHED,
+    (_S.DISPATCHED, _A.REJECT_SUPERVISION): _S.DISPATCHED,
+    (_S.IN_PROGRESS, _A.ACCEPT_SUPERVISION): _S.IN_PROGRESS,
+    (_S.IN_PROGRESS, _A.REJECT_SUPERVISION): _S.IN_PROGRESS,
+    (_S.REPLIED, _A.ACCEPT_SUPERVISION): _S.REPLIED,
+    (_S.REPLIED, _A.REJECT_SUPERVISION): _S.REPLIED,
+    # issue 14 (B): joint consultation (会商) on a dispute or a hard case not yet dispatched;
+    # the decision dispatches the decided main department and co-handlers
+    (_S.REGISTERED, _A.OPEN_CONSULTATION): _S.REGISTERED,
+    (_S.REGISTERED, _A.RECORD_POSITION): _S.REGISTERED,
+    (_S.REGISTERED, _A.DECIDE_CONSULTATION): _S.DISPATCHED,
+    (_S.DISPUTED, _A.OPEN_CONSULTATION): _S.DISPUTED,
+    (_S.DISPUTED, _A.RECORD_POSITION): _S.DISPUTED,
+    (_S.DISPUTED, _A.DECIDE_CONSULTATION): _S.DISPATCHED,
 }
 
 
@@ -287,6 +318,7 @@ _AS, _T, _K = AssignmentStatus, Taker, KnockOn
 # Every dispatch creates an assignment in this status: these actions create one each.
 ASSIGNMENT_INITIAL_STATUS = _AS.DISPATCHED
 ASSIGNMENT_CREATED_BY = (_A.DISPATCH, _A.REDISPATCH, _A.DECIDE_DISPUTE, _A.REOPEN)
+ASSIGNMENT_CREATED_BY += (_A.DECIDE_CONSULTATION,)  # issue 14 (B): 会商's decision dispatches
 _HANDLERS = (_T.MAIN, _T.CO)
 
 # THE assignment table: (assignment status, action) -> the status after it and who may take it.
@@ -427,7 +459,27 @@ CITIZEN_STATUS_WORDS = {
     Status.REPLIED: _("Handled; the hotline will call you back"),
     Status.CLOSED: _("Completed"),
     Status.PARKED: _("Kept on record; it cannot be resolved for now"),
+    Status.REPLY_REVIEW: _("Handled; the hotline is checking the reply"),
+    Status.DECISION: _("The hotline is deciding how to follow up"),
 }
 # The citizen may still add words or photos on the lookup: open, or replied and waiting for the
 # callback (the photo may show the problem is back).
 CITIZEN_MAY_ADD_STATUSES = (*OPEN_STATUSES, *CALLBACK_STATUSES)
+# ---------------------------------------------------------------- issue 14 (B)
+
+# Waiting for a supervisor's decision (研判): the center owes the citizen a decision, so the case
+# is neither finished (Open311 would call it closed) nor in the callback queue.
+DECISION_STATUSES = (Status.DECISION,)
+FINISHED_STATUSES = tuple(s for s in FINISHED_STATUSES if s not in DECISION_STATUSES)
+
+
+class CallbackChannel(models.TextChoices):
+    """How a callback reached (or tried to reach) the citizen."""
+
+    PHONE = "phone", _("Phone call")
+    SMS = "sms", _("SMS survey")
+
+
+class ConsultationStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DECIDED = "decided", _("Decided")

@@ -69,6 +69,15 @@ class EventType:
     REPLY_APPROVED = "reply_approved"
     REPLY_SENT_BACK = "reply_sent_back"
     TAKEN_BACK = "case_taken_back"
+    # issue 14 (B)
+    PARENT_REPLIED = "parent_replied"
+    REFERRED = "case_referred"
+    CONCLUDED = "case_concluded"
+    SUPERVISION_ACCEPTED = "supervision_accepted"
+    SUPERVISION_SENT_BACK = "supervision_sent_back"
+    CONSULTATION_OPENED = "consultation_opened"
+    POSITION_RECORDED = "consultation_position"
+    CONSULTATION_DECIDED = "consultation_decided"
 
 
 Moment = datetime.datetime | None
@@ -309,6 +318,7 @@ def callback_recorded(case: Case, *, actor, callback: Callback, at: Moment = Non
         "reached": callback.reached,
         "resolved": callback.resolved,
         "satisfaction": callback.satisfaction,
+        "channel": callback.channel,
     }
     return _write(case, EventType.CALLBACK, actor=actor, data=data, at=at)
 
@@ -337,8 +347,48 @@ def case_parked(case: Case, *, actor, reason: str, at: Moment = None) -> CaseEve
     return _write(case, EventType.PARKED, actor=actor, data=data, at=at)
 
 
-def case_closed(case: Case, *, actor, note: str, at: Moment = None) -> CaseEvent:
-    return _write(case, EventType.CLOSED, actor=actor, data={"note": note}, at=at)
+def case_closed(
+    case: Case,
+    *,
+    actor,
+    note: str,
+    basis: dict | None = None,
+    with_parent: str = "",
+    at: Moment = None,
+) -> CaseEvent:
+    """`basis` is why a replied case may close (`callback.closing_basis`: `callback`,
+    `not_reached` or `decision`, and the attempts since the reply); empty when answered.
+    `with_parent`: the number of the parent a merged duplicate closed with."""
+    basis = basis or {}
+    data = {
+        "note": note,
+        "basis": basis.get("basis", ""),
+        "attempts": basis.get("attempts", 0),
+        "with_parent": with_parent,
+    }
+    return _write(case, EventType.CLOSED, actor=actor, data=data, at=at)
+
+
+def parent_replied(
+    case: Case, *, actor, parent: Case, assignment: Assignment, at: Moment = None
+) -> CaseEvent:
+    """A duplicate hears its parent's reply (the text the citizen is told)."""
+    data = {
+        "parent": parent.number,
+        "result": assignment.reply_result,
+        "reply": assignment.reply_content,
+    }
+    return _write(case, EventType.PARENT_REPLIED, actor=actor, data=data, at=at)
+
+
+def case_referred(case: Case, *, actor, note: str, at: Moment = None) -> CaseEvent:
+    """Sent to the supervisors' decision queue (研判); `actor` None: by the SMS survey."""
+    data = {"note": note, "satisfaction": case.satisfaction, "resolved": case.resolved}
+    return _write(case, EventType.REFERRED, actor=actor, data=data, at=at)
+
+
+def case_concluded(case: Case, *, actor, reason: str, at: Moment = None) -> CaseEvent:
+    return _write(case, EventType.CONCLUDED, actor=actor, data={"reason": reason}, at=at)
 
 
 # ---------------------------------------------------------------- reminders and supervision
@@ -358,6 +408,7 @@ def supervision_opened(case: Case, *, actor, order, at: Moment = None) -> CaseEv
         "level": order.level,
         "due_at": order.due_at.isoformat(),
         "reason": order.reason,
+        "instruction": order.instruction,
     }
     return _write(
         case, EventType.SUPERVISED, actor=actor, assignment=order.assignment, data=data, at=at
@@ -428,4 +479,49 @@ def citizen_information_added(
         assignment=assignment,
         data=data,
         at=at,
+    )
+
+
+# ---------------------------------------------------------------- issue 14 (B): review, 会商
+
+
+def supervision_reviewed(case: Case, *, actor, order, accepted: bool, at: Moment = None):
+    """The center accepted the answer (the order closes) or sent it back (open again)."""
+    data = {"order": order.pk, "level": order.level, "note": order.review_note}
+    kind = EventType.SUPERVISION_ACCEPTED if accepted else EventType.SUPERVISION_SENT_BACK
+    return _write(case, kind, actor=actor, assignment=order.assignment, data=data, at=at)
+
+
+def consultation_opened(case: Case, *, actor, consultation, departments, at: Moment = None):
+    """`department_ids` tells the webhooks whom to invite (they hold no assignment yet)."""
+    data = {
+        "consultation": consultation.pk,
+        "topic": consultation.topic,
+        "departments": sorted(d.code for d in departments),
+        "department_ids": sorted(d.pk for d in departments),
+    }
+    return _write(case, EventType.CONSULTATION_OPENED, actor=actor, data=data, at=at)
+
+
+def position_recorded(case: Case, *, actor, position, at: Moment = None) -> CaseEvent:
+    data = {
+        "consultation": position.consultation_id,
+        "department": position.department.code,
+        "department_ids": [position.department_id],
+        "position": position.position,
+    }
+    return _write(case, EventType.POSITION_RECORDED, actor=actor, data=data, at=at)
+
+
+def consultation_decided(
+    case: Case, *, actor, consultation, assignment: Assignment, co_departments, at: Moment = None
+) -> CaseEvent:
+    data = {
+        "consultation": consultation.pk,
+        "department": consultation.main_department.code,
+        "co": [d.code for d in co_departments],
+        "decision": consultation.decision,
+    }
+    return _write(
+        case, EventType.CONSULTATION_DECIDED, actor=actor, assignment=assignment, data=data, at=at
     )

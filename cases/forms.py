@@ -22,6 +22,7 @@ from cases.choices import (
     DisputeStatus,
     ReplyResult,
     Satisfaction,
+    Status,
     SupervisionLevel,
     SupervisionStatus,
     assignment_sources,
@@ -29,7 +30,6 @@ from cases.choices import (
 )
 from cases.models import Dispute, Extension, SupervisionOrder
 from cases.selectors import dispatch_targets, get_case_for, transfer_targets, visible_assignments
-from core import policy
 from core.errors import InvalidInput, NotFound
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -325,6 +325,7 @@ class CallbackForm(CaseActionForm):
             ("close", _("Close the case")),
             ("", _("Keep it open (call again later)")),
             ("reopen", _("Reopen: back to the department")),
+            ("decision", _("Send to the supervisors' decision")),
         ],
         initial="close",
         required=False,
@@ -332,11 +333,27 @@ class CallbackForm(CaseActionForm):
     )
 
     def limit_choices(self) -> None:
-        if not policy.can(self.user, "cases.supervise_work"):
-            choices = [c for c in self.fields["then"].choices if c[0] != "reopen"]
-            self.fields["then"].choices = choices
+        if self.case.status == Status.MERGED:
+            # a duplicate closes with its parent: its callback is recorded, nothing follows
+            self.fields["then"].choices = [c for c in self.fields["then"].choices if not c[0]]
+            self.fields["then"].initial = ""
 
     def clean(self):
+        data = self._clean_rating()
+        unhappy = data.get("satisfaction") == Satisfaction.UNSATISFIED or (
+            yes_no(data.get("resolved", "")) is False
+        )
+        if unhappy and data.get("then") == "close":
+            self.add_error(
+                "then",
+                _(
+                    "An unsatisfied or unresolved case is not closed here: reopen it or send "
+                    "it to the supervisors' decision."
+                ),
+            )
+        return data
+
+    def _clean_rating(self):
         data = super().clean()
         reached = yes_no(data.get("reached", ""))
         if reached is False and (data.get("resolved") or data.get("satisfaction")):
@@ -362,6 +379,11 @@ class UrgeForm(AssignmentActionForm):
 class SuperviseForm(CaseActionForm):
     level = forms.ChoiceField(label=_("Level"), choices=SupervisionLevel.choices)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea)
+    instruction = forms.CharField(
+        label=_("Leader's instruction (required for a leader's order)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
     due_at = forms.DateTimeField(
         label=_("Answer due"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
@@ -379,3 +401,47 @@ class AnswerSupervisionForm(CaseActionForm):
             department__in=departments.values("department"),
         )
         self.limit("order", orders)
+
+
+# --- issue 14 (B): the decision queue, supervision review, joint consultation ----------------
+
+
+class NoteForm(CaseActionForm):
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+
+
+class ReviewSupervisionForm(CaseActionForm):
+    order = forms.ModelChoiceField(None, label=_("Supervision order"))
+    note = forms.CharField(
+        label=_("Note (why it is sent back)"), widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )  # fmt: skip
+
+    def limit_choices(self) -> None:
+        answered = SupervisionOrder.objects.filter(
+            case=self.case, status=SupervisionStatus.ANSWERED
+        ).select_related("department")
+        self.limit("order", answered)
+
+
+class OpenConsultationForm(CaseActionForm):
+    topic = forms.CharField(label=_("What is to be decided"), widget=forms.Textarea)
+    departments = forms.ModelMultipleChoiceField(
+        dispatch_targets(), label=_("Departments invited"), widget=QuickSelectMultiple
+    )
+
+
+class PositionForm(CaseActionForm):
+    position = forms.CharField(label=_("Our department's position"), widget=forms.Textarea)
+
+
+class DecideConsultationForm(CaseActionForm):
+    department = forms.ModelChoiceField(
+        dispatch_targets(), label=_("Main department"), widget=QuickSelect
+    )
+    co_departments = forms.ModelMultipleChoiceField(
+        dispatch_targets(), label=_("Co-handlers"), required=False, widget=QuickSelectMultiple
+    )
+    decision = forms.CharField(label=_("Decision"), widget=forms.Textarea)

@@ -13,7 +13,9 @@ from cases.models import Transfer
 from departments import webhooks
 
 # The events that answer an inbound transfer's sender.
-ANSWER_EVENTS = frozenset({EventType.ANSWERED, EventType.REPLIED, EventType.CLOSED})
+ANSWER_EVENTS = frozenset(
+    {EventType.ANSWERED, EventType.REPLIED, EventType.REPLY_APPROVED, EventType.CLOSED}
+)
 PARTNER_EVENTS = ANSWER_EVENTS | {EventType.TRANSFERRED}
 
 

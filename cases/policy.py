@@ -18,7 +18,16 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from cases.choices import AttachmentSource
 from cases.events import EventType
-from cases.models import Assignment, Attachment, Case, CaseEvent, SupervisionOrder, Transfer
+from cases.models import (
+    Assignment,
+    Attachment,
+    Case,
+    CaseEvent,
+    Consultation,
+    ConsultationPosition,
+    SupervisionOrder,
+    Transfer,
+)
 from core import policy
 from core.roles import CENTER_ROLES, DEPARTMENT_ROLES, Role
 from departments.models import Department, Region
@@ -63,6 +72,11 @@ def case_scope_q(user) -> Q | None:
         return Q(pk__in=[])
     held = Assignment.objects.filter(_department_subtree_q(departments), case=OuterRef("pk"))
     q = Q(Exists(held))
+    # issue 14 (B): a department invited to a joint consultation (会商) sees the case
+    invited = ConsultationPosition.objects.filter(
+        _department_subtree_q(departments), consultation__case=OuterRef("pk")
+    )
+    q |= Q(Exists(invited))
     districts = governed_districts(user)
     if districts:
         q |= _district_q(districts)
@@ -87,6 +101,13 @@ def _held_or_governed_q(user, prefix: str = "") -> Q | None:
     if districts:
         q |= _district_q(districts, prefix="case__")
     return q
+
+
+@policy.scope_rule(Consultation)
+def _consultation_scope(user, queryset: QuerySet) -> QuerySet:
+    """A joint consultation is seen by whoever sees its case (the invited departments do)."""
+    q = case_scope_q(user)
+    return queryset if q is None else queryset.filter(case__in=Case.objects.filter(q))
 
 
 @policy.scope_rule(Assignment)
@@ -114,7 +135,12 @@ def _transfer_scope(user, queryset: QuerySet) -> QuerySet:
 
 
 # Timeline entries about a supervision order: seen by whoever sees the order.
-SUPERVISION_EVENTS = (EventType.SUPERVISED, EventType.SUPERVISION_ANSWERED)
+SUPERVISION_EVENTS = (
+    EventType.SUPERVISED,
+    EventType.SUPERVISION_ANSWERED,
+    EventType.SUPERVISION_ACCEPTED,
+    EventType.SUPERVISION_SENT_BACK,
+)
 
 
 @policy.scope_rule(CaseEvent)
@@ -267,3 +293,9 @@ def _add_attachment(user, case: Case) -> bool:
 def _download_original(user, _attachment) -> bool:
     """The file as sent, EXIF and all: the center's; departments get the copy without it."""
     return is_center_staff(user)
+
+
+@policy.rule("cases.record_position")
+def _record_position(user, position: ConsultationPosition) -> bool:
+    """The department invited to a joint consultation (or one above it) states its position."""
+    return works_for(user, position.department)

@@ -5,11 +5,26 @@ Fetching one object outside the scope raises NotFound (404), exactly as a missin
 
 import difflib
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
-from cases.choices import DEAD_END_STATUSES, AssignmentRole, AssignmentStatus
-from cases.models import Assignment, Attachment, Case, CaseEvent, SupervisionOrder, Transfer
+from cases.choices import (
+    DEAD_END_STATUSES,
+    AssignmentRole,
+    AssignmentStatus,
+    SupervisionLevel,
+    SupervisionStatus,
+)
+from cases.models import (
+    Assignment,
+    Attachment,
+    Case,
+    CaseEvent,
+    Consultation,
+    ConsultationPosition,
+    SupervisionOrder,
+    Transfer,
+)
 from core import policy
 from core.errors import NotFound
 from departments.models import Department
@@ -55,6 +70,26 @@ def get_transfer_for(user, pk) -> Transfer:
     if transfer is None:
         raise NotFound(f"transfer {pk} not found")
     return transfer
+
+
+def leader_instructions(user, case: Case) -> QuerySet[SupervisionOrder]:
+    """The leader's instructions (领导批示) on the case's open or answered orders the user sees."""
+    orders = policy.scope(user, SupervisionOrder.objects.filter(case=case))
+    return (
+        orders.filter(level=SupervisionLevel.LEADER)
+        .exclude(status=SupervisionStatus.CLOSED)
+        .exclude(instruction="")
+        .order_by("opened_at", "id")
+    )
+
+
+def visible_consultations(user) -> QuerySet[Consultation]:
+    """Joint consultations on the cases the user may see, with their positions."""
+    positions = ConsultationPosition.objects.select_related("department").order_by("id")
+    queryset = Consultation.objects.select_related("case").prefetch_related(
+        Prefetch("positions", queryset=positions), "co_departments"
+    )
+    return policy.scope(user, queryset)
 
 
 def visible_events(user, case: Case) -> QuerySet[CaseEvent]:

@@ -62,8 +62,17 @@ WEBHOOK_EVENTS = frozenset(
         "case_taken_back",
         "reply_approved",
         "reply_sent_back",
+        # issue 14 (B): supervision review, joint consultation (会商)
+        "supervision_accepted",
+        "supervision_sent_back",
+        "consultation_opened",
+        "consultation_decided",
     }
 )
+# Events addressed to departments that may hold no assignment yet: `data["department_ids"]`.
+INVITING_EVENTS = frozenset({"consultation_opened"})
+# Events that concern every department holding the case (main and co-handlers alike).
+WHOLE_CASE_EVENTS = frozenset({"case_dispatched", "consultation_decided"})
 # While one worker posts a row, others leave it alone for this long.
 LEASE = timedelta(seconds=60)
 
@@ -211,7 +220,9 @@ def _departments_concerned(event) -> set[int]:
     withdrawn = event.data.get("withdrawn") if isinstance(event.data, dict) else None
     if withdrawn:  # a take-back: the departments it was taken from hold nothing active now
         return set(Department.objects.filter(code__in=withdrawn).values_list("id", flat=True))
-    if event.assignment_id and event.type != "case_dispatched":
+    if event.type in INVITING_EVENTS:
+        return set(event.data.get("department_ids", []))
+    if event.assignment_id and event.type not in WHOLE_CASE_EVENTS:
         return {event.assignment.department_id}
     return set(
         # `active()`: the assignment table's open statuses (cases.models.AssignmentQuerySet)

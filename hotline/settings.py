@@ -266,6 +266,8 @@ SPECTACULAR_SETTINGS = {
         "SupervisionStatusEnum": "cases.choices.SupervisionStatus",
         "ReplyResultEnum": "cases.choices.ReplyResult",
         "SupervisionLevelEnum": "cases.choices.SupervisionLevel",
+        "CallbackChannelEnum": "cases.choices.CallbackChannel",  # issue 14 (B)
+        "ChannelEnum": "cases.choices.Channel",
         "RegionLevelEnum": [(n, n) for n in range(1, 6)],
     },
 }
@@ -292,6 +294,9 @@ HOTLINE_MAX_REOPENS = env.int("HOTLINE_MAX_REOPENS", default=2)
 # How long a partner line (110/119/120/122, 12333 …) has to answer a transfer: clock hours,
 # since the emergency lines work around the clock; past it the center's list marks it overdue.
 HOTLINE_TRANSFER_ANSWER_HOURS = env.int("HOTLINE_TRANSFER_ANSWER_HOURS", default=24)
+# A replied case whose citizen is never reached closes after this many callback attempts on
+# different days (the recorded rule; otherwise a callback that reached the citizen is needed).
+HOTLINE_CALLBACK_ATTEMPTS = env.int("HOTLINE_CALLBACK_ATTEMPTS", default=3)
 # Office hours of the working-time deadline clock (local time, "HH:MM-HH:MM" spans).
 HOTLINE_OFFICE_HOURS = env.list("HOTLINE_OFFICE_HOURS", default=["09:00-12:00", "13:30-17:30"])
 # The most rows one Excel export of the case list may hold; past it the user narrows the filters.

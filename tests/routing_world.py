@@ -60,6 +60,9 @@ def closed_case(users, *, to: str, handler, **fields) -> Case:
     assignment = services.dispatch_case(case, actor=users["agent"], department=department(to))
     services.sign_assignment(assignment, actor=handler)
     services.reply_assignment(assignment, actor=handler, result="resolved", content="已处理。")
+    services.record_callback(
+        case, actor=users["agent"], reached=True, resolved=True, satisfaction="satisfied"
+    )
     services.close_case(case, actor=users["agent"])
     case.refresh_from_db()
     return case

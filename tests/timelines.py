@@ -48,6 +48,14 @@ EVENT_ACTIONS = {
     EventType.REPLY_APPROVED: Action.APPROVE_REPLY,
     EventType.REPLY_SENT_BACK: Action.SEND_BACK_REPLY,
     EventType.TAKEN_BACK: Action.TAKE_BACK,
+    # issue 14 (B)
+    EventType.REFERRED: Action.REFER_DECISION,
+    EventType.CONCLUDED: Action.CONCLUDE,
+    EventType.SUPERVISION_ACCEPTED: Action.ACCEPT_SUPERVISION,
+    EventType.SUPERVISION_SENT_BACK: Action.REJECT_SUPERVISION,
+    EventType.CONSULTATION_OPENED: Action.OPEN_CONSULTATION,
+    EventType.POSITION_RECORDED: Action.RECORD_POSITION,
+    EventType.CONSULTATION_DECIDED: Action.DECIDE_CONSULTATION,
 }
 CO_ACTIONS = (Action.SIGN, Action.REPLY, Action.ADD_PROGRESS, Action.APPROVE_REPLY)
 
@@ -65,9 +73,19 @@ def steps(event: CaseEvent) -> list:
     return [action]
 
 
+# A merged duplicate's lines that are no transition of its own: it hears its parent's reply
+# and is closed with it (its status stays `merged`).
+def _with_parent(event) -> bool:
+    return event.type == EventType.PARENT_REPLIED or (
+        event.type == EventType.CLOSED and bool((event.data or {}).get("with_parent"))
+    )
+
+
 # The events whose assignment is a new one, created in the same transaction.
 CREATING = (EventType.DISPATCHED, EventType.REDISPATCHED, EventType.REOPENED,
-            EventType.DISPUTE_DECIDED)  # fmt: skip
+            EventType.DISPUTE_DECIDED, EventType.CONSULTATION_DECIDED)  # fmt: skip
+# The events that create co-handlers' assignments beside the main one.
+WITH_CO = (EventType.DISPATCHED, EventType.CONSULTATION_DECIDED)
 # Actions that never move an assignment (the assignment table leaves them out).
 UNLISTED = {
     Action.DECIDE_EXTENSION,
@@ -75,6 +93,8 @@ UNLISTED = {
     Action.ANSWER_SUPERVISION,
     Action.ACKNOWLEDGE_TRANSFER,  # a transfer has no assignment
     Action.ANSWER_TRANSFER,
+    Action.ACCEPT_SUPERVISION,
+    Action.REJECT_SUPERVISION,
 }
 
 
@@ -83,6 +103,9 @@ def replay(case: Case, events: list[CaseEvent]) -> str:
     assert events[0].type == EventType.REGISTERED and events[0].created_at == case.created_at
     status = Status.REGISTERED
     for event in events[1:]:
+        if _with_parent(event):
+            assert status == Status.MERGED, (case.number, event.type)
+            continue
         co_handler = event.assignment is not None and event.assignment.role == "co"
         for action in steps(event):
             if co_handler and action in CO_ACTIONS:
@@ -114,6 +137,8 @@ def replay_assignments(
     statuses: dict[int, str] = {}
     by_pk = {a.pk: a for a in assignments}
     for event in events[1:]:
+        if _with_parent(event):
+            continue
         for action in steps(event):
             _replay_step(case, event, action, statuses, assignments, by_pk)
     assert set(statuses) == set(by_pk), f"{case.number}: assignments without their event"
@@ -127,7 +152,7 @@ def _replay_step(case, event, action, statuses, assignments, by_pk) -> None:
         if event.type == EventType.REDISPATCHED:
             _move(case, statuses, by_pk[pk].parent_id, action, event)
         born = [a.pk for a in assignments if a.pk == pk or (
-            event.type == EventType.DISPATCHED and a.role == "co"
+            event.type in WITH_CO and a.role == "co"
             and a.dispatched_at == event.created_at and a.pk not in statuses)]  # fmt: skip
         statuses.update(dict.fromkeys(born, AssignmentStatus.DISPATCHED))
     elif action == Action.OPEN_DISPUTE:

@@ -13,8 +13,13 @@ from cases import services
 from cases.api import serializers as s
 from cases.api.views import ScopedViewSetMixin, validated
 from cases.filtersets import AssignmentFilterSet, ExtensionFilterSet, SupervisionFilterSet
-from cases.models import Assignment, Extension, SupervisionOrder
-from cases.selectors import get_assignment_for, visible_assignments, visible_supervisions
+from cases.models import Assignment, Consultation, Extension, SupervisionOrder
+from cases.selectors import (
+    get_assignment_for,
+    visible_assignments,
+    visible_consultations,
+    visible_supervisions,
+)
 from core.api_errors import ERRORS
 from core.errors import NotFound
 
@@ -193,4 +198,52 @@ class SupervisionViewSet(ScopedReadOnlyViewSet):
         """The department answers the supervision order."""
         data = validated(s.SupervisionAnswerInput, request)
         services.answer_supervision(self.get_object(), actor=request.user, **data)
+        return self._answer(pk)
+
+    @an_action(
+        s.SupervisionReviewInput,
+        "Accept the answer (the order closes) or send it back (a supervisor)",
+        s.SupervisionSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        """The center accepts the department's answer or sends it back with a reason."""
+        data = validated(s.SupervisionReviewInput, request)
+        services.review_supervision(self.get_object(), actor=request.user, **data)
+        return self._answer(pk)
+
+
+@read_only("joint consultation", s.ConsultationSerializer)
+class ConsultationViewSet(ScopedReadOnlyViewSet):
+    """Joint consultations (会商) on the cases the caller may see (the invited departments do)."""
+
+    serializer_class = s.ConsultationSerializer
+    ordering_fields = ["opened_at", "id"]
+    ordering = ["-opened_at"]
+    noun = "joint consultation"
+    model = Consultation
+
+    def scoped_queryset(self):
+        return visible_consultations(self.request.user)
+
+    @an_action(
+        s.PositionInput, "Record the calling department's position", s.ConsultationSerializer
+    )
+    @action(detail=True, methods=["post"])
+    def position(self, request, pk=None):
+        """An invited department states its position on the case."""
+        data = validated(s.PositionInput, request)
+        services.record_position(self.get_object(), actor=request.user, **data)
+        return self._answer(pk)
+
+    @an_action(
+        s.ConsultationDecideInput,
+        "Decide: the main department and co-handlers, dispatched at once (a supervisor)",
+        s.ConsultationSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """A supervisor records the decision; the decided departments are dispatched."""
+        data = validated(s.ConsultationDecideInput, request)
+        services.decide_consultation(self.get_object(), actor=request.user, **data)
         return self._answer(pk)

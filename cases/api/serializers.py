@@ -13,6 +13,7 @@ from rest_framework import serializers
 from cases import privacy, services
 from cases.choices import (
     Action,
+    CallbackChannel,
     Channel,
     ReplyResult,
     RequestType,
@@ -26,10 +27,12 @@ from cases.models import (
     Case,
     CaseEvent,
     Category,
+    Consultation,
+    ConsultationPosition,
     Extension,
     SupervisionOrder,
 )
-from cases.selectors import dispatch_targets, visible_attachments
+from cases.selectors import dispatch_targets, leader_instructions, visible_attachments
 from core.phones import PhoneSerializerField
 from departments.models import Department, Region
 
@@ -171,16 +174,37 @@ class AttachmentInput(serializers.Serializer):
     file = serializers.FileField(help_text="A photo, a PDF or an office document")
 
 
+class LeaderInstructionSerializer(serializers.ModelSerializer):
+    """A leader's instruction (领导批示) on a supervision order the caller may see."""
+
+    class Meta:
+        model = SupervisionOrder
+        fields = ["id", "department", "instruction", "status", "due_at"]
+        read_only_fields = fields
+
+
 class CaseDetailSerializer(CaseSerializer):
-    """A case with its assignments, its files and the actions the caller may take on it now."""
+    """A case with its assignments, the leader's instructions the caller may see (first for a
+    department to read), its files and the actions the caller may take on it now."""
 
     assignments = AssignmentBriefSerializer(many=True, read_only=True)
+    leader_instructions = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
 
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "assignments", "attachments", "allowed_actions"]
+        fields = [*CaseSerializer.Meta.fields, "leader_instructions", "assignments"]
+        fields += ["attachments", "allowed_actions"]
         read_only_fields = fields
+
+    @extend_schema_field(LeaderInstructionSerializer(many=True))
+    def get_leader_instructions(self, case: Case) -> list:
+        """The open and answered leader's orders of the case the caller may see."""
+        request = self.context.get("request")
+        if request is None:
+            return []
+        orders = leader_instructions(request.user, case)
+        return LeaderInstructionSerializer(orders, many=True).data
 
     @extend_schema_field(AttachmentSerializer(many=True))
     def get_attachments(self, case: Case) -> list[dict]:
@@ -339,6 +363,45 @@ class SupervisionSerializer(serializers.ModelSerializer):
             "due_at",
             "answer",
             "answered_at",
+            "instruction",
+            "reviewed_at",
+            "review_note",
+            "sent_back_count",
+        ]
+        read_only_fields = fields
+
+
+class PositionSerializer(serializers.ModelSerializer):
+    """An invited department and its recorded position (blank until it records one)."""
+
+    department_name = serializers.CharField(source="department.name", read_only=True)
+
+    class Meta:
+        model = ConsultationPosition
+        fields = ["department", "department_name", "position", "recorded_at"]
+        read_only_fields = fields
+
+
+class ConsultationSerializer(serializers.ModelSerializer):
+    """A joint consultation (会商): the invited departments' positions and the decision."""
+
+    case = serializers.CharField(source="case.number", read_only=True)
+    positions = PositionSerializer(many=True, read_only=True)
+    co_departments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "id",
+            "case",
+            "topic",
+            "status",
+            "opened_at",
+            "positions",
+            "decided_at",
+            "main_department",
+            "co_departments",
+            "decision",
         ]
         read_only_fields = fields
 
@@ -399,11 +462,18 @@ class CallbackInput(serializers.Serializer):
     )
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     then = serializers.ChoiceField(
-        choices=[("close", _("Close the case")), ("reopen", _("Reopen the case"))],
+        choices=[
+            ("close", _("Close the case")),
+            ("reopen", _("Reopen the case")),
+            ("decision", _("Send to the supervisors' decision")),
+        ],
         required=False,
         allow_blank=True,
         default="",
         help_text=_("What follows in the same step, as on the callback form (nothing when empty)."),
+    )
+    channel = serializers.ChoiceField(
+        choices=CallbackChannel.choices, required=False, default=CallbackChannel.PHONE
     )
 
     def validate(self, attrs):
@@ -418,6 +488,13 @@ class SuperviseInput(serializers.Serializer):
     level = serializers.ChoiceField(choices=SupervisionLevel.choices, default="normal")
     reason = text(2000)
     due_at = serializers.DateTimeField()
+    instruction = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("The leader's instruction (领导批示): required for a leader's order."),
+    )
 
 
 class ReturnInput(serializers.Serializer):
@@ -480,6 +557,36 @@ class TakeBackInput(serializers.Serializer):
                 {"department": [_("Name the main department for the co-handlers.")]}
             )
         return attrs
+
+
+class SupervisionReviewInput(serializers.Serializer):
+    accept = serializers.BooleanField()
+    note = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Why the answer is sent back (required then)."),
+    )
+
+
+class ConsultationOpenInput(serializers.Serializer):
+    topic = text(2000)
+    departments = serializers.PrimaryKeyRelatedField(
+        queryset=DEPARTMENTS, many=True, allow_empty=False
+    )
+
+
+class PositionInput(serializers.Serializer):
+    position = text(5000)
+
+
+class ConsultationDecideInput(serializers.Serializer):
+    department = serializers.PrimaryKeyRelatedField(queryset=DEPARTMENTS)
+    co_departments = serializers.PrimaryKeyRelatedField(
+        queryset=DEPARTMENTS, many=True, required=False, default=list
+    )
+    decision = text(5000)
 
 
 class CategorySerializer(serializers.ModelSerializer):

@@ -11,5 +11,6 @@ router.register("extensions", handling.ExtensionViewSet, basename="extension")
 router.register("supervisions", handling.SupervisionViewSet, basename="supervision")
 router.register("transfers", transfers.TransferViewSet, basename="transfer")
 router.register("categories", views.CategoryViewSet, basename="category")
+router.register("consultations", handling.ConsultationViewSet, basename="consultation")
 
 urlpatterns = router.urls

@@ -20,7 +20,13 @@ from cases.api import serializers as s
 from cases.choices import Action, AssignmentRole, DisputeStatus, assignment_sources
 from cases.filtersets import CaseFilterSet, CategoryFilterSet
 from cases.models import Assignment, Case, Category, Dispute
-from cases.selectors import get_attachment_for, get_case_for, visible_cases, visible_events
+from cases.selectors import (
+    get_attachment_for,
+    get_case_for,
+    visible_cases,
+    visible_consultations,
+    visible_events,
+)
 from cases.views.attachments import file_for, file_response
 from core import policy
 from core.api_errors import ERRORS
@@ -266,6 +272,43 @@ class CaseViewSet(
         data = validated(s.ReasonInput, request)
         services.reopen_case(get_case_for(request.user, number), actor=request.user, **data)
         return self._answer(number)
+
+    @case_action(s.NoteInput, "Send to the supervisors' decision queue (研判)")
+    @action(detail=True, methods=["post"], url_path="refer-decision", url_name="refer-decision")
+    def refer_decision(self, request, number=None):
+        """An unsatisfied or unresolved case waits for a supervisor's decision."""
+        data = validated(s.NoteInput, request)
+        services.refer_to_decision(get_case_for(request.user, number), actor=request.user, **data)
+        return self._answer(number)
+
+    @case_action(s.ReasonInput, "Close from the decision queue, with a reason (a supervisor)")
+    @action(detail=True, methods=["post"])
+    def conclude(self, request, number=None):
+        """A supervisor closes the case from the decision queue; the reason is on record."""
+        data = validated(s.ReasonInput, request)
+        services.conclude_case(get_case_for(request.user, number), actor=request.user, **data)
+        return self._answer(number)
+
+    @case_action(s.ReasonInput, "Park from the decision queue as unresolvable (a supervisor)")
+    @action(detail=True, methods=["post"])
+    def park(self, request, number=None):
+        """A supervisor parks the case from the decision queue (挂账), with a reason."""
+        data = validated(s.ReasonInput, request)
+        services.park_case(get_case_for(request.user, number), actor=request.user, **data)
+        return self._answer(number)
+
+    @case_action(
+        s.ConsultationOpenInput, "Open a joint consultation (会商)", s.ConsultationSerializer, 201
+    )
+    @action(detail=True, methods=["post"], url_path="consult", url_name="consult")
+    def consult(self, request, number=None):
+        """A supervisor invites the departments concerned to state their positions."""
+        data = validated(s.ConsultationOpenInput, request)
+        case = get_case_for(request.user, number)
+        consultation = services.open_consultation(case, actor=request.user, **data)
+        consultation = visible_consultations(request.user).get(pk=consultation.pk)
+        data = s.ConsultationSerializer(consultation).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
     @case_action(s.NoteInput, "Close the case")
     @action(detail=True, methods=["post"])

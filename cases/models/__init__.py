@@ -3,6 +3,7 @@
 from cases.models.access import PersonalDataAccess
 from cases.models.calendar import DeadlinePolicy, WorkingDay
 from cases.models.case import Attachment, Case, CaseEvent, DailySequence
+from cases.models.consultation import Consultation, ConsultationPosition
 from cases.models.handling import Assignment, Callback, Dispute, Extension, SupervisionOrder
 from cases.models.review import ReplyReviewPolicy
 from cases.models.taxonomy import Category
@@ -15,6 +16,8 @@ __all__ = [
     "Case",
     "CaseEvent",
     "Category",
+    "Consultation",
+    "ConsultationPosition",
     "DailySequence",
     "DeadlinePolicy",
     "Dispute",

@@ -13,6 +13,7 @@ from cases.choices import (
     UNSIGNED_ASSIGNMENT_STATUSES,
     AssignmentRole,
     AssignmentStatus,
+    CallbackChannel,
     Decision,
     DisputeStatus,
     ReplyResult,
@@ -217,7 +218,16 @@ class Callback(models.Model):
     case = models.ForeignKey(
         "cases.Case", models.CASCADE, related_name="callbacks", verbose_name=_("case")
     )
-    agent = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    # None: an automatic channel (the SMS survey) recorded it, not an agent
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    channel = models.CharField(
+        _("channel"),
+        max_length=8,
+        choices=CallbackChannel.choices,
+        default=CallbackChannel.PHONE,
+    )
     created_at = models.DateTimeField(_("time"), default=timezone.now)
     reached = models.BooleanField(_("citizen reached"))
     resolved = models.BooleanField(_("resolved"), null=True, blank=True)
@@ -285,6 +295,15 @@ class SupervisionOrder(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # 领导批示: what the leader instructed, shown to the department above everything else
+    instruction = models.TextField(_("leader's instruction"), blank=True)
+    # the center's review of the answer: accepted (the order closes) or sent back (open again)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_note = models.TextField(_("review note"), blank=True)
+    sent_back_count = models.PositiveSmallIntegerField(_("answers sent back"), default=0)
 
     class Meta:
         verbose_name = _("supervision order")

@@ -9,7 +9,16 @@ pass it, so that their timelines are real ones laid out in the past.
 """
 
 from cases.services.attachments import add_attachment, add_citizen_information
-from cases.services.callback import close_case, complete_callback, record_callback, reopen_case
+from cases.services.callback import (
+    close_case,
+    complete_callback,
+    conclude_case,
+    park_case,
+    record_callback,
+    refer_to_decision,
+    reopen_case,
+)
+from cases.services.consultation import decide_consultation, open_consultation, record_position
 from cases.services.dispatch import (
     decide_dispute,
     dispatch_case,
@@ -36,7 +45,12 @@ from cases.services.permissions import allowed_actions
 from cases.services.register import INTAKE_VERBS, register_and_act
 from cases.services.reveal import reveal_citizen
 from cases.services.review import approve_reply, send_back_reply  # issue 14: reply review
-from cases.services.supervision import answer_supervision, supervise_case, urge_assignment
+from cases.services.supervision import (
+    answer_supervision,
+    review_supervision,
+    supervise_case,
+    urge_assignment,
+)
 from cases.services.takeback import take_back_case  # issue 14: take back and reassign
 from cases.services.transfers import acknowledge_transfer, answer_transfer, receive_transfer
 
@@ -53,15 +67,21 @@ __all__ = [
     "approve_reply",
     "close_case",
     "complete_callback",
+    "conclude_case",
+    "decide_consultation",
     "decide_dispute",
     "decide_extension",
     "dispatch_case",
     "invalidate_case",
     "merge_case",
+    "open_consultation",
     "open_dispute",
+    "park_case",
     "receive_transfer",
     "record_callback",
+    "record_position",
     "redispatch_assignment",
+    "refer_to_decision",
     "register_and_act",
     "register_case",
     "reopen_case",
@@ -70,6 +90,7 @@ __all__ = [
     "return_assignment",
     "reveal_citizen",
     "review_return",
+    "review_supervision",
     "send_back_reply",
     "sign_assignment",
     "supervise_case",

@@ -52,6 +52,13 @@ ACTION_PHRASES = {
     Action.APPROVE_REPLY: gettext_lazy("have a reply approved"),
     Action.SEND_BACK_REPLY: gettext_lazy("have a reply sent back"),
     Action.TAKE_BACK: gettext_lazy("be taken back"),
+    Action.REFER_DECISION: gettext_lazy("go to the supervisors' decision"),
+    Action.CONCLUDE: gettext_lazy("be closed by a supervisor's decision"),
+    Action.ACCEPT_SUPERVISION: gettext_lazy("have a supervision answer accepted"),
+    Action.REJECT_SUPERVISION: gettext_lazy("have a supervision answer sent back"),
+    Action.OPEN_CONSULTATION: gettext_lazy("go to a joint consultation"),
+    Action.RECORD_POSITION: gettext_lazy("get a department's position"),
+    Action.DECIDE_CONSULTATION: gettext_lazy("have a joint consultation decided"),
 }
 
 
@@ -66,6 +73,7 @@ STATUS_WORDS = {
     "in_progress": gettext_lazy("in progress"),
     "return_review": gettext_lazy("return review"),
     "reply_review": gettext_lazy("reply review"),
+    "decision": gettext_lazy("waiting for the supervisors' decision"),
     "disputed": gettext_lazy("disputed"),
     "replied": gettext_lazy("replied"),
     "closed": gettext_lazy("closed"),

@@ -4,10 +4,12 @@ from django.conf import settings
 
 from cases.choices import (
     CO_HANDLING_STATUSES,
+    DECISION_STATUSES,
     HELD_ASSIGNMENT_STATUSES,
     TRANSITIONS,
     Action,
     AssignmentRole,
+    ConsultationStatus,
     Decision,
     SupervisionStatus,
     Taker,
@@ -16,7 +18,7 @@ from cases.choices import (
     assignment_actions_by,
     assignment_move,
 )
-from cases.models import Assignment, Case
+from cases.models import Assignment, Case, ConsultationPosition
 from cases.services.guards import active_main
 from core import policy
 
@@ -55,6 +57,20 @@ SUPERVISOR_ACTIONS = frozenset(
         Action.TAKE_BACK,
     }
 )
+# issue 14 (B): the decision queue, supervision review and joint consultation
+CENTER_ACTIONS |= {Action.REFER_DECISION}
+SUPERVISOR_ACTIONS |= {Action.CONCLUDE}
+# Offered only when the case has the object they act on (an answered order, a consultation).
+ON_OBJECT_ACTIONS = frozenset(
+    {
+        Action.ACCEPT_SUPERVISION,
+        Action.REJECT_SUPERVISION,
+        Action.OPEN_CONSULTATION,
+        Action.RECORD_POSITION,
+        Action.DECIDE_CONSULTATION,
+    }
+)
+
 # What a department's handlers do to their own assignment (the assignment table's `by`).
 DEPARTMENT_ACTIONS = assignment_actions_by(Taker.MAIN) | assignment_actions_by(Taker.CO)
 
@@ -96,6 +112,8 @@ def _may(user, action: Action, case: Case, main: Assignment | None, mine: list) 
     if action == Action.REDISPATCH:
         redispatchable = main is not None and assignment_move(main.status, action) is not None
         return redispatchable and policy.can(user, "cases.redispatch", main)
+    if action in ON_OBJECT_ACTIONS:
+        return _may_on_object(user, action, case)
     if action == Action.ANSWER_SUPERVISION:
         orders = case.supervisions.filter(status=SupervisionStatus.OPEN).select_related(
             "department"
@@ -108,13 +126,33 @@ def _may(user, action: Action, case: Case, main: Assignment | None, mine: list) 
     return False
 
 
+def _may_on_object(user, action: Action, case: Case) -> bool:
+    """Supervision review and consultation steps: the object they act on, then the policy."""
+    if action in (Action.ACCEPT_SUPERVISION, Action.REJECT_SUPERVISION):
+        answered = case.supervisions.filter(status=SupervisionStatus.ANSWERED).exists()
+        return answered and policy.can(user, "cases.supervise_work", case)
+    open_ = case.consultations.filter(status=ConsultationStatus.OPEN)
+    if action == Action.OPEN_CONSULTATION:
+        return policy.can(user, "cases.supervise_work", case) and not open_.exists()
+    if action == Action.DECIDE_CONSULTATION:
+        return policy.can(user, "cases.supervise_work", case) and open_.exists()
+    positions = ConsultationPosition.objects.filter(consultation__in=open_)
+    return any(
+        policy.can(user, "cases.record_position", p) for p in positions.select_related("department")
+    )
+
+
 def allowed_actions(case: Case, user) -> list[str]:
     """The actions the table allows on the case now that this user may take."""
     if not user.is_authenticated:
         return []
     actions = allowed_from(case.status)
     parked = case.reopen_count >= settings.HOTLINE_MAX_REOPENS
-    actions = [a for a in actions if a != (Action.REOPEN if parked else Action.PARK)]
+    # past the cap a reopening parks; in the decision queue a supervisor may also park by hand
+    hidden = Action.REOPEN if parked else Action.PARK
+    if case.status in DECISION_STATUSES and hidden == Action.PARK:
+        hidden = None
+    actions = [a for a in actions if a != hidden]
     main, mine = None, []
     co_handling = case.status in CO_HANDLING_STATUSES
     if co_handling or set(actions) & (DEPARTMENT_ACTIONS | {Action.REDISPATCH}):

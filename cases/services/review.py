@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases import events
-from cases.choices import Action, AssignmentRole, KnockOn, assignment_sources
+from cases.choices import Action, AssignmentRole, KnockOn, Status, assignment_sources
 from cases.models import Assignment, Case, ReplyReviewPolicy
 from cases.services.dispatch import drive_case
 from cases.services.guards import (
@@ -85,6 +85,20 @@ def pass_reply(case: Case, assignment: Assignment, assignments: dict) -> None:
         )
     if assignment.role == AssignmentRole.MAIN:  # a co-handler's reply leaves the case as it is
         drive_case(case, ensure_transition(case, Action.APPROVE_REPLY))
+        tell_duplicates(case, assignment, at=assignment.replied_at)
+
+
+def tell_duplicates(case: Case, assignment: Assignment, *, at) -> None:
+    """The duplicates merged into a case hear its reply once it passes (their own timeline
+    line) and join the callback queue: each citizen is called back before the parent closes."""
+    waiting = (
+        Case.objects.select_for_update()
+        .filter(parent=case, status=Status.MERGED, closed_at__isnull=True)
+        .order_by("id")
+    )
+    for duplicate in waiting:
+        update(duplicate, replied_at=at)
+        events.parent_replied(duplicate, actor=None, parent=case, assignment=assignment, at=at)
 
 
 def _reviewed(case: Case, assignments: dict) -> Assignment:

@@ -19,6 +19,7 @@ MENU = {
     "callbacks": "cases.work_as_center",
     "transfers": "cases.see_transfers",
     "reviews": "cases.supervise_work",  # issue 14: the reply review queue
+    "decisions": "cases.supervise_work",  # issue 14 (B): the decision queue (研判)
     "dashboards": "hotline.view_dashboards",
     "rules": "departments.change_rules",
     "root_causes": "hotline.view_root_causes",
@@ -102,6 +103,15 @@ EVENT_LABELS = {
     "reply_approved": _("Reply approved by the review"),
     "reply_sent_back": _("Reply sent back by the review"),
     "case_taken_back": _("Taken back by the center"),
+    # issue 14 (B)
+    "parent_replied": _("The parent case was replied"),
+    "case_referred": _("Sent to the supervisors' decision"),
+    "case_concluded": _("Closed by the supervisor's decision"),
+    "supervision_accepted": _("Supervision answer accepted"),
+    "supervision_sent_back": _("Supervision answer sent back"),
+    "consultation_opened": _("Joint consultation opened"),
+    "consultation_position": _("Position recorded"),
+    "consultation_decided": _("Joint consultation decided"),
 }
 
 

@@ -11,7 +11,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from cases import forms, services
+from cases.choices import ConsultationStatus, Status
 from cases.forms import yes_no
+from core.errors import TransitionNotAllowed
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,22 @@ def with_file(run: Callable) -> Callable:
             return run(case, user, d)
 
     return both
+
+
+def _consultation(case):
+    """The case's open joint consultation (the page offers its steps only while there is one)."""
+    consultation = case.consultations.filter(status=ConsultationStatus.OPEN).first()
+    if consultation is None:
+        raise TransitionNotAllowed(
+            _("case %(number)s has no open joint consultation") % {"number": case.number}
+        )
+    return consultation
+
+
+def _park(case, user, d):
+    """From the decision queue a supervisor parks by hand; elsewhere past the reopen cap."""
+    park = services.park_case if case.status == Status.DECISION else services.reopen_case
+    park(case, actor=user, reason=d["reason"])
 
 
 ACTION_LIST = [
@@ -257,6 +275,72 @@ ACTION_LIST += [
             note=d["note"],
         ),
         _("Taken back."),
+    ),
+]
+
+# issue 14 (B): the decision queue (研判), supervision review, joint consultation (会商)
+ACTION_LIST += [
+    CaseAction(
+        "refer_decision",
+        _("Send to the supervisors' decision"),
+        forms.NoteForm,
+        lambda c, u, d: services.refer_to_decision(c, actor=u, note=d["note"]),
+        _("Sent to the supervisors' decision queue."),
+    ),
+    CaseAction(
+        "conclude",
+        _("Close with a reason"),
+        forms.ReasonForm,
+        lambda c, u, d: services.conclude_case(c, actor=u, reason=d["reason"]),
+        _("Closed by the supervisor's decision."),
+    ),
+    CaseAction("park", _("Park as unresolvable"), forms.ReasonForm, _park, _("Parked.")),
+    CaseAction(
+        "accept_supervision",
+        _("Accept the supervision answer"),
+        forms.ReviewSupervisionForm,
+        lambda c, u, d: services.review_supervision(
+            d["order"], actor=u, accept=True, note=d["note"]
+        ),
+        _("Answer accepted: the supervision order is closed."),
+    ),
+    CaseAction(
+        "reject_supervision",
+        _("Send the supervision answer back"),
+        forms.ReviewSupervisionForm,
+        lambda c, u, d: services.review_supervision(
+            d["order"], actor=u, accept=False, note=d["note"]
+        ),
+        _("Answer sent back: the department answers again."),
+    ),
+    CaseAction(
+        "open_consultation",
+        _("Open a joint consultation"),
+        forms.OpenConsultationForm,
+        lambda c, u, d: services.open_consultation(
+            c, actor=u, topic=d["topic"], departments=d["departments"]
+        ),
+        _("Joint consultation opened: the departments are invited."),
+    ),
+    CaseAction(
+        "record_position",
+        _("Record our position"),
+        forms.PositionForm,
+        lambda c, u, d: services.record_position(_consultation(c), actor=u, position=d["position"]),
+        _("Position recorded."),
+    ),
+    CaseAction(
+        "decide_consultation",
+        _("Decide the joint consultation"),
+        forms.DecideConsultationForm,
+        lambda c, u, d: services.decide_consultation(
+            _consultation(c),
+            actor=u,
+            department=d["department"],
+            co_departments=d["co_departments"],
+            decision=d["decision"],
+        ),
+        _("Decided: the departments are dispatched."),
     ),
 ]
 ACTIONS = {action.name: action for action in ACTION_LIST}

@@ -17,7 +17,9 @@ from cases.models import Extension
 from cases.privacy import no_store
 from cases.selectors import (
     get_case_for,
+    leader_instructions,
     visible_attachments,
+    visible_consultations,
     visible_events,
     visible_supervisions,
     visible_transfers,
@@ -121,6 +123,8 @@ def render_case(
         ),
         "supervisions": list(visible_supervisions(user).filter(case=case)),
         "transfers": list(visible_transfers(user).filter(case=case)),
+        "instructions": list(leader_instructions(user, case)),
+        "consultations": list(visible_consultations(user).filter(case=case)),
         "merged": list(case.merged_cases.only("number", "status")),
         "attachments": list(visible_attachments(user, case).select_related("uploaded_by")),
         "may_attach": policy.can(user, "cases.add_attachment", case),

@@ -5,16 +5,23 @@ import datetime
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import measures
-from cases.choices import AssignmentRole, AssignmentStatus, Channel, Status, TransferStatus
+from cases.choices import (
+    DECISION_STATUSES,
+    AssignmentRole,
+    AssignmentStatus,
+    Channel,
+    Status,
+    TransferStatus,
+)
 from cases.filtersets import CaseFilterSet
 from cases.forms import QuickSelect
-from cases.models import Assignment, Category, Transfer
+from cases.models import Assignment, Callback, Category, Transfer
 from cases.privacy import no_store
 from cases.selectors import visible_cases
 from cases.views.paging import COUNT_CAP, PAGE_SIZES, keyset_page, page_size
@@ -135,18 +142,27 @@ def case_list(request):
 
 # A transferred case's "reply" is the partner line's answer (cases.services.transfers).
 PARTNER_ANSWERS = Transfer.objects.filter(status=TransferStatus.HANDLED).select_related("partner")
+# Waiting for a callback: replied cases, and the duplicates merged into them (each citizen is
+# called back before the parent closes; `callback.close_case` holds the rule).
+WAITING_FOR_CALLBACK = Q(status=Status.REPLIED) | Q(
+    status=Status.MERGED, parent__status=Status.REPLIED, closed_at__isnull=True
+)
 
 
 @login_required
 def callback_queue(request):
-    """Replied cases waiting for a callback, oldest reply first."""
+    """Replied cases (and their merged duplicates) waiting for a callback, oldest reply first."""
     if not policy.can(request.user, "cases.work_as_center"):
         raise PermissionDenied
     cases = list(
         visible_cases(request.user)
-        .filter(status=Status.REPLIED)
-        .prefetch_related(Prefetch("assignments", queryset=REPLIES, to_attr="replies"))
-        .prefetch_related(Prefetch("transfers", queryset=PARTNER_ANSWERS, to_attr="answers"))
+        .filter(WAITING_FOR_CALLBACK)
+        .select_related("parent")
+        .prefetch_related(
+            Prefetch("assignments", queryset=REPLIES, to_attr="replies"),
+            Prefetch("parent__assignments", queryset=REPLIES, to_attr="replies"),
+            Prefetch("transfers", queryset=PARTNER_ANSWERS, to_attr="answers"),
+        )
         .order_by("replied_at", "pk")[:CALLBACK_QUEUE_SIZE]
     )
     # Each row's callback form is fetched when the agent opens it (cases:action_form).
@@ -171,3 +187,25 @@ def review_queue(request):
         .order_by("replied_at", "pk")[:CALLBACK_QUEUE_SIZE]
     )
     return no_store(render(request, "cases/reviews.html", {"cases": cases}))
+
+
+DECISION_QUEUE_SIZE = 50
+LATEST_CALLBACKS = Callback.objects.order_by("-created_at", "-id")
+
+
+@login_required
+def decision_queue(request):
+    """The supervisors' decision queue (研判): unsatisfied or unresolved callbacks, oldest first;
+    a supervisor reopens, parks or closes each with a reason."""
+    if not policy.can(request.user, "cases.supervise_work"):
+        raise PermissionDenied
+    cases = list(
+        visible_cases(request.user)
+        .filter(status__in=DECISION_STATUSES)
+        .prefetch_related(
+            Prefetch("assignments", queryset=REPLIES, to_attr="replies"),
+            Prefetch("callbacks", queryset=LATEST_CALLBACKS, to_attr="latest_callbacks"),
+        )
+        .order_by("updated_at", "pk")[:DECISION_QUEUE_SIZE]
+    )
+    return no_store(render(request, "cases/decisions.html", {"cases": cases}))

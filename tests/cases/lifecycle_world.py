@@ -10,7 +10,15 @@ from django.contrib.auth import get_user_model
 
 from cases import services
 from cases.choices import Status
-from cases.models import Case, Dispute, Extension, ReplyReviewPolicy, SupervisionOrder, Transfer
+from cases.models import (
+    Case,
+    Consultation,
+    Dispute,
+    Extension,
+    ReplyReviewPolicy,
+    SupervisionOrder,
+    Transfer,
+)
 from core.roles import Role
 from departments.models import Department, Membership
 from departments.tokens import service_user
@@ -124,9 +132,30 @@ def _reply_review(w):
     return case
 
 
+def satisfied_callback(w, case):
+    return services.record_callback(
+        case, actor=w.agent, reached=True, resolved=True, satisfaction="satisfied"
+    )
+
+
 def _closed(w):
     case = _replied(w)
+    satisfied_callback(w, case)  # a replied case closes only after its callback
     services.close_case(case, actor=w.agent)
+    return case
+
+
+def _decision(w):
+    case = _replied(w)
+    services.complete_callback(
+        case,
+        actor=w.agent,
+        reached=True,
+        resolved=False,
+        satisfaction="unsatisfied",
+        note="市民不满意",
+        then="decision",
+    )
     return case
 
 
@@ -168,6 +197,7 @@ BUILDERS = {
     Status.REPLIED: _replied,
     Status.CLOSED: _closed,
     Status.REPLY_REVIEW: _reply_review,
+    Status.DECISION: _decision,
 }
 
 
@@ -208,3 +238,11 @@ def transfer_of(case: Case, w: World) -> Transfer:
 def partner_user(w: World, code: str = "hotline-110"):
     """The user a partner line's token acts as (its service user)."""
     return service_user(w.dept(code))
+
+
+def answered_order_of(case: Case) -> SupervisionOrder:
+    return case.supervisions.filter(status="answered").first() or SupervisionOrder(case=case)
+
+
+def open_consultation_of(case: Case) -> Consultation:
+    return case.consultations.filter(status="open").first() or Consultation(case=case)

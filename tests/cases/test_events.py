@@ -45,12 +45,12 @@ DATA_KEYS = {
     EventType.EXTENSION_DECIDED: {"extension", "approve", "note", "new_due_at"},
     EventType.PROGRESS: {"note"},
     EventType.REPLIED: {"result", "role", "late", "review", "extensions_withdrawn"},
-    EventType.CALLBACK: {"callback", "reached", "resolved", "satisfaction"},
+    EventType.CALLBACK: {"callback", "reached", "resolved", "satisfaction", "channel"},
     EventType.REOPENED: {"reason", "department", "reopens", "extensions_withdrawn"},
     EventType.PARKED: {"reason", "reopens"},
-    EventType.CLOSED: {"note"},
+    EventType.CLOSED: {"note", "basis", "attempts", "with_parent"},
     EventType.URGED: {"note", "threshold", "automatic"},
-    EventType.SUPERVISED: {"order", "level", "due_at", "reason"},
+    EventType.SUPERVISED: {"order", "level", "due_at", "reason", "instruction"},
     EventType.SUPERVISION_ANSWERED: {"order", "answer"},
     EventType.TRANSFER_ACKNOWLEDGED: {"transfer", "partner", "reference"},
     EventType.TRANSFER_ANSWERED: {"transfer", "partner", "answer"},
@@ -58,6 +58,15 @@ DATA_KEYS = {
     EventType.REPLY_APPROVED: {"note", "department"},
     EventType.REPLY_SENT_BACK: {"reason", "department", "result", "content"},
     EventType.TAKEN_BACK: {"reason", "withdrawn", "extensions_withdrawn", "supervisions_closed"},
+    # issue 14 (B)
+    EventType.PARENT_REPLIED: {"parent", "result", "reply"},
+    EventType.REFERRED: {"note", "satisfaction", "resolved"},
+    EventType.CONCLUDED: {"reason"},
+    EventType.SUPERVISION_ACCEPTED: {"order", "level", "note"},
+    EventType.SUPERVISION_SENT_BACK: {"order", "level", "note"},
+    EventType.CONSULTATION_OPENED: {"consultation", "topic", "departments", "department_ids"},
+    EventType.POSITION_RECORDED: {"consultation", "department", "department_ids", "position"},
+    EventType.CONSULTATION_DECIDED: {"consultation", "department", "co", "decision"},
 }
 
 
@@ -161,7 +170,11 @@ def _the_rest_of_the_lifecycle(w, settings):
     services.request_extension(assignment, actor=w.district_handler, reason="需协调", days=1)
     services.decide_extension(pending_extension_of(working), actor=w.supervisor, approve=True)
     services.urge_assignment(assignment, actor=w.agent, note="请尽快答复")
-    services.answer_supervision(open_order_of(working), actor=w.district_handler, answer="在办")
+    order = open_order_of(working)
+    services.answer_supervision(order, actor=w.district_handler, answer="在办")
+    services.review_supervision(order, actor=w.supervisor, accept=False, note="答复不具体")
+    services.answer_supervision(order, actor=w.district_handler, answer="已整改")
+    services.review_supervision(order, actor=w.supervisor, accept=True)
     services.redispatch_assignment(assignment, actor=w.district_handler, department=w.dept(STREET))
     replied = case_in(Status.REPLIED, w, settings)
     services.record_callback(
@@ -172,6 +185,7 @@ def _the_rest_of_the_lifecycle(w, settings):
     transferred = case_in(Status.TRANSFERRED, w, settings)
     services.acknowledge_transfer(transfer_of(transferred, w), actor=partner_user(w))
     services.answer_transfer(transfer_of(transferred, w), actor=partner_user(w), answer="已处置")
+    _the_decision_and_the_consultation(w, settings)  # before every reply waits for review
     in_review = case_in(Status.REPLY_REVIEW, w, settings)
     services.send_back_reply(in_review, actor=w.supervisor, reason="答复未说明结果")
     ReplyReviewPolicy.objects.create(review=True)
@@ -181,6 +195,26 @@ def _the_rest_of_the_lifecycle(w, settings):
     services.approve_reply(in_review, actor=w.supervisor)
     services.take_back_case(
         case_in(Status.DISPATCHED, w, settings), actor=w.supervisor, reason="改派"
+    )
+
+
+def _the_decision_and_the_consultation(w, settings):
+    """Issue 14 (B): a decision closed by a supervisor, a duplicate hearing its parent's reply,
+    a joint consultation from invitation to decision."""
+    deciding = case_in(Status.DECISION, w, settings)
+    services.conclude_case(deciding, actor=w.supervisor, reason="已向市民解释")
+    parent, duplicate = register(w), register(w, citizen_phone="13900001111")
+    services.merge_case(duplicate, actor=w.agent, parent=parent)
+    assignment = services.dispatch_case(parent, actor=w.agent, department=w.dept("cgj"))
+    services.sign_assignment(assignment, actor=w.handler)
+    services.reply_assignment(assignment, actor=w.handler, result="resolved", content="已处理")
+    hard = register(w)
+    consultation = services.open_consultation(
+        hard, actor=w.supervisor, topic="谁主办", departments=[w.dept("cgj")]
+    )
+    services.record_position(consultation, actor=w.handler, position="我局主办")
+    services.decide_consultation(
+        consultation, actor=w.supervisor, department=w.dept("cgj"), decision="城管局主办"
     )
 
 

@@ -5,7 +5,7 @@ import pytest
 from cases import services
 from cases.events import EventType
 from core.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
-from tests.cases.lifecycle_world import latest, register
+from tests.cases.lifecycle_world import latest, register, satisfied_callback
 
 
 def replied(w):
@@ -74,6 +74,7 @@ def test_reopen_goes_back_to_the_department_then_parks(world, settings):
 
 def test_close_and_reopen_a_closed_case(world):
     case = replied(world)
+    satisfied_callback(world, case)
     case = services.close_case(case, actor=world.agent, note="已回访")
     assert case.status == "closed" and case.closed_at is not None
     assert case.events.latest("id").type == EventType.CLOSED

@@ -50,7 +50,12 @@ def test_supervision_order_and_its_answer(world):
             case, actor=world.supervisor, level="normal", reason="x", due_at=timezone.now()
         )
     order = services.supervise_case(
-        case, actor=world.supervisor, level="leader", reason="领导批示", due_at=due
+        case,
+        actor=world.supervisor,
+        level="leader",
+        reason="领导批示",
+        due_at=due,
+        instruction="请市城管局一周内解决",
     )
     assert order.department.code == "cgj" and order.assignment == assignment
     assert case.events.latest("id").type == EventType.SUPERVISED

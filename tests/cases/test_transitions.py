@@ -16,6 +16,8 @@ from cases.models import (
     Callback,
     Case,
     CaseEvent,
+    Consultation,
+    ConsultationPosition,
     Dispute,
     Extension,
     ReplyReviewPolicy,
@@ -26,13 +28,16 @@ from core.errors import TransitionNotAllowed
 from tests.cases.lifecycle_world import (
     DISTRICT,
     STREET,
+    answered_order_of,
     case_in,
     latest,
+    open_consultation_of,
     open_dispute_of,
     open_order_of,
     partner_user,
     pending_extension_of,
     register,
+    satisfied_callback,
     transfer_of,
 )
 
@@ -53,6 +58,22 @@ def prepare(action: Action, case: Case, w, settings) -> Callable[[], object]:
         ReplyReviewPolicy.objects.create(review=True)
     if action == Action.DECIDE_EXTENSION and case.status == Status.IN_PROGRESS:
         services.request_extension(a, actor=handler, reason="需要协调多个部门", days=5)
+    if action == Action.CLOSE and case.status == Status.REPLIED:
+        satisfied_callback(w, case)  # a replied case closes only after its callback
+    if action in (Action.ACCEPT_SUPERVISION, Action.REJECT_SUPERVISION):
+        order = open_order_of(case)
+        if order.pk and (case.status, Action.ANSWER_SUPERVISION) in TRANSITIONS:
+            services.answer_supervision(order, actor=handler, answer="已加快办理")
+    invited = [w.dept(DISTRICT), w.dept("scjgj")]
+    if (
+        action in (Action.RECORD_POSITION, Action.DECIDE_CONSULTATION)
+        and (
+            case.status,
+            Action.OPEN_CONSULTATION,
+        )
+        in TRANSITIONS
+    ):
+        services.open_consultation(case, actor=w.supervisor, topic="管辖争议", departments=invited)
     calls = {
         Action.ANSWER: lambda: services.answer_case(case, actor=w.agent, answer="已解答。"),
         Action.TRANSFER: lambda: services.transfer_case(
@@ -114,6 +135,31 @@ def prepare(action: Action, case: Case, w, settings) -> Callable[[], object]:
         Action.TAKE_BACK: lambda: services.take_back_case(
             case, actor=w.supervisor, reason="承办部门不当，收回改派"
         ),
+        Action.REFER_DECISION: lambda: services.refer_to_decision(
+            case, actor=w.agent, note="市民不满意"
+        ),
+        Action.CONCLUDE: lambda: services.conclude_case(
+            case, actor=w.supervisor, reason="诉求不合理，已解释"
+        ),
+        Action.ACCEPT_SUPERVISION: lambda: services.review_supervision(
+            answered_order_of(case), actor=w.supervisor, accept=True
+        ),
+        Action.REJECT_SUPERVISION: lambda: services.review_supervision(
+            answered_order_of(case), actor=w.supervisor, accept=False, note="答复不具体"
+        ),
+        Action.OPEN_CONSULTATION: lambda: services.open_consultation(
+            case, actor=w.supervisor, topic="管辖争议", departments=invited
+        ),
+        Action.RECORD_POSITION: lambda: services.record_position(
+            open_consultation_of(case), actor=handler, position="应由市场监管局主办"
+        ),
+        Action.DECIDE_CONSULTATION: lambda: services.decide_consultation(
+            open_consultation_of(case),
+            actor=w.supervisor,
+            department=w.dept("scjgj"),
+            co_departments=[w.dept("cgj")],
+            decision="市场监管局主办，城管局协办",
+        ),
     }
     return calls[action]
 
@@ -129,6 +175,8 @@ def snapshot(case: Case) -> dict:
         "extensions": list(Extension.objects.filter(assignment__case=case).values()),
         "orders": list(SupervisionOrder.objects.filter(case=case).values()),
         "transfers": list(Transfer.objects.filter(case=case).order_by("id").values()),
+        "consultations": list(Consultation.objects.filter(case=case).values()),
+        "positions": list(ConsultationPosition.objects.filter(consultation__case=case).values()),
     }
 
 
@@ -169,6 +217,7 @@ def test_the_table_only_names_known_statuses_and_actions():
 
 def test_a_refusal_names_the_case_its_state_and_what_is_allowed(world, settings):
     case = case_in(Status.REPLIED, world, settings)
+    satisfied_callback(world, case)
     services.close_case(case, actor=world.agent)
     with pytest.raises(TransitionNotAllowed) as refusal:
         services.record_callback(

@@ -132,6 +132,16 @@ BAD_ACTION_INPUT = [
     ("take_back", "supervisor", "signed", {"reason": "", "note": "to another"}, "to another"),
     ("approve_reply", "supervisor", "in_review", {"note": "x" * 501}, None),
     ("send_back_reply", "supervisor", "in_review", {"reason": ""}, None),
+    # issue 14 (B): the decision queue, supervision review, joint consultation
+    ("refer_decision", "agent", "replied", {"note": "长" * 2001}, None),
+    ("conclude", "supervisor", "replied", {"reason": ""}, None),
+    ("park", "supervisor", "replied", {"reason": ""}, None),
+    ("accept_supervision", "supervisor", "supervised", {"order": "0", "note": "fine"}, "fine"),
+    ("reject_supervision", "supervisor", "supervised", {"order": "0", "note": "vague"}, "vague"),
+    ("open_consultation", "supervisor", "disputed", {"topic": "", "departments": []}, None),
+    ("record_position", "handler", "disputed", {"position": ""}, None),
+    ("decide_consultation", "supervisor", "disputed", {"department": "", "decision": "decided"},
+     "decided"),
 ]  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from cases.choices import (
     CALLBACK_STATUSES,
     DEAD_END_STATUSES,
+    DECISION_STATUSES,
     FINISHED_STATUSES,
     OPEN_STATUSES,
     Status,
@@ -70,6 +71,7 @@ def test_a_case_before_its_deadline_is_open_and_not_overdue(world, settings):
 
 def test_every_status_is_open_waiting_for_a_callback_or_finished():
     groups = [set(OPEN_STATUSES), set(CALLBACK_STATUSES), set(FINISHED_STATUSES)]
+    groups.append(set(DECISION_STATUSES))  # issue 14 (B): waiting for the supervisors
     assert sum(len(g) for g in groups) == len(Status)
     assert set().union(*groups) == set(Status)
     assert Status.PARKED in FINISHED_STATUSES and Status.REPLIED in CALLBACK_STATUSES

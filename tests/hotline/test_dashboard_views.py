@@ -144,7 +144,8 @@ def test_supervision_orders_have_their_own_lists(supervisor_client, users, depar
              for _ in range(3)]  # fmt: skip
     orders = [
         services.supervise_case(case, actor=users["supervisor"], level=level, reason="群众反映强烈",
-                                due_at=now + due, at=now - datetime.timedelta(days=2))
+                                instruction="限期解决", due_at=now + due,
+                                at=now - datetime.timedelta(days=2))
         for case, level, due in zip(cases, ["normal", "important", "leader"],
                                     [datetime.timedelta(days=2), -datetime.timedelta(days=1),
                                      datetime.timedelta(days=5)], strict=True)

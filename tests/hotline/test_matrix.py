@@ -76,6 +76,8 @@ SEES = {
     "B": CENTER | {"subtoken", "handler2", "district"},
     "co": CENTER | {"subtoken", "handler", "deptadmin", "token", "handler2", "cohandler"},
     "D": CENTER | {"subtoken"},  # registered, not dispatched: the center's alone
+    # registered, in a joint consultation (会商) 市场监管局 is invited to: seen by it too
+    "E": CENTER | {"subtoken", "handler2"},
 }
 # The center's own side: sees a non-confidential citizen's phone in full.
 FULL_PHONES = CENTER | {"subtoken"}
@@ -88,6 +90,7 @@ PEOPLE = {
     "B": ("冯市民", "13700137002"),
     "co": ("韩市民", "13600136003"),
     "D": ("钱市民", "13500135004"),
+    "E": ("孙市民", "13400134005"),
 }
 TIANXIN_STREET = "430103002"  # 坡子街街道, 天心区
 YUELU = "430104"  # 岳麓区
@@ -100,6 +103,7 @@ class World:
     extensions: dict = field(default_factory=dict)
     supervisions: dict = field(default_factory=dict)
     transfers: dict = field(default_factory=dict)
+    consultations: dict = field(default_factory=dict)
     tokens: dict = field(default_factory=dict)
     webhooks: dict = field(default_factory=dict)
     articles: dict = field(default_factory=dict)
@@ -156,8 +160,13 @@ def build_world(users, departments) -> World:
     case_b = _register(agent, "B", region=Region.objects.get(code=TIANXIN_STREET))
     case_co = _register(agent, "co", region=yuelu_street)
     case_d = _register(agent, "D", region=yuelu_street)
-    w = World(cases={"A": case_a, "B": case_b, "co": case_co, "D": case_d}, users=people)
+    case_e = _register(agent, "E", region=yuelu_street)
+    cases = {"A": case_a, "B": case_b, "co": case_co, "D": case_d, "E": case_e}
+    w = World(cases=cases, users=people)
     w.departments = departments
+    w.consultations["E"] = services.open_consultation(
+        case_e, actor=supervisor, topic="职责交叉，先会商", departments=[scjgj]
+    )
 
     w.assignments["A"] = services.dispatch_case(case_a, actor=agent, department=cgj)
     w.assignments["B"] = services.dispatch_case(case_b, actor=agent, department=scjgj)
@@ -409,6 +418,7 @@ ADDS_FILES = {
     "B": CENTER | {"subtoken", "handler2"},
     "co": CENTER | {"subtoken", "handler2", "cohandler"} | OWN_DEPARTMENT,
     "D": CENTER | {"subtoken"},
+    "E": CENTER | {"subtoken"},  # invited to a consultation, 市场监管局 holds no assignment yet
 }
 
 
@@ -444,6 +454,7 @@ PAGE_ROWS: list[tuple[str, str, object]] = [
     ("cases:callbacks", "GET", center_page()),
     ("cases:transfers", "GET", center_page()),
     ("cases:reviews", "GET", supervisor_page()),  # issue 14: the reply review queue
+    ("cases:decisions", "GET", supervisor_page()),  # the decision queue (研判)
     ("cases:export", "GET", signed_in(everyone(200))),
     ("cases:detail", "GET", case_page()),
     # revealing a protected caller (with a reason): the center only, recorded; the log: auditor
@@ -581,6 +592,9 @@ ORDER_SEES = {
     "co": CENTER | {"subtoken"} | OWN_DEPARTMENT,
 }
 HOLDERS = {"A": OWN_DEPARTMENT, "B": {"handler2"}, "co": {"cohandler"}}
+# A joint consultation is seen by who sees its case; the invited department records a position.
+CONSULTATION_SEES = {"E": SEES["E"]}
+CONSULTATION_HOLDERS = {"E": {"handler2"}}
 ORDER_HOLDERS = {"A": OWN_DEPARTMENT, "co": OWN_DEPARTMENT}
 
 
@@ -619,6 +633,11 @@ API_ROWS: list[tuple[str, str, object]] = [
     ("POST /api/v1/cases/{number}/take-back/", "POST", api_case_action(may=SUPERVISORS)),
     ("POST /api/v1/cases/{number}/approve-reply/", "POST", api_case_action(may=SUPERVISORS)),
     ("POST /api/v1/cases/{number}/send-back-reply/", "POST", api_case_action(may=SUPERVISORS)),
+    # the decision queue's end and joint consultation: a supervisor's (issue 14)
+    ("POST /api/v1/cases/{number}/conclude/", "POST", api_case_action(may=SUPERVISORS)),
+    ("POST /api/v1/cases/{number}/park/", "POST", api_case_action(may=SUPERVISORS)),
+    ("POST /api/v1/cases/{number}/consult/", "POST", api_case_action(may=SUPERVISORS)),
+    ("POST /api/v1/cases/{number}/open-dispute/", "POST", api_case_action(may=SUPERVISORS)),
     # merging names a parent only the center sees: a department is refused either way
     ("POST /api/v1/cases/{number}/merge/", "POST", api_merge),
     ("POST /api/v1/cases/{number}/open-dispute/", "POST", api_case_action(may=SUPERVISORS)),
@@ -664,6 +683,23 @@ API_ROWS: list[tuple[str, str, object]] = [
         "POST /api/v1/supervisions/{id}/answer/",
         "POST",
         api_department_action(ORDER_SEES, ORDER_HOLDERS),
+    ),
+    (
+        "POST /api/v1/supervisions/{id}/review/",
+        "POST",
+        api_case_action(may=SUPERVISORS, sees=ORDER_SEES),
+    ),
+    ("GET /api/v1/consultations/", "GET", api_all()),
+    ("GET /api/v1/consultations/{id}/", "GET", api_sees(CONSULTATION_SEES)),
+    (
+        "POST /api/v1/consultations/{id}/position/",
+        "POST",
+        api_department_action(CONSULTATION_SEES, CONSULTATION_HOLDERS),
+    ),
+    (
+        "POST /api/v1/consultations/{id}/decide/",
+        "POST",
+        api_case_action(may=SUPERVISORS, sees=CONSULTATION_SEES),
     ),
     ("GET /api/v1/categories/*", "GET", api_all()),
     ("GET /api/v1/regions/*", "GET", api_all()),
@@ -768,6 +804,7 @@ def api_targets(path: str, w: World) -> list[tuple[str | None, str]]:
         "/api/v1/extensions/": w.extensions,
         "/api/v1/supervisions/": w.supervisions,
         "/api/v1/transfers/": w.transfers,
+        "/api/v1/consultations/": w.consultations,
     }
     for prefix, by_variant in objects.items():
         if path.startswith(prefix) and "{id}" in path:
@@ -803,6 +840,11 @@ def api_body(w: World) -> dict:
         "result": "resolved",
         "accept": False,
         "approve": False,
+        # joint consultation (会商): the 12333 sub-center is invited (it sees every case)
+        "topic": "矩阵测试",
+        "departments": [w.departments["sub-12333"].pk],
+        "position": "矩阵测试的立场",
+        "decision": "矩阵测试的决定",
         # kb/ask/ and auth/token/ (a wrong password)
         "question": "社保卡怎么补办",
         "username": "handler",
@@ -839,7 +881,7 @@ def forbidden_text(role: str, w: World, *, revealed: bool = False) -> dict[str, 
         hidden[name] = "the confidential reporter's name"
         hidden[phone] = "the confidential reporter's full phone"
     if role not in FULL_PHONES:
-        for key in ("B", "co", "D"):
+        for key in ("B", "co", "D", "E"):
             hidden[PEOPLE[key][1]] = f"the full phone of case {key}"
     return hidden
 

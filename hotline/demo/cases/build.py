@@ -42,6 +42,7 @@ PLAN = {
     Status.DISPUTED: 5,
     Status.REPLIED: 30,
     Status.PARKED: 5,
+    Status.DECISION: 5,  # issue 14 (B): unsatisfied callbacks waiting for the supervisors
 }
 
 
@@ -163,6 +164,15 @@ def reopen_once(demo, clock, case, message, satisfied=False):
         handle_and_reply(demo, clock, sign(demo, clock, assignment), message, result="unresolved")
 
 
+def to_decision(demo, clock, case, message):
+    """Replied, the citizen unsatisfied: sent to the supervisors' decision queue (研判)."""
+    to_replied(demo, clock, case, message)
+    callback(demo, clock, case, satisfied=False)
+    services.refer_to_decision(
+        case, actor=demo.agent(), note="市民不满意，提交研判。", at=clock.minutes(2, 20, demo.rng)
+    )
+
+
 def to_parked(demo, clock, case, message):
     to_replied(demo, clock, case, message)
     for _ in range(settings.HOTLINE_MAX_REOPENS + 1):
@@ -181,6 +191,7 @@ STEPS = {
     Status.REPLIED: (lambda demo: _days_ago(demo, 25, 40), to_replied),
     Status.CLOSED: (lambda demo: _days_ago(demo, 30, 150), to_closed),
     Status.PARKED: (lambda demo: _days_ago(demo, 140, 170), to_parked),
+    Status.DECISION: (lambda demo: _days_ago(demo, 25, 40), to_decision),
 }
 
 
