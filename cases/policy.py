@@ -101,6 +101,8 @@ def _supervision_scope(user, queryset: QuerySet) -> QuerySet:
 
 # Timeline entries about a supervision order: seen by whoever sees the order.
 SUPERVISION_EVENTS = (EventType.SUPERVISED, EventType.SUPERVISION_ANSWERED)
+# Messages to citizens and how their surveys ended: the center's (they name what was sent to whom).
+CENTER_ONLY_EVENTS = (EventType.NOTIFICATION_ATTEMPT, EventType.SURVEY_CLOSED)
 
 
 @policy.scope_rule(CaseEvent)
@@ -110,6 +112,7 @@ def _event_scope(user, queryset: QuerySet) -> QuerySet:
     if q is None:
         return queryset
     theirs = Assignment.objects.filter(q).values("pk")
+    queryset = queryset.exclude(type__in=CENTER_ONLY_EVENTS)
     return queryset.exclude(Q(type__in=SUPERVISION_EVENTS) & ~Q(assignment__in=theirs))
 
 

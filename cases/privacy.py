@@ -123,3 +123,12 @@ def may_reveal(user) -> bool:
 def reveal_offered(case: Case, user) -> bool:
     """A reveal would show this viewer more of the caller (and they may reveal)."""
     return bool(case.citizen_phone) and identity_for(case, user).hidden and may_reveal(user)
+
+
+def may_message_citizen(case: Case) -> bool:
+    """Whether the hotline may text the caller about the case (notifications, the SMS survey).
+
+    An anonymous caller gave no identity and a confidential reporter asked not to be known: a
+    message on their phone could expose them, so they get none (the center calls them as they
+    asked). Opt-outs and the number's kind are the notifications' own rules."""
+    return not is_protected(case)

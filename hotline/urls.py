@@ -23,5 +23,6 @@ urlpatterns = [
     path("open311/v2/", include("hotline.open311.urls")),
     path("kb/", include("knowledgebase.urls")),
     path("ask/", include("knowledgebase.ask_urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("hotline.pages")),
 ]

@@ -92,6 +92,8 @@ EVENT_LABELS = {
     "assignment_urged": _("Urged"),
     "supervision_opened": _("Supervision order opened"),
     "supervision_answered": _("Supervision order answered"),
+    "notification_attempt": _("Notification"),
+    "sms_survey_closed": _("SMS survey ended"),
 }
 
 
