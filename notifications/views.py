@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
+from django.http.request import RawPostDataException
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -89,8 +90,11 @@ def template_edit(request, key: str):
 @require_POST
 def sms_inbound(request):
     """The SMS platform's callback with a citizen's reply (signed; anything else is refused)."""
-    body = request.body
-    signed = sms.verify_inbound(
+    try:
+        body = request.body
+    except RawPostDataException:  # a form post (already parsed at the edge): not the platform's
+        body = None
+    signed = body is not None and sms.verify_inbound(
         body, request.headers.get("X-Sms-Timestamp", ""), request.headers.get("X-Sms-Signature", "")
     )
     if not signed:

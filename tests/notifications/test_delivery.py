@@ -221,3 +221,13 @@ def test_the_command_delivers_when_no_broker_runs(users, gateway, capsys):
     call_command("deliver_notifications")
     assert "sent 1" in capsys.readouterr().out
     assert len(gateway.requests) == 1
+
+
+def test_the_attempts_are_on_the_centers_timeline_only(client, users, cgj, gateway):
+    case, _assignment = dispatched(users["agent"], cgj)
+    delivery.deliver_due()
+    client.force_login(users["agent"])
+    assert "<strong>Notification</strong>" in client.get(f"/cases/{case.number}/").content.decode()
+    client.force_login(users["handler"])
+    page = client.get(f"/cases/{case.number}/").content.decode()
+    assert "notification_attempt" not in page and "Notification</strong>" not in page
