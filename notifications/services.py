@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import policy
 from notifications import catalog
@@ -16,7 +17,7 @@ def update_template(
     policy.ensure(
         actor,
         "notifications.edit_templates",
-        message="only the center's supervisors edit the message templates",
+        message=str(_("Only the center's supervisors edit the message templates.")),
     )
     text = catalog.check_text(key, text)
     subject = catalog.check_text(key, subject, field="subject") if subject.strip() else ""
