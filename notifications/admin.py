@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from notifications.models import InboundSms, Notification, OptOut, SmsSurvey
+from notifications.models import InboundSms, Notification, OptOut
 
 
 @admin.register(OptOut)
@@ -27,13 +27,6 @@ class NotificationAdmin(ReadOnly):
     list_display = ["case", "template", "channel", "audience", "status", "attempts", "created_at"]
     list_filter = ["status", "channel", "template"]
     raw_id_fields = ["case", "event", "user"]
-
-
-@admin.register(SmsSurvey)
-class SmsSurveyAdmin(ReadOnly):
-    list_display = ["case", "status", "sent_at", "due_at", "reply"]
-    list_filter = ["status"]
-    raw_id_fields = ["case", "notification", "callback"]
 
 
 @admin.register(InboundSms)
