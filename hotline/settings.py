@@ -6,6 +6,7 @@ variable is set. `.env.example` lists every variable.
 """
 
 import datetime
+import re
 import sys
 from pathlib import Path
 
@@ -273,6 +274,10 @@ SMS_SIGN_NAME = env("SMS_SIGN_NAME", default="12345热线")
 SMS_CALLBACK_SECRET = env("SMS_CALLBACK_SECRET", default="")
 # No SMS to citizens in these local hours (queued for the morning); "" for none.
 HOTLINE_SMS_QUIET_HOURS = env("HOTLINE_SMS_QUIET_HOURS", default="21:00-08:00")
+if HOTLINE_SMS_QUIET_HOURS.strip() and not re.fullmatch(
+    r"\s*\d{2}:\d{2}\s*-\s*\d{2}:\d{2}\s*", HOTLINE_SMS_QUIET_HOURS
+):
+    raise ImproperlyConfigured("HOTLINE_SMS_QUIET_HOURS is a span like 21:00-08:00, or empty.")
 HOTLINE_SMS_PER_NUMBER_PER_DAY = env.int("HOTLINE_SMS_PER_NUMBER_PER_DAY", default=10)
 # Working days a citizen has to answer the SMS survey before the phone callback takes over.
 HOTLINE_SMS_SURVEY_DAYS = env.int("HOTLINE_SMS_SURVEY_DAYS", default=3)
