@@ -70,7 +70,7 @@ def _citizen_params(event, key: str) -> dict:
     case = event.case
     params = {"number": case.number, "lookup_url": site_url("/lookup/")}
     if key == TemplateKey.REPLIED:
-        assignment = event.assignment
+        assignment = _the_reply(event)
         with translation.override("zh-hans"):  # the citizen reads Chinese, whoever replied
             params["result"] = str(ReplyResult(assignment.reply_result).label)
         reply = " ".join(assignment.reply_content.split())
@@ -80,11 +80,24 @@ def _citizen_params(event, key: str) -> dict:
     return params
 
 
+def _the_reply(event):
+    """The main handler's replied assignment the event is about (or the case's latest one, for
+    an event such as a review's approval that names no assignment); None for a co-handler's."""
+    if event.assignment_id:
+        assignment = event.assignment
+        return assignment if assignment.role == AssignmentRole.MAIN else None
+    return (
+        event.case.assignments.filter(role=AssignmentRole.MAIN, replied_at__isnull=False)
+        .order_by("-replied_at", "-id")
+        .first()
+    )
+
+
 def _to_citizen(event, keys) -> list[Notification]:
     case = event.case
     if not case.citizen_phone:
         return []
-    if event.type in REPLY_REACHES_CITIZEN and event.assignment.role != AssignmentRole.MAIN:
+    if event.type in REPLY_REACHES_CITIZEN and _the_reply(event) is None:
         return []
     templates = _templates(keys)
     first_try = delivery.citizen_sms_time(event.created_at)
