@@ -78,6 +78,10 @@ class EventType:
     CONSULTATION_OPENED = "consultation_opened"
     POSITION_RECORDED = "consultation_position"
     CONSULTATION_DECIDED = "consultation_decided"
+    # The notifications (issue 15): each delivery attempt, and how an SMS survey ended. The
+    # center's alone (cases.policy keeps them from departments' timelines).
+    NOTIFICATION_ATTEMPT = "notification_attempt"
+    SURVEY_CLOSED = "sms_survey_closed"
 
 
 Moment = datetime.datetime | None
@@ -525,3 +529,35 @@ def consultation_decided(
     return _write(
         case, EventType.CONSULTATION_DECIDED, actor=actor, assignment=assignment, data=data, at=at
     )
+
+
+# ---------------------------------------------------------------- notifications (the center's)
+
+
+def notification_attempt(
+    case: Case,
+    *,
+    channel: str,
+    template: str,
+    audience: str,
+    attempt: int,
+    result: str,
+    reason: str = "",
+    at: Moment = None,
+) -> CaseEvent:
+    """One try to deliver a message about the case (its result: sent, failed, skipped …)."""
+    data = {
+        "channel": channel,
+        "template": template,
+        "audience": audience,
+        "attempt": attempt,
+        "result": result,
+        "reason": reason,
+    }
+    return _write(case, EventType.NOTIFICATION_ATTEMPT, actor=None, data=data, at=at)
+
+
+def sms_survey_closed(case: Case, *, outcome: str, reply: str, at: Moment = None) -> CaseEvent:
+    """The SMS survey ended without a rating: an unclear answer (kept) or none in time."""
+    data = {"outcome": outcome, "reply": reply}
+    return _write(case, EventType.SURVEY_CLOSED, actor=None, data=data, at=at)

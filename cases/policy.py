@@ -141,6 +141,8 @@ SUPERVISION_EVENTS = (
     EventType.SUPERVISION_ACCEPTED,
     EventType.SUPERVISION_SENT_BACK,
 )
+# Messages to citizens and how their surveys ended: the center's (they name what was sent to whom).
+CENTER_ONLY_EVENTS = (EventType.NOTIFICATION_ATTEMPT, EventType.SURVEY_CLOSED)
 
 
 @policy.scope_rule(CaseEvent)
@@ -150,6 +152,7 @@ def _event_scope(user, queryset: QuerySet) -> QuerySet:
     if q is None:
         return queryset
     theirs = Assignment.objects.filter(q).values("pk")
+    queryset = queryset.exclude(type__in=CENTER_ONLY_EVENTS)
     return queryset.exclude(Q(type__in=SUPERVISION_EVENTS) & ~Q(assignment__in=theirs))
 
 

@@ -136,3 +136,12 @@ def may_be_looked_up(case: Case) -> bool:
     """The citizen's progress lookup proves who asks by the phone's last digits: an anonymous
     caller left no number to prove, so their case is never shown."""
     return not case.anonymous
+
+
+def may_message_citizen(case: Case) -> bool:
+    """Whether the hotline may text the caller about the case (notifications, the SMS survey).
+
+    An anonymous caller gave no identity and a confidential reporter asked not to be known: a
+    message on their phone could expose them, so they get none (the center calls them as they
+    asked). Opt-outs and the number's kind are the notifications' own rules."""
+    return not is_protected(case)

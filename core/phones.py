@@ -115,3 +115,18 @@ class PhoneSerializerField(serializers.CharField):
             return normalize_phone(super().to_internal_value(data))
         except ValidationError as refusal:
             raise serializers.ValidationError(refusal.messages, code=refusal.code) from None
+
+
+def is_mobile(stored: str) -> bool:
+    """Whether a stored number is a mainland mobile (the only kind an SMS reaches)."""
+    if not stored or stored.startswith("+"):
+        return False
+    try:
+        number = phonenumbers.parse(stored, REGION)
+    except NumberParseException:
+        return False
+    kind = phonenumbers.number_type(number)
+    return kind in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )

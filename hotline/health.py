@@ -31,6 +31,7 @@ from kombu import Connection
 
 from departments.models import WebhookDelivery
 from hotline.checks import missing_official_calendars
+from notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +97,18 @@ def collect_warnings() -> list[str]:
     if backlog:
         minutes = int(lag.total_seconds() // 60)
         warnings.append(f"{backlog} webhook deliveries due for more than {minutes} minutes")
+    messages = notification_backlog(older_than=lag)
+    if messages:
+        minutes = int(lag.total_seconds() // 60)
+        warnings.append(f"{messages} SMS or e-mail messages due for more than {minutes} minutes")
     return warnings
+
+
+def notification_backlog(*, older_than: timedelta) -> int:
+    """SMS and e-mail messages waiting although they have been due for longer than `older_than`."""
+    return Notification.objects.filter(
+        status=Notification.Status.PENDING, next_attempt_at__lte=timezone.now() - older_than
+    ).count()
 
 
 def full_report() -> tuple[dict[str, str], list[str]]:

@@ -6,6 +6,7 @@ variable is set. `.env.example` lists every variable.
 """
 
 import datetime
+import re
 import sys
 from pathlib import Path
 
@@ -90,6 +91,7 @@ INSTALLED_APPS = [
     "departments",
     "cases",
     "knowledgebase",
+    "notifications",  # SMS, e-mail and in-app messages about cases (docs/notifications.md)
 ]
 
 MIDDLEWARE = [
@@ -121,6 +123,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.bell",  # the unread notices' count
             ],
         },
     },
@@ -289,6 +292,34 @@ HOTLINE_WEBHOOK_ALLOWED_HOSTS = env.list(
     "HOTLINE_WEBHOOK_ALLOWED_HOSTS", default=["127.0.0.1", "::1"] if TESTING or DEBUG else []
 )
 
+# Notifications (notifications/, docs/notifications.md): the SMS platform, e-mail, the rules.
+# SMS go out only when SMS_GATEWAY_URL is set; the account key and secret sign each request,
+# SMS_CALLBACK_SECRET checks the platform's inbound callback (citizens' replies).
+SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_KEY = env("SMS_GATEWAY_KEY", default="")
+SMS_GATEWAY_SECRET = env("SMS_GATEWAY_SECRET", default="")
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10)
+SMS_GATEWAY_OK_CODE = env("SMS_GATEWAY_OK_CODE", default="OK")
+SMS_SIGN_NAME = env("SMS_SIGN_NAME", default="12345热线")
+SMS_CALLBACK_SECRET = env("SMS_CALLBACK_SECRET", default="")
+# No SMS to citizens in these local hours (queued for the morning); "" for none.
+HOTLINE_SMS_QUIET_HOURS = env("HOTLINE_SMS_QUIET_HOURS", default="21:00-08:00")
+if HOTLINE_SMS_QUIET_HOURS.strip() and not re.fullmatch(
+    r"\s*\d{2}:\d{2}\s*-\s*\d{2}:\d{2}\s*", HOTLINE_SMS_QUIET_HOURS
+):
+    raise ImproperlyConfigured("HOTLINE_SMS_QUIET_HOURS is a span like 21:00-08:00, or empty.")
+HOTLINE_SMS_PER_NUMBER_PER_DAY = env.int("HOTLINE_SMS_PER_NUMBER_PER_DAY", default=10)
+# Working days a citizen has to answer the SMS survey before the phone callback takes over.
+HOTLINE_SMS_SURVEY_DAYS = env.int("HOTLINE_SMS_SURVEY_DAYS", default=3)
+HOTLINE_NOTIFY_BACKOFF_SECONDS = env.int("HOTLINE_NOTIFY_BACKOFF_SECONDS", default=60)
+HOTLINE_NOTIFY_MAX_ATTEMPTS = env.int("HOTLINE_NOTIFY_MAX_ATTEMPTS", default=6)
+HOTLINE_NOTIFY_EMAIL_TIMEOUT = env.float("HOTLINE_NOTIFY_EMAIL_TIMEOUT", default=10)
+# The address citizens and departments reach the site at (links in messages).
+HOTLINE_SITE_URL = env("HOTLINE_SITE_URL", default="http://127.0.0.1:8000")
+# E-mail: SMTP when EMAIL_URL is set (smtp://user:password@host:587, +tls), else the console.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="12345热线 <noreply@12345.localhost>")
+
 # How many times a case may be reopened before it is parked as unresolvable (挂账).
 HOTLINE_MAX_REOPENS = env.int("HOTLINE_MAX_REOPENS", default=2)
 # How long a partner line (110/119/120/122, 12333 …) has to answer a transfer: clock hours,
@@ -332,6 +363,7 @@ LOGGING = {
 # broker is configured (`celery -A hotline beat`); without one, cron runs the same commands.
 HOTLINE_SWEEP_INTERVAL = env.int("HOTLINE_SWEEP_INTERVAL", default=300)  # seconds
 HOTLINE_WEBHOOK_DELIVERY_INTERVAL = env.int("HOTLINE_WEBHOOK_DELIVERY_INTERVAL", default=30)
+HOTLINE_NOTIFY_DELIVERY_INTERVAL = env.int("HOTLINE_NOTIFY_DELIVERY_INTERVAL", default=30)
 CELERY_BEAT_SCHEDULE = {
     # The deadline watch; each pass also refreshes yesterday's and today's dashboard rows.
     "sweep-deadlines": {
@@ -348,6 +380,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "departments.deliver_webhooks",
         "schedule": float(HOTLINE_WEBHOOK_DELIVERY_INTERVAL),
         "options": {"expires": float(HOTLINE_WEBHOOK_DELIVERY_INTERVAL)},
+    },
+    # The notification outbox (SMS, e-mail) and the SMS surveys past their deadline.
+    "deliver-notifications": {
+        "task": "notifications.deliver_notifications",
+        "schedule": float(HOTLINE_NOTIFY_DELIVERY_INTERVAL),
+        "options": {"expires": float(HOTLINE_NOTIFY_DELIVERY_INTERVAL)},
     },
     # Every morning; the task makes last month's report only on the month's first working day.
     "monthly-report": {

@@ -24,5 +24,6 @@ urlpatterns = [
     path("kb/", include("knowledgebase.urls")),
     path("ask/", include("knowledgebase.ask_urls")),
     path("lookup/", include("hotline.lookup.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("hotline.pages")),
 ]

@@ -9,7 +9,7 @@ import ast
 import sys
 from pathlib import Path
 
-PACKAGES = ("core", "departments", "cases", "knowledgebase", "hotline")
+PACKAGES = ("core", "departments", "cases", "knowledgebase", "notifications", "hotline")
 ROOT = Path(__file__).resolve().parent.parent
 
 

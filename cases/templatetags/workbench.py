@@ -112,6 +112,8 @@ EVENT_LABELS = {
     "consultation_opened": _("Joint consultation opened"),
     "consultation_position": _("Position recorded"),
     "consultation_decided": _("Joint consultation decided"),
+    "notification_attempt": _("Notification"),
+    "sms_survey_closed": _("SMS survey ended"),
 }
 
 

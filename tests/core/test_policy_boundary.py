@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("core", "departments", "cases", "knowledgebase", "hotline")
+PACKAGES = ("core", "departments", "cases", "knowledgebase", "notifications", "hotline")
 
 # Where deciding is the job (and the data they read: roles, memberships).
 DECIDERS = {
@@ -25,6 +25,7 @@ DECIDERS = {
     "cases/privacy.py",
     "knowledgebase/policy.py",
     "hotline/policy.py",
+    "notifications/policy.py",
 }
 # Role helpers nobody else calls (`departments.memberships.memberships` is data: reading a
 # user's memberships to show them is fine; comparing their roles is deciding).

@@ -27,6 +27,7 @@ from departments.webhooks import register_endpoint
 from hotline.demo import reference
 from knowledgebase import services as kb
 from knowledgebase.models import Article
+from notifications import survey as sms_survey
 from tests.apiutil import dispatched
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ MODEL_ADMINS = sorted(
 )
 # Every demo user but the center's supervisor: none of them uses the admin.
 NOT_THE_ADMINS = sorted(set(reference.DEMO_USERS) - {"supervisor"})
-OUR_APPS = {"auth", "cases", "departments", "knowledgebase", "hotline"}
+OUR_APPS = {"auth", "cases", "departments", "knowledgebase", "notifications", "hotline"}
 
 
 @pytest.fixture
@@ -85,6 +86,8 @@ def _a_row_of_every_model(users, departments) -> None:
     AccessFailureLog.objects.create(  # axes writes this log only when told to
         username="agent", ip_address="127.0.0.1", user_agent="", http_accept="", path_info="/"
     )
+    # a citizen's SMS asking for no more messages: an inbound row and an opt-out
+    sms_survey.receive(message_id="in-1", phone="13911112222", content="TD")
     rule_services.create_rule(
         actor=supervisor,
         fields={"name": "路灯归城管", "department": departments["cgj"], "include_words": ["路灯"]},

@@ -29,9 +29,11 @@ def test_every_periodic_job_is_scheduled_and_names_a_real_task(db):
         "hotline.refresh_stats",
         "departments.deliver_webhooks",
         "hotline.monthly_report",
+        "notifications.deliver_notifications",
     }
     assert all(entry["task"] in app.tasks for entry in schedule.values())
     assert schedule["deliver-webhooks"]["schedule"] <= 60  # a lost kick waits at most a minute
+    assert schedule["deliver-notifications"]["schedule"] <= 60
     assert schedule["sweep-deadlines"]["schedule"] == 300
 
 
@@ -79,4 +81,5 @@ def test_the_kick_after_commit_publishes_one_message(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         dispatched(users["agent"], cgj)
     assert len(callbacks) >= 1
-    assert broker_queue() == 1  # one delivery pass asked for, promptly
+    # one delivery pass asked for, promptly, by each outbox: the webhooks and the notifications
+    assert broker_queue() == 2

@@ -15,7 +15,8 @@ from cases import sla
 from cases.models import WorkingDay
 from departments import webhooks
 from departments.models import WebhookDelivery
-from tests.apiutil import dispatched
+from notifications.models import Notification
+from tests.apiutil import dispatched, register
 
 REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
 RABBITMQ = "amqp://guest:guest@127.0.0.1:5672//"
@@ -189,3 +190,10 @@ def test_an_unapplied_migration_answers_503_naming_it(calendars_entered):
 def test_quick_mode_takes_only_a_yes(db):
     _response, body = get_health(quick=0)
     assert set(body["checks"]) == {"database", "migrations", "cache", "broker"}
+
+
+def test_messages_waiting_past_their_time_are_counted(users, calendars_entered):
+    register(users["agent"])  # the registration SMS, waiting for a delivery pass
+    assert get_health()[1]["warnings"] == []
+    Notification.objects.update(next_attempt_at=timezone.now() - timedelta(minutes=20))
+    assert get_health()[1]["warnings"] == ["1 SMS or e-mail messages due for more than 15 minutes"]

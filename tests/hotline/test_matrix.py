@@ -538,6 +538,13 @@ PAGE_ROWS: list[tuple[str, str, object]] = [
     ("lookup:form", "GET", everyone(200)),
     ("lookup:case", "GET", everyone(302)),
     ("lookup:add", "POST", everyone(302)),
+    # notifications: each user's own notices; the supervisors word the templates; the SMS
+    # platform's callback answers 403 to anything not signed with its secret
+    ("notifications:list", "GET", signed_in(everyone(200))),
+    ("notifications:open", "GET", signed_in(everyone(404))),  # notice 0: nobody's
+    ("notifications:templates", "GET", supervisor_page()),
+    ("notifications:template_edit", "GET", supervisor_page()),
+    ("notifications:sms_inbound", "POST", everyone(403)),
 ]
 
 
@@ -781,6 +788,10 @@ def page_targets(route: Route, w: World) -> list[tuple[str | None, str]]:
         fills = [(k, {"pk": a.pk}) for k, a in w.articles.items()]
     elif route.key == "dashboards:supervision_state":
         fills = [(None, {"state": "open"})]
+    elif route.key == "notifications:open":
+        fills = [(None, {"pk": 0})]
+    elif route.key == "notifications:template_edit":
+        fills = [(None, {"key": "registered"})]
     targets = []
     for variant, values in fills:
         values = {**values, "name": "close", "action": "archive", "state": "open", **values}
