@@ -23,7 +23,7 @@ from core.errors import ApplicationError, InvalidInput
 from core.phones import normalize_phone
 from core.roles import Role
 from departments.models import Department, Membership
-from knowledgebase.search import search_articles
+from knowledgebase.search import suggest_articles
 
 SERVICE_USERNAME = "self-service"
 MAX_TURNS = 20
@@ -52,7 +52,7 @@ def ask(conversation: list[dict], question: str, *, region=None) -> dict:
         raise InvalidInput("type a question", field="question")
     if len(question) > MAX_QUESTION:
         raise InvalidInput(f"a question has at most {MAX_QUESTION} characters", field="question")
-    hits = search_articles(question, region=region, limit=OTHERS + 1, local=True)
+    hits = suggest_articles(question, region=region, limit=OTHERS + 1)
     best = hits[0] if hits else None
     turn = {
         "question": question,
