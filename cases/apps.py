@@ -9,6 +9,7 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from cases import policy, privacy, sla  # noqa: F401  (policy: registers the rules)
+        from cases.routing import synonyms  # noqa: F401  (announces edits of the table)
         from core import privacy as payloads
 
         payloads.register_payload_filter(privacy.without_identity)

@@ -17,6 +17,7 @@ import re
 import numpy as np
 from django.db import connection
 
+from cases.routing import synonyms
 from departments.models import Department
 from knowledgebase import index as kb_index
 from knowledgebase import textproc
@@ -62,7 +63,7 @@ def search_articles(
     scoring under that share of the query's ideal score; `in_force` drops articles whose
     effective date has not come yet.
     """
-    terms = textproc.query_terms(query or "")
+    terms = with_synonyms(textproc.query_terms(query or ""), query or "")
     if not terms:
         return []
     index = kb_index.get_index()
@@ -90,6 +91,15 @@ def best_rows(scores: np.ndarray, limit: int) -> list[int]:
     if len(positive) > limit:
         positive = positive[np.argpartition(-scores[positive], limit - 1)[:limit]]
     return sorted(positive.tolist(), key=lambda row: (-scores[row], row))
+
+
+def with_synonyms(terms: dict[str, float], query: str) -> dict[str, float]:
+    """The query's terms plus the words of the standard terms for its everyday words (the
+    supervisors' synonym table: 噪音 → 噪声), at the weight of an abbreviation's expansion."""
+    for term in synonyms.terms_in(query):
+        for word in textproc.words(term):
+            terms.setdefault(word, textproc.EXPANSION_WEIGHT)
+    return terms
 
 
 def suggest_articles(query: str, *, region=None, limit: int = 5, user=None) -> list[ArticleHit]:

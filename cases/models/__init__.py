@@ -4,7 +4,7 @@ from cases.models.access import PersonalDataAccess
 from cases.models.calendar import DeadlinePolicy, WorkingDay
 from cases.models.case import Attachment, Case, CaseEvent, DailySequence
 from cases.models.handling import Assignment, Callback, Dispute, Extension, SupervisionOrder
-from cases.models.taxonomy import Category
+from cases.models.taxonomy import Category, Synonym
 
 __all__ = [
     "Assignment",
@@ -19,5 +19,6 @@ __all__ = [
     "Extension",
     "PersonalDataAccess",
     "SupervisionOrder",
+    "Synonym",
     "WorkingDay",
 ]
