@@ -23,10 +23,24 @@ from scipy import sparse
 from knowledgebase import textproc
 from knowledgebase.models import LIVE_ARTICLES, Article
 
-# BM25F: title and phrasings weigh three times the body; body length matters less.
-FIELD_WEIGHTS = {"title": 3.0, "body": 1.0}
-FIELD_B = {"title": 0.75, "body": 0.5}
-K1 = 1.0
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """BM25F's settings: title and phrasings weigh `title_weight` times the body; body length
+    matters less than title length. `kb_eval --folds` chooses among others on training folds."""
+
+    k1: float = 1.0
+    title_weight: float = 3.0
+    title_b: float = 0.75
+    body_b: float = 0.5
+
+    def field(self, name: str) -> tuple[float, float]:
+        """(weight, b) of the field."""
+        return (self.title_weight, self.title_b) if name == "title" else (1.0, self.body_b)
+
+
+DEFAULT = Settings()
+FIELDS = ("title", "body")
 STALE_FACTOR = 0.5
 CHECK_SECONDS = 1.0  # how stale another process's edit may be seen
 
@@ -49,6 +63,7 @@ class ArticleIndex:
     vocabulary: dict[str, int]
     weights: sparse.csc_matrix
     document_frequency: np.ndarray
+    settings: Settings = DEFAULT
     masks: dict = dataclasses.field(default_factory=dict)
 
     @property
@@ -79,7 +94,8 @@ class ArticleIndex:
         """The score of an article holding each of the question's own words once in an average
         title: what a score is measured against for the relevance floor (expansions and bigrams
         are left out: they are other ways of matching the same words)."""
-        saturated = FIELD_WEIGHTS["title"] * (K1 + 1) / (FIELD_WEIGHTS["title"] + K1)
+        weight, k1 = self.settings.title_weight, self.settings.k1
+        saturated = weight * (k1 + 1) / (weight + k1)
         n = len(self.ids)
         total = 0.0
         for word in set(words):
@@ -169,7 +185,7 @@ def _field_terms(article: Article) -> dict[str, list[str]]:
     }
 
 
-def build_index(key: tuple) -> ArticleIndex:
+def build_index(key: tuple, settings: Settings = DEFAULT) -> ArticleIndex:
     """Read the live articles (one query for rows, one for regions) and weigh every term."""
     articles = list(
         Article.objects.filter(LIVE_ARTICLES)
@@ -190,14 +206,14 @@ def build_index(key: tuple) -> ArticleIndex:
     vocabulary: dict[str, int] = {}
     documents = [_field_terms(article) for article in articles]
     matrices = {}
-    for field in FIELD_WEIGHTS:
+    for field in FIELDS:
         rows, cols = [], []
         for row, fields in enumerate(documents):
             columns = [vocabulary.setdefault(term, len(vocabulary)) for term in fields[field]]
             cols.extend(columns)
             rows.extend([row] * len(columns))
         matrices[field] = (rows, cols, np.ones(len(cols)))
-    weights, document_frequency = _bm25f(matrices, len(articles), len(vocabulary))
+    weights, document_frequency = _bm25f(matrices, len(articles), len(vocabulary), settings)
     today = key[1]
     return ArticleIndex(
         key=key,
@@ -211,6 +227,7 @@ def build_index(key: tuple) -> ArticleIndex:
         vocabulary=vocabulary,
         weights=weights,
         document_frequency=document_frequency,
+        settings=settings,
     )
 
 
@@ -224,7 +241,9 @@ def _store_missing_words(articles: list[Article]) -> None:
         Article.objects.bulk_update(missing, ["search_title", "search_body"], batch_size=500)
 
 
-def _bm25f(matrices: dict, n_docs: int, n_terms: int) -> tuple[sparse.csc_matrix, np.ndarray]:
+def _bm25f(
+    matrices: dict, n_docs: int, n_terms: int, settings: Settings
+) -> tuple[sparse.csc_matrix, np.ndarray]:
     """Length-normalised, field-weighted term frequencies, saturated, times the idf."""
     shape = (max(n_docs, 1), max(n_terms, 1))
     combined = sparse.csr_matrix(shape)
@@ -232,11 +251,12 @@ def _bm25f(matrices: dict, n_docs: int, n_terms: int) -> tuple[sparse.csc_matrix
         tf = sparse.csr_matrix((counts, (rows, cols)), shape=shape)  # duplicates are summed
         lengths = np.asarray(tf.sum(axis=1)).ravel()
         average = lengths.mean() if n_docs else 1.0
-        b = FIELD_B[field]
-        norm = FIELD_WEIGHTS[field] / (1 - b + b * lengths / (average or 1.0))
+        weight, b = settings.field(field)
+        norm = weight / (1 - b + b * lengths / (average or 1.0))
         combined = combined + sparse.diags(norm) @ tf
     combined = combined.tocsc()
-    combined.data = combined.data * (K1 + 1) / (combined.data + K1)
+    k1 = settings.k1
+    combined.data = combined.data * (k1 + 1) / (combined.data + k1)
     document_frequency = np.diff(combined.indptr)
     idf = np.log(1 + (n_docs - document_frequency + 0.5) / (document_frequency + 0.5))
     return (combined @ sparse.diags(idf)).tocsc(), document_frequency
