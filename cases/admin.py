@@ -23,6 +23,7 @@ from cases.models import (
     Extension,
     ReplyReviewPolicy,
     SupervisionOrder,
+    Synonym,
     WorkingDay,
 )
 from departments.admin import TreeNodeAdmin
@@ -137,6 +138,14 @@ class CategoryAdmin(TreeNodeAdmin):
     list_filter = ["level", "public", "is_active"]
     search_fields = ["code", "name", "description"]
     list_select_related = ["parent"]
+
+
+@admin.register(Synonym)
+class SynonymAdmin(CenterAdmin):
+    """Everyday words for the category and knowledge searches and the rules (reference data)."""
+
+    list_display = ["word", "term", "updated_at"]
+    search_fields = ["word", "term"]
 
 
 @admin.register(Attachment)

@@ -9,6 +9,7 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from cases import partner_webhooks, policy, privacy, sla  # noqa: F401  (policy: rules)
+        from cases.routing import synonyms  # noqa: F401  (announces edits of the table)
         from core import outbox
         from core import privacy as payloads
 

@@ -1,11 +1,16 @@
 """The citizens' self-service dialogue ("Zhixuntong" style), for the /ask/ page and the API.
 
 A conversation is a list of turns kept by the caller (the session for the page, the client for
-the API): each turn is the question, the best article's answer with its source, and the next
-best articles. When the answer does not help, the conversation becomes a new web-channel case
-with the citizen's contact details and every question asked. One client address may escalate
-at most `HOTLINE_ASK_ESCALATIONS_PER_HOUR` conversations an hour (a counter in the default cache,
-shared by every process when `CACHE_URL` names Redis), so that a script cannot flood the agents'
+the API): each turn is the question, the topic it was read with, the best article's answer with
+its source, and the next best articles. A follow-up ("那需要什么材料？": no word of its own that
+names a subject) is read with the topic of the conversation, the last question that named one;
+a question that names its own subject starts a new topic. When no article clears the relevance
+floor the turn has no answer, and the page says so and offers to call the citizen back.
+
+When the answer does not help, the conversation becomes a new web-channel case with the
+citizen's contact details and every question asked. One client address may escalate at most
+`HOTLINE_ASK_ESCALATIONS_PER_HOUR` conversations an hour (a counter in the default cache, shared
+by every process when `CACHE_URL` names Redis), so that a script cannot flood the agents'
 queue with call-back cases.
 """
 
@@ -23,13 +28,24 @@ from core.errors import ApplicationError, InvalidInput
 from core.phones import normalize_phone
 from core.roles import Role
 from departments.models import Department, Membership
-from knowledgebase.search import search_articles
+from knowledgebase import textproc
+from knowledgebase.search import suggest_articles
 
 SERVICE_USERNAME = "self-service"
 MAX_TURNS = 20
 MAX_QUESTION = 500
 OTHERS = 3
 ESCALATION_WINDOW = 3600  # seconds
+# Words that ask about a subject without naming it: a question made only of these (and of
+# stopwords) is a follow-up of the conversation's topic.
+_FOLLOW_UP_TEXT = (
+    "材料 资料 证件 手续 流程 步骤 条件 要求 时间 多久 多长时间 期限 时候 地点 "
+    "地方 地址 窗口 电话 费用 收费 多少钱 钱 网上 线上 现场 本人 代办 带 拿 交 "
+    "准备 提供 还 还要 还有 另外 其他 别的 那 那么 这 这个 那个 它 呢 吧 哪儿 去 "
+    "办 能 不能 可不可以 行 行不行 具体 补办 申请 申领 领取 领 提取 挂失 异地 "
+    "外地 本地 当地 网点 多少 几天 当天 马上"
+)
+FOLLOW_UP_WORDS = frozenset(_FOLLOW_UP_TEXT.split())
 logger = logging.getLogger(__name__)
 
 
@@ -46,22 +62,45 @@ def source_of(article) -> str:
 
 
 def ask(conversation: list[dict], question: str, *, region=None) -> dict:
-    """Answer one question: the best article and the next best ones, appended to the turns."""
+    """Answer one question, read with the conversation's topic when it is a follow-up: the best
+    article and the next best ones, appended to the turns (no answer when nothing is relevant)."""
     question = (question or "").strip()
     if not question:
         raise InvalidInput("type a question", field="question")
     if len(question) > MAX_QUESTION:
         raise InvalidInput(f"a question has at most {MAX_QUESTION} characters", field="question")
-    hits = search_articles(question, region=region, limit=OTHERS + 1, local=True)
+    topic = current_topic(conversation)
+    if not topic or not is_follow_up(question):
+        topic = question
+    read_as = question if topic == question else f"{topic} {question}"
+    hits = suggest_articles(read_as, region=region, limit=OTHERS + 1)
     best = hits[0] if hits else None
     turn = {
         "question": question,
+        "topic": topic,
         "answer": _hit_dict(best, with_answer=True) if best else None,
         "others": [_hit_dict(hit) for hit in hits[1:]],
     }
     conversation.append(turn)
     del conversation[:-MAX_TURNS]
     return turn
+
+
+def is_follow_up(question: str) -> bool:
+    """Whether the question leans on what was asked before instead of naming its subject (a
+    question that names one starts a new topic, even when it opens with 那 or 还有)."""
+    return all(word in FOLLOW_UP_WORDS for word in textproc.words(question))
+
+
+def current_topic(conversation: list[dict]) -> str:
+    """The topic of the conversation so far: the last turn's, else (a client that sent only its
+    questions) the last question that named its own subject."""
+    if conversation and conversation[-1].get("topic"):
+        return conversation[-1]["topic"]
+    for turn in reversed(conversation):
+        if not is_follow_up(turn["question"]):
+            return turn["question"]
+    return ""
 
 
 def _hit_dict(hit, *, with_answer: bool = False) -> dict:

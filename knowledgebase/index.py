@@ -2,44 +2,76 @@
 
 Each live article is a row; each word or character bigram a column. The BM25F weight of every
 (article, term) pair is computed once when the index is built, so a query is one sparse
-matrix-vector product: milliseconds on 10,000 articles. The index is rebuilt when the live
-articles change (their count or latest `updated_at`) or the day changes (staleness).
+matrix-vector product over the query's own columns (the matrix is kept by column, so the work
+is proportional to the articles holding the query's terms): about a millisecond on 10,000
+articles. The index is rebuilt when the live articles change (their latest `updated_at`, read
+at most every CHECK_SECONDS, and at once after an article is saved in this process) or the day
+changes (staleness, articles coming into force). The same index serves both databases.
 """
 
 import dataclasses
 import threading
+import time
 
 import numpy as np
 from django.db.models import Max
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from scipy import sparse
 
 from knowledgebase import textproc
 from knowledgebase.models import LIVE_ARTICLES, Article
 
-# BM25F: title and phrasings weigh three times the body; body length matters less.
-FIELD_WEIGHTS = {"title": 3.0, "body": 1.0}
-FIELD_B = {"title": 0.75, "body": 0.5}
-K1 = 1.0
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """BM25F's settings: title and phrasings weigh `title_weight` times the body; body length
+    matters less than title length. `kb_eval --folds` chooses among others on training folds."""
+
+    k1: float = 1.0
+    title_weight: float = 3.0
+    title_b: float = 0.75
+    body_b: float = 0.5
+
+    def field(self, name: str) -> tuple[float, float]:
+        """(weight, b) of the field."""
+        return (self.title_weight, self.title_b) if name == "title" else (1.0, self.body_b)
+
+
+DEFAULT = Settings()
+FIELDS = ("title", "body")
 STALE_FACTOR = 0.5
+CHECK_SECONDS = 1.0  # how stale another process's edit may be seen
 
 _lock = threading.Lock()
 _cached: "ArticleIndex | None" = None
+_checked_at = 0.0
 
 
 @dataclasses.dataclass
 class ArticleIndex:
-    """Live articles' ids, region paths, staleness and whether they are imported, with the BM25F
-    weight matrix."""
+    """Live articles' ids, region paths, staleness, whether they are in force and imported, with
+    the BM25F weight matrix (by column) and the masks already asked for (by region path)."""
 
     key: tuple
     ids: np.ndarray
     region_paths: list[tuple[str, ...]]
     stale: np.ndarray
     imported: np.ndarray
+    in_force: np.ndarray
     vocabulary: dict[str, int]
-    weights: sparse.csr_matrix
+    weights: sparse.csc_matrix
     document_frequency: np.ndarray
+    settings: Settings = DEFAULT
+    masks: dict = dataclasses.field(default_factory=dict)
+
+    @property
+    def rows(self) -> dict[int, int]:
+        """Row of each article id (built on first use)."""
+        if "rows" not in self.masks:
+            self.masks["rows"] = {int(pk): row for row, pk in enumerate(self.ids)}
+        return self.masks["rows"]
 
     def selective(self, terms, share: float, keep: int) -> list[str]:
         """The terms found in at most `share` of the articles (at least the `keep` rarest)."""
@@ -54,28 +86,44 @@ class ArticleIndex:
         columns = [(self.vocabulary[t], w) for t, w in terms.items() if t in self.vocabulary]
         if not columns:
             return np.zeros(len(self.ids))
-        query = np.zeros(len(self.vocabulary))
-        for column, weight in columns:
-            query[column] = weight
-        scores = self.weights @ query
+        picked = self.weights[:, [column for column, _w in columns]]
+        scores = picked @ np.array([weight for _c, weight in columns])
         return np.where(self.stale, scores * STALE_FACTOR, scores)
+
+    def ideal(self, terms: dict[str, float], words: list[str]) -> float:
+        """The score of an article holding each of the question's own words once in an average
+        title: what a score is measured against for the relevance floor (expansions and bigrams
+        are left out: they are other ways of matching the same words)."""
+        weight, k1 = self.settings.title_weight, self.settings.k1
+        saturated = weight * (k1 + 1) / (weight + k1)
+        n = len(self.ids)
+        total = 0.0
+        for word in set(words):
+            df = self.document_frequency[self.vocabulary[word]] if word in self.vocabulary else 0
+            total += terms.get(word, 1.0) * np.log(1 + (n - df + 0.5) / (df + 0.5))
+        return saturated * total
 
     def region_mask(self, region) -> np.ndarray:
         """Articles that apply in the region: one of their regions contains it, or they name none
         and are the hotline's own (an imported article without regions applies nowhere here)."""
         path = region.path
-        return np.array(
+        if ("region", path) in self.masks:
+            return self.masks["region", path]
+        self.masks["region", path] = np.array(
             [
                 any(path.startswith(p) for p in paths) if paths else not imported
                 for paths, imported in zip(self.region_paths, self.imported, strict=True)
             ],
             dtype=bool,
         )
+        return self.masks["region", path]
 
     def home_mask(self, home_path: str) -> np.ndarray:
         """For a question whose region is not known yet: the hotline's own articles, and the
         imported ones naming a region within or above the hotline's (`home_path`)."""
-        return np.array(
+        if ("home", home_path) in self.masks:
+            return self.masks["home", home_path]
+        self.masks["home", home_path] = np.array(
             [
                 not imported
                 or any(home_path.startswith(p) or p.startswith(home_path) for p in paths)
@@ -83,6 +131,7 @@ class ArticleIndex:
             ],
             dtype=bool,
         )
+        return self.masks["home", home_path]
 
 
 def current_key() -> tuple:
@@ -96,15 +145,34 @@ def current_key() -> tuple:
 
 
 def get_index() -> ArticleIndex:
-    """The index of the live articles, rebuilt only when they changed."""
-    global _cached
+    """The index of the live articles, rebuilt only when they changed.
+
+    The latest change is read at most every CHECK_SECONDS, so a search usually costs no query
+    for it; an article saved in this process forces the next read (`_article_saved`).
+    """
+    global _cached, _checked_at
+    now = time.monotonic()
+    cached = _cached
+    if (
+        cached is not None
+        and now - _checked_at < CHECK_SECONDS
+        and cached.key[1] == timezone.localdate()
+    ):
+        return cached
     key = current_key()
-    if _cached is not None and _cached.key == key:
-        return _cached
-    with _lock:
-        if _cached is None or _cached.key != key:
-            _cached = build_index(key)
+    if cached is None or cached.key != key:
+        with _lock:
+            if _cached is None or _cached.key != key:
+                _cached = build_index(key)
+    _checked_at = now
     return _cached
+
+
+@receiver(post_save, sender=Article)
+@receiver(post_delete, sender=Article)
+def _article_saved(**kwargs) -> None:
+    global _checked_at
+    _checked_at = 0.0
 
 
 def _field_terms(article: Article) -> dict[str, list[str]]:
@@ -117,11 +185,20 @@ def _field_terms(article: Article) -> dict[str, list[str]]:
     }
 
 
-def build_index(key: tuple) -> ArticleIndex:
+def build_index(key: tuple, settings: Settings = DEFAULT) -> ArticleIndex:
     """Read the live articles (one query for rows, one for regions) and weigh every term."""
     articles = list(
         Article.objects.filter(LIVE_ARTICLES)
-        .only("title", "questions", "answer", "search_title", "search_body", "review_by", "source")
+        .only(
+            "title",
+            "questions",
+            "answer",
+            "search_title",
+            "search_body",
+            "review_by",
+            "effective_date",
+            "source",
+        )
         .prefetch_related("regions")
         .order_by("pk")
     )
@@ -129,14 +206,14 @@ def build_index(key: tuple) -> ArticleIndex:
     vocabulary: dict[str, int] = {}
     documents = [_field_terms(article) for article in articles]
     matrices = {}
-    for field in FIELD_WEIGHTS:
+    for field in FIELDS:
         rows, cols = [], []
         for row, fields in enumerate(documents):
             columns = [vocabulary.setdefault(term, len(vocabulary)) for term in fields[field]]
             cols.extend(columns)
             rows.extend([row] * len(columns))
         matrices[field] = (rows, cols, np.ones(len(cols)))
-    weights, document_frequency = _bm25f(matrices, len(articles), len(vocabulary))
+    weights, document_frequency = _bm25f(matrices, len(articles), len(vocabulary), settings)
     today = key[1]
     return ArticleIndex(
         key=key,
@@ -144,9 +221,13 @@ def build_index(key: tuple) -> ArticleIndex:
         region_paths=[tuple(r.path for r in a.regions.all()) for a in articles],
         stale=np.array([bool(a.review_by and a.review_by < today) for a in articles], dtype=bool),
         imported=np.array([a.source == Article.Source.IMPORTED for a in articles], dtype=bool),
+        in_force=np.array(
+            [not (a.effective_date and a.effective_date > today) for a in articles], dtype=bool
+        ),
         vocabulary=vocabulary,
         weights=weights,
         document_frequency=document_frequency,
+        settings=settings,
     )
 
 
@@ -160,7 +241,9 @@ def _store_missing_words(articles: list[Article]) -> None:
         Article.objects.bulk_update(missing, ["search_title", "search_body"], batch_size=500)
 
 
-def _bm25f(matrices: dict, n_docs: int, n_terms: int) -> tuple[sparse.csr_matrix, np.ndarray]:
+def _bm25f(
+    matrices: dict, n_docs: int, n_terms: int, settings: Settings
+) -> tuple[sparse.csc_matrix, np.ndarray]:
     """Length-normalised, field-weighted term frequencies, saturated, times the idf."""
     shape = (max(n_docs, 1), max(n_terms, 1))
     combined = sparse.csr_matrix(shape)
@@ -168,17 +251,19 @@ def _bm25f(matrices: dict, n_docs: int, n_terms: int) -> tuple[sparse.csr_matrix
         tf = sparse.csr_matrix((counts, (rows, cols)), shape=shape)  # duplicates are summed
         lengths = np.asarray(tf.sum(axis=1)).ravel()
         average = lengths.mean() if n_docs else 1.0
-        b = FIELD_B[field]
-        norm = FIELD_WEIGHTS[field] / (1 - b + b * lengths / (average or 1.0))
+        weight, b = settings.field(field)
+        norm = weight / (1 - b + b * lengths / (average or 1.0))
         combined = combined + sparse.diags(norm) @ tf
     combined = combined.tocsc()
-    combined.data = combined.data * (K1 + 1) / (combined.data + K1)
+    k1 = settings.k1
+    combined.data = combined.data * (k1 + 1) / (combined.data + k1)
     document_frequency = np.diff(combined.indptr)
     idf = np.log(1 + (n_docs - document_frequency + 0.5) / (document_frequency + 0.5))
-    return (combined @ sparse.diags(idf)).tocsr(), document_frequency
+    return (combined @ sparse.diags(idf)).tocsc(), document_frequency
 
 
 def clear() -> None:
     """Forget the cached index (tests that change articles behind the services' back)."""
-    global _cached
+    global _cached, _checked_at
     _cached = None
+    _checked_at = 0.0

@@ -37,3 +37,15 @@ def stale_articles(user) -> QuerySet[Article]:
     if not user.is_superuser:
         queryset = queryset.filter(department_id__in=writer_departments(user))
     return queryset.order_by("review_by", "pk")
+
+
+def published_text(article: Article) -> tuple[str, str] | None:
+    """The title and answer citizens may be told: the live published version's, even while the
+    next version is drafted or reviewed; None when no version is live (never published, or
+    archived)."""
+    if not article.is_live:
+        return None
+    if article.status == Article.Status.PUBLISHED:
+        return article.title, article.answer
+    live = article.versions.filter(version=article.version).values_list("title", "answer")
+    return live.first()

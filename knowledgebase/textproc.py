@@ -168,7 +168,7 @@ def bigrams(text: str) -> list[str]:
     return pairs
 
 
-def query_terms(text: str) -> dict[str, float]:
+def query_terms(text: str, *, bigram_weight: float = BIGRAM_WEIGHT) -> dict[str, float]:
     """The weighted terms of a question: words, expansions of abbreviations, bigrams."""
     ensure_jieba()
     entities = set()
@@ -183,7 +183,7 @@ def query_terms(text: str) -> dict[str, float]:
                 terms.setdefault(part, EXPANSION_WEIGHT)
     for pair in bigrams(text):
         key = bigram_key(pair)
-        terms[key] = terms.get(key, 0.0) + BIGRAM_WEIGHT
+        terms[key] = terms.get(key, 0.0) + bigram_weight
     return terms
 
 

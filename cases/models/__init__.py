@@ -6,7 +6,7 @@ from cases.models.case import Attachment, Case, CaseEvent, DailySequence
 from cases.models.consultation import Consultation, ConsultationPosition
 from cases.models.handling import Assignment, Callback, Dispute, Extension, SupervisionOrder
 from cases.models.review import ReplyReviewPolicy
-from cases.models.taxonomy import Category
+from cases.models.taxonomy import Category, Synonym
 from cases.models.transfer import Transfer
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "PersonalDataAccess",
     "ReplyReviewPolicy",
     "SupervisionOrder",
+    "Synonym",
     "Transfer",
     "WorkingDay",
 ]

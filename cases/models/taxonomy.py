@@ -41,3 +41,30 @@ class Category(TreeNode):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Synonym(models.Model):
+    """An everyday word and the term the classification and the articles use (噪音 → 噪声).
+
+    Center supervisors keep the table in the admin; the category search, the knowledge search and
+    the routing rules' words read it (`cases.routing.synonyms`).
+    """
+
+    word = models.CharField(_("everyday word"), max_length=32, unique=True)
+    term = models.CharField(_("standard term"), max_length=32)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("synonym")
+        verbose_name_plural = _("synonyms")
+        ordering = ["word"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(word=models.F("term")) & ~Q(word="") & ~Q(term=""),
+                name="synonym_differs_from_term",
+                violation_error_message=_("A synonym names another, non-empty term."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.word} → {self.term}"

@@ -43,24 +43,29 @@ def tokenize(text: str) -> list[str]:
     return [w for w in jieba.lcut(text) if not NOISE.match(w)]
 
 
-def message_text(title: str, text: str) -> str:
+def message_text(title: str, text: str, title_weight: int = TITLE_WEIGHT) -> str:
     """The text the model reads: the title (weighted) and the body."""
-    return " ".join([title or ""] * TITLE_WEIGHT + [text or ""]).strip()
+    return " ".join([title or ""] * title_weight + [text or ""]).strip()
 
 
-def build_pipeline() -> Pipeline:
-    """TF-IDF over jieba words and a complement naive Bayes (robust to noisy, skewed labels)."""
+def build_pipeline(*, alpha: float = ALPHA, tokenizer=tokenize) -> Pipeline:
+    """TF-IDF over jieba words and a complement naive Bayes (robust to noisy, skewed labels).
+
+    `route_eval --folds` passes texts already segmented (`tokenizer=str.split`) to try settings
+    without segmenting again."""
     words = TfidfVectorizer(
-        tokenizer=tokenize, token_pattern=None, lowercase=False, min_df=2, sublinear_tf=True
+        tokenizer=tokenizer, token_pattern=None, lowercase=False, min_df=2, sublinear_tf=True
     )
-    return Pipeline([("words", words), ("classifier", ComplementNB(alpha=ALPHA))])
+    return Pipeline([("words", words), ("classifier", ComplementNB(alpha=alpha))])
 
 
-def train(texts: list[str], labels: list[str], weights: list[float] | None = None) -> Pipeline:
+def train(
+    texts: list[str], labels: list[str], weights: list[float] | None = None, **settings
+) -> Pipeline:
     """A fitted pipeline (optionally weighting some lines more); needs two distinct labels."""
     if len(set(labels)) < 2:
         raise ValueError("training needs at least two categories")
-    return build_pipeline().fit(texts, labels, classifier__sample_weight=weights)
+    return build_pipeline(**settings).fit(texts, labels, classifier__sample_weight=weights)
 
 
 def top_k(model: Pipeline, texts: list[str], k: int = 3) -> list[list[tuple[str, float]]]:

@@ -7,9 +7,11 @@ every call reads one small aggregate (count, last id, last update) to know.
 """
 
 import datetime
+import functools
 import time
 from dataclasses import dataclass, field
 
+import jieba
 from django.db.models import Count, Max
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -53,6 +55,17 @@ class Facts:
     def region_path(self) -> str:
         return self.region.path if self.region else ""
 
+    @functools.cached_property
+    def words(self) -> frozenset[str]:
+        """The words of the text (jieba's search mode: 夜间施工 → 夜间, 施工)."""
+        return frozenset(w for w in jieba.cut_for_search(self.text) if w.strip())
+
+    def mentions(self, word: str) -> bool:
+        """Whether a rule's condition word is in the text as a word, not as a character of
+        another word: 夜 is not in 夜间施工; a word of two or more characters may also be part
+        of a longer one (路灯 is in 路灯杆)."""
+        return word in self.words or (len(word) > 1 and word in self.text)
+
 
 @dataclass(frozen=True)
 class CompiledRule:
@@ -90,9 +103,9 @@ class CompiledRule:
             return False
         if facts.on and self.valid_until and facts.on > self.valid_until:
             return False
-        if any(word not in facts.text for word in self.include_words):
+        if not all(facts.mentions(word) for word in self.include_words):
             return False
-        return not any(word in facts.text for word in self.exclude_words)
+        return not any(facts.mentions(word) for word in self.exclude_words)
 
 
 def compile_rule(rule: ResponsibilityRule) -> CompiledRule:

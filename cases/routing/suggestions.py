@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from cases.choices import LEFT_ASSIGNMENT_STATUSES, AssignmentRole, Status
 from cases.models import Assignment, Case, Category
 from cases.routing import ruleset as rules
+from cases.routing import synonyms
 from cases.routing.classifier import suggest_categories
 from cases.routing.ruleset import CompiledRule, Facts, RuleSet
 from departments.gazetteer import resolve_address
@@ -110,7 +111,7 @@ def facts_for(case_or_fields, *, guess_category: bool = True, use_address: bool 
         category=_lookup(Category, category, by="code"),
         region=_lookup(Region, fields.get("region"), by="code"),
         request_type=fields.get("request_type") or "",
-        text=text.strip(),
+        text=synonyms.expanded(text.strip()),  # 噪音 also reads as 噪声
         on=on,
     )
     if facts.region is None and use_address and fields.get("address"):

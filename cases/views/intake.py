@@ -7,8 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import render
 
-from cases.models import Category
 from cases.routing.classifier import suggest_categories
+from cases.routing.synonyms import matching_categories
 from cases.selectors import visible_cases
 from core import policy
 from core.phones import normalize_phone
@@ -67,13 +67,7 @@ def region_suggestions(request):
 def category_suggestions(request):
     """Third-level categories whose name matches the search, then the classifier's guesses."""
     query = request.GET.get("category_search", "").strip()
-    found = []
-    if query:
-        found = list(
-            Category.objects.filter(is_active=True, name__icontains=query)
-            .select_related("parent")
-            .order_by("-level", "code")[:12]
-        )
+    found = matching_categories(query)  # everyday words too (噪音 → 噪声)
     guesses = classifier_guesses(request.GET.get("content", ""))
     context = {"categories": found, "guesses": guesses}
     return render(request, "cases/_categories.html", context)

@@ -17,6 +17,8 @@ STREET, DISTRICT = ResponsibilityRule.Territorial.STREET, ResponsibilityRule.Ter
 CITY_LIST = "长沙市市直部门权责清单（2024年版）"
 STREET_LIST = "长沙市街道（乡镇）职责清单（2023年版）"
 
+NIGHT_WORKS = ["施工", "工地", "工程", "项目", "渣土", "运输", "道路"]
+
 # name, category code, department code or territorial level, priority, options
 DEMO_RULES = [
     ("Street lighting → street office", "030501", STREET, 50, {"include_words": ["路灯"]}),
@@ -25,19 +27,22 @@ DEMO_RULES = [
     ("Manholes, drains and public facilities → 城管局", "030501", "cgj", 100, {}),
     ("Sanitation facilities → 城管局", "030502", "cgj", 100, {}),
     ("City appearance → 城管局", "0303", "cgj", 100, {}),
-    ("Illegal building → district center", "030303", DISTRICT, 60, {}),
-    ("Street order → street office", "0307", STREET, 100, {}),
-    ("Property management → street office", "0306", STREET, 100, {}),
+    ("Illegal building → 城管局", "030303", "cgj", 60, {}),
+    ("Street order → 城管局", "0307", "cgj", 100, {}),
+    ("Property management → 住建局", "0306", "zjj", 100, {}),
     ("Property fees → 住建局", "030607", "zjj", 90, {}),
     ("Housing provident fund → 公积金中心", "0301", "gjj", 100, {}),
-    ("Noise at night → 公安局", "040201", "gaj", 50, {"include_words": ["夜"]}),
+    # Neighbours and night life at night (the police's part of the noise law); construction
+    # and traffic at night stay with the environment bureau.
+    ("Noise at night → 公安局", "040201", "gaj", 50,
+     {"include_words": ["夜间"], "exclude_words": NIGHT_WORKS}),
     ("Pollution → 生态环境局", "0402", "sthjj", 100, {}),
     ("Food safety → 市场监督管理局", "0708", "scjgj", 100, {}),
     ("Market order → 市场监督管理局", "1002", "scjgj", 100, {}),
     ("Public order → 公安局", "0703", "gaj", 100, {}),
     ("Fire rescue → 119", "070404", "hotline-119", 10, {}),
     ("Gas supply → gas company", "040602", "gas", 100, {}),
-    ("Social insurance → 人社局", "0801", "rsj", 100, {"exclude_words": ["医保"]}),
+    ("Social insurance → 人社局", "0801", "rsj", 100, {}),
     ("Medical insurance → 医保局", "080102", "ybj", 90, {}),
     ("Labour rights → 人社局", "0804", "rsj", 100, {}),
     ("Labour disputes → 人社局", "0805", "rsj", 100, {}),
@@ -52,15 +57,28 @@ DEMO_RULES = [
     ("Tax → 税务局", "1102", "tax", 100, {}),
     ("Civil affairs relief → 民政局", "0901", "mzj", 100, {}),
     ("Community affairs → street office", "0903", STREET, 100, {}),
+    ("Traffic congestion → 公安局", "051102", "gaj", 100, {}),
+    ("Agriculture and villages → 农业农村局", "0601", "nyj", 100, {}),
+    ("Land and relocation → 自然资源和规划局", "0304", "zrzyj", 100, {}),
+    ("Roads → district center", "030503", DISTRICT, 100, {}),
+    ("Roads, place unknown → 城管局", "030503", "cgj", 110, {}),
+    ("Water supply → 水业集团", "090403", "water", 100, {}),
+    ("Power cuts → power company", "090403", "power", 90, {"include_words": ["停电"]}),
+    ("Power supply → power company", "090403", "power", 90, {"include_words": ["供电"]}),
+    ("Electricity bills → power company", "090403", "power", 90, {"include_words": ["电费"]}),
+    # Territorial management: what no responsibility names goes to the district of the place,
+    # and to 城管局 while the place is not known yet.
+    ("Anything else → district center", None, DISTRICT, 900, {}),
+    ("Anything else, place unknown → 城管局", None, "cgj", 950, {}),
 ]  # fmt: skip
 
 # What people in Changsha call some places besides their official names.
 REGION_ALIASES = {"430104": ["河西"]}
 
 
-def _fields(category: str, target: str, priority: int, options: dict) -> dict:
+def _fields(category: str | None, target: str, priority: int, options: dict) -> dict:
     fields = {
-        "category": Category.objects.get(code=category),
+        "category": Category.objects.get(code=category) if category else None,
         "priority": priority,
         "source_document": STREET_LIST if target in (STREET, DISTRICT) else CITY_LIST,
         **{k: v for k, v in options.items() if k != "region"},

@@ -17,6 +17,7 @@ from core.errors import NotFound
 from core.phones import PhoneFormField
 from departments.models import Region
 from knowledgebase.models import Article
+from knowledgebase.selectors import published_text
 
 # The lookups as the agent types: field → (URL name, htmx trigger, target, extra fields sent).
 INTAKE_LOOKUPS = {
@@ -104,14 +105,18 @@ class IntakeForm(forms.Form):
         return data
 
     def _clean_answer(self, argument: str) -> None:
-        article = None
+        article = live = None
         if argument:
             article = Article.objects.filter(pk=argument if argument.isdigit() else None).first()
+            live = published_text(article) if article else None
             if article is None:
                 self.add_error("answer", _("That knowledge article no longer exists."))
-        self.cleaned_data["article"] = article
-        if not self.cleaned_data.get("answer") and article:
-            self.cleaned_data["answer"] = article.answer
+            elif live is None:
+                self.add_error("answer", _("That knowledge article has no published version."))
+        self.cleaned_data["article"] = article if live else None
+        if not self.cleaned_data.get("answer") and live:
+            # The published answer, never a draft of the next version in progress.
+            self.cleaned_data["answer"] = live[1]
         if not self.cleaned_data.get("answer") and not self.errors.get("answer"):
             self.add_error("answer", _("Write the answer given to the caller."))
 

@@ -22,7 +22,7 @@ from cases.views.intake import center_only
 from core import policy
 from core.errors import ApplicationError
 from hotline.workbench.forms import IntakeForm
-from knowledgebase.search import search_articles
+from knowledgebase.search import suggest_articles
 
 MIN_TEXT = 4
 CASE_FIELDS = [
@@ -69,9 +69,9 @@ def register_and_act(data: dict, user):
 
 
 def knowledge_hits(text: str, region, user) -> list:
-    """Knowledge articles matching what the caller says, for the case's region (imported ones
-    only where they apply: knowledgebase.search)."""
-    return search_articles(text, region=region, limit=5, user=user, local=True)
+    """Knowledge articles in force answering what the caller says, for the case's region, above
+    the relevance floor (knowledgebase.search.suggest_articles)."""
+    return suggest_articles(text, region=region, limit=5, user=user)
 
 
 def routing_suggestions(fields: dict) -> list:

@@ -150,3 +150,49 @@ def test_an_editor_drafts_and_revises_through_the_pages(client, users, departmen
     assert article.answer == "拨打12333或网上挂失。"
     client.force_login(users["agent"])
     assert client.get(reverse("kb:new")).status_code == 404
+
+
+@pytest.fixture
+def two_subjects(publish):
+    # the passport article first: on a tie (材料 alone) the older article ranks first
+    publish("护照办理需要什么材料", "申请护照须提交身份证和近期证件照。")
+    publish("社会保障卡补办需要什么材料", "补办社保卡请携带居民身份证原件。")
+    publish("社会保障卡的用途", "社保卡可用于就医结算和领取待遇。")
+
+
+def test_a_follow_up_is_read_with_the_topic_of_the_conversation(two_subjects):
+    # given a conversation about the social security card
+    conversation = []
+    first = dialogue.ask(conversation, "社保卡有什么用")
+    assert first["answer"]["title"] == "社会保障卡的用途"
+
+    # when the citizen asks a follow-up that names no subject
+    second = dialogue.ask(conversation, "那需要什么材料？")
+
+    # then it is answered about the card, not about passports
+    assert second["topic"] == "社保卡有什么用"
+    assert second["answer"]["title"] == "社会保障卡补办需要什么材料"
+
+
+def test_a_question_with_its_own_subject_changes_the_topic(two_subjects):
+    conversation = []
+    dialogue.ask(conversation, "社保卡有什么用")
+    turn = dialogue.ask(conversation, "护照怎么办理")
+    assert turn["topic"] == "护照怎么办理"
+    assert dialogue.ask(conversation, "要带什么材料")["answer"]["title"] == "护照办理需要什么材料"
+
+
+def test_the_api_reads_a_follow_up_with_the_earlier_questions(client, two_subjects):
+    body = {"question": "那需要什么材料？", "conversation": ["社保卡有什么用"]}
+    answer = client.post("/api/v1/kb/ask/", body, content_type="application/json").json()
+    assert answer["answer"]["title"] == "社会保障卡补办需要什么材料"
+
+
+def test_when_it_does_not_know_it_says_so_and_offers_the_call_back(client, two_subjects):
+    response = client.post(
+        reverse("ask:page"), {"question": "今天天气怎么样"}, HTTP_HX_REQUEST="true"
+    )
+    page = response.content.decode()
+    assert client.session["kb_dialogue"][-1]["answer"] is None
+    assert "We do not know the answer to this" in page
+    assert '<details class="panel escalate" open>' in page

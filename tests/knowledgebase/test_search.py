@@ -5,9 +5,16 @@ Runs on SQLite by default and on PostgreSQL with DATABASE_URL (the GIN and trigr
 
 import datetime
 
+import pytest
+from django.db import connection
+
 from departments.models import Region
 from knowledgebase import services, textproc
 from knowledgebase.search import search_articles
+
+POSTGRES_ONLY = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigram fallback is PostgreSQL's"
+)
 
 
 def titles(hits):
@@ -112,3 +119,38 @@ def test_an_article_published_outside_the_services_is_found(departments):
     )
     assert titles(search_articles("灵活就业怎么交养老保险")) == ["灵活就业人员如何缴纳养老保险"]
     assert "养老保险" in Article.objects.get().search_title.split()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigram fallback is PostgreSQL's"
+)
+def test_postgres_falls_back_to_the_nearest_titles_when_no_term_matches(publish):
+    publish("How to renew a passport", "Apply at the exit-entry office with your ID card.")
+    publish("Where to pay a parking fine", "Pay online or at any bank.")
+    assert titles(search_articles("pasport renewl")) == ["How to renew a passport"]
+
+
+@POSTGRES_ONLY
+def test_postgres_answers_the_fallback_from_the_gist_index_in_distance_order(publish):
+    publish("How to renew a passport", "Apply at the exit-entry office with your ID card.")
+    with connection.cursor() as cursor:
+        # A tiny table would be read whole or bitmap-scanned and sorted: ask whether the index
+        # can give the rows in distance order at all.
+        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+            cursor.execute(f"SET LOCAL {setting} = off")
+        cursor.execute(
+            "EXPLAIN SELECT id FROM knowledgebase_article WHERE title %% %s "
+            "ORDER BY title <-> %s LIMIT 20",
+            ["pasport", "pasport"],
+        )
+        plan = " ".join(row[0] for row in cursor.fetchall())
+    assert "article_title_trgm_gist" in plan and "Sort" not in plan
+
+
+def test_the_index_is_searched_without_reading_every_article(
+    publish, django_assert_max_num_queries
+):
+    publish("社会保障卡补办流程", "携带居民身份证到服务网点申请补办。")
+    search_articles("社保卡补办")  # builds the index
+    with django_assert_max_num_queries(2):  # the hits, and at most the freshness check
+        assert titles(search_articles("社保卡补办")) == ["社会保障卡补办流程"]

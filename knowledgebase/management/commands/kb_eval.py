@@ -1,17 +1,39 @@
-"""Measure the search: Recall@1, Recall@5, MRR@10 and time per query over the loaded articles."""
+"""Measure the search: Recall@1, Recall@5, MRR@10 and time per query over the loaded articles.
 
+With `--folds K` the questions are split into K folds (shuffled with `--seed`); for each fold
+the BM25F settings (k1, title weight, bigram weight: `GRID`) that rank best (MRR@10) on the
+other folds' questions are chosen, and the fold's questions are answered with them: every
+figure printed is on questions that took no part in choosing the settings.
+"""
+
+import itertools
 import json
+import random
 import time
 from pathlib import Path
 
+import numpy as np
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from knowledgebase import index as kb_index
+from knowledgebase import textproc
 from knowledgebase.models import Article
-from knowledgebase.search import search_articles
+from knowledgebase.search import best_rows, search_articles, with_synonyms
 
 DEPTH = 10
+GRID = {
+    "k1": (0.8, 1.0, 1.2, 1.5),
+    "title_weight": (2.0, 3.0, 4.0),
+    "bigram_weight": (0.15, 0.25, 0.4),
+}
+
+
+def measures(ranks: np.ndarray) -> tuple[float, float, float]:
+    """Recall@1, Recall@5 and MRR@10 of 0-based ranks (DEPTH or more: not found)."""
+    found = ranks < DEPTH
+    reciprocal = np.where(found, 1.0 / (ranks + 1), 0.0)
+    return float(np.mean(ranks < 1)), float(np.mean(ranks < 5)), float(np.mean(reciprocal))
 
 
 class Command(BaseCommand):
@@ -19,29 +41,71 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("questions", type=Path)
+        parser.add_argument("--folds", type=int, default=0, help="cross-validate the settings")
+        parser.add_argument("--seed", type=int, default=12345)
 
-    def handle(self, *args, questions: Path, **options):
+    def handle(self, *args, questions: Path, folds: int, seed: int, **options):
         pairs = self._read(questions)
         ids = dict(
             Article.objects.filter(external_id__isnull=False).values_list("pk", "external_id")
         )
+        if folds:
+            if not 2 <= folds <= len(pairs):
+                raise CommandError(f"--folds is from 2 to the number of questions ({len(pairs)})")
+            self._cross_validate(pairs, ids, folds, seed)
+            return
         kb_index.get_index()  # built once, outside the timing
-        hits1 = hits5 = reciprocal = 0.0
+        ranks = []
         started = time.perf_counter()
         for question, expected in pairs:
             found = [ids.get(h.article.pk) for h in search_articles(question, limit=DEPTH)]
-            if expected in found:
-                rank = found.index(expected)
-                hits1 += rank == 0
-                hits5 += rank < 5
-                reciprocal += 1 / (rank + 1)
+            ranks.append(found.index(expected) if expected in found else DEPTH)
         elapsed = time.perf_counter() - started
-        n = len(pairs)
+        r1, r5, mrr = measures(np.array(ranks))
         self.stdout.write(
-            f"{n} questions over {len(ids)} articles ({connection.vendor}): "
-            f"Recall@1 {hits1 / n:.3f}  Recall@5 {hits5 / n:.3f}  MRR@10 {reciprocal / n:.3f}  "
-            f"{1000 * elapsed / n:.1f} ms/query"
+            f"{len(pairs)} questions over {len(ids)} articles ({connection.vendor}): "
+            f"Recall@1 {r1:.3f}  Recall@5 {r5:.3f}  MRR@10 {mrr:.3f}  "
+            f"{1000 * elapsed / len(pairs):.1f} ms/query"
         )
+
+    def _cross_validate(self, pairs, ids, folds: int, seed: int) -> None:
+        ranks = self._ranks_per_setting(pairs, ids)
+        order = list(range(len(pairs)))
+        random.Random(seed).shuffle(order)
+        held_out = np.full(len(pairs), DEPTH)
+        for fold in range(folds):
+            test = np.array(order[fold::folds])
+            train = np.setdiff1d(np.arange(len(pairs)), test)
+            chosen = max(ranks, key=lambda setting: measures(ranks[setting][train])[2])
+            held_out[test] = ranks[chosen][test]
+            r1, r5, mrr = measures(ranks[chosen][test])
+            self.stdout.write(
+                f"fold {fold + 1}: chose k1 {chosen[0]}, title weight {chosen[1]}, bigram weight "
+                f"{chosen[2]} on {len(train)} questions; on the other {len(test)}: "
+                f"Recall@1 {r1:.3f}  Recall@5 {r5:.3f}  MRR@10 {mrr:.3f}"
+            )
+        r1, r5, mrr = measures(held_out)
+        self.stdout.write(
+            f"held out, {len(pairs)} questions over {len(ids)} articles ({folds} folds): "
+            f"Recall@1 {r1:.3f}  Recall@5 {r5:.3f}  MRR@10 {mrr:.3f}"
+        )
+
+    def _ranks_per_setting(self, pairs, ids) -> dict[tuple, np.ndarray]:
+        """For every setting of the grid, the rank of each question's article (DEPTH: missed)."""
+        key = kb_index.current_key()
+        ranks = {}
+        for k1, title_weight in itertools.product(GRID["k1"], GRID["title_weight"]):
+            settings = kb_index.Settings(k1=k1, title_weight=title_weight)
+            index = kb_index.build_index(key, settings)
+            for bigram_weight in GRID["bigram_weight"]:
+                found = []
+                for question, expected in pairs:
+                    terms = textproc.query_terms(question, bigram_weight=bigram_weight)
+                    rows = best_rows(index.scores(with_synonyms(terms, question)), DEPTH)
+                    hits = [ids.get(int(index.ids[row])) for row in rows]
+                    found.append(hits.index(expected) if expected in hits else DEPTH)
+                ranks[k1, title_weight, bigram_weight] = np.array(found)
+        return ranks
 
     def _read(self, path: Path) -> list[tuple[str, str]]:
         try:
