@@ -7,6 +7,7 @@ import difflib
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.choices import DEAD_END_STATUSES
 from cases.models import Assignment, Case, CaseEvent, SupervisionOrder
@@ -41,7 +42,7 @@ def get_case_for(user, number: str) -> Case:
     """One case by number, or NotFound when it is missing or not the user's to see."""
     case = visible_cases(user).filter(number=number).first()
     if case is None:
-        raise NotFound(f"case {number} not found")
+        raise NotFound(_("case %(number)s not found") % {"number": number})
     return case
 
 
@@ -49,7 +50,7 @@ def get_assignment_for(user, pk: int) -> Assignment:
     """One assignment, or NotFound when it is missing or not the user's to see."""
     assignment = visible_assignments(user).filter(pk=pk).first()
     if assignment is None:
-        raise NotFound(f"assignment {pk} not found")
+        raise NotFound(_("assignment %(pk)s not found") % {"pk": pk})
     return assignment
 
 

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import policy
 from core.errors import NotFound
@@ -26,7 +27,7 @@ def get_article_for(user, pk: int) -> Article:
     """One article the user may see, or NotFound."""
     article = visible_articles(user).filter(pk=pk).first()
     if article is None:
-        raise NotFound(f"article {pk} not found")
+        raise NotFound(_("article %(pk)s not found") % {"pk": pk})
     return article
 
 

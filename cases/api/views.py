@@ -7,6 +7,7 @@ from lists); every action is input serializer → service → the case re-read t
 from django.db.models import DateTimeField, Prefetch, Value
 from django.db.models.functions import Coalesce
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -234,7 +235,8 @@ class CaseViewSet(
             request.user,
             "cases.work_as_center",
             case,
-            message=f"case {case.number}: only the center's agents or supervisors can urge",
+            message=_("case %(number)s: only the center's agents or supervisors can urge")
+            % {"number": case.number},
         )
         assignment = open_main_assignment(case)
         services.urge_assignment(assignment, actor=request.user, **data)
@@ -261,7 +263,9 @@ def open_main_assignment(case) -> Assignment:
         .first()
     )
     if assignment is None:
-        raise TransitionNotAllowed(f"case {case.number} has no open assignment to urge")
+        raise TransitionNotAllowed(
+            _("case %(number)s has no open assignment to urge") % {"number": case.number}
+        )
     return assignment
 
 

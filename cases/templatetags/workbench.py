@@ -5,7 +5,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from cases import privacy
-from cases.choices import Channel, RequestType, Status, Urgency
+from cases.choices import Channel, RequestType, Satisfaction, Status, Urgency
 from cases.sla import office_day
 from core import policy
 
@@ -53,7 +53,8 @@ def reveal_offered(case, user) -> bool:
 
 @register.filter
 def working_duration(value) -> str:
-    """Working time as working days and hours ('2d 3h 15m', a day being one office day)."""
+    """Working time as people say it: days and hours ('3天6小时'), or hours and minutes under a
+    day (a day being one office day)."""
     if value is None:
         return ""
     day = office_day().total_seconds()
@@ -61,10 +62,12 @@ def working_duration(value) -> str:
     sign = "-" if seconds < 0 else ""
     days, rest = divmod(abs(seconds), int(day))
     hours, rest = divmod(rest, 3600)
-    parts = [f"{days}d"] if days else []
-    parts += [f"{hours}h"] if hours or days else []
-    parts.append(f"{rest // 60}m")
-    return sign + " ".join(parts)
+    values = {"days": days, "hours": hours, "minutes": rest // 60}
+    if days:
+        shown = _("%(days)d d %(hours)d h") if hours else _("%(days)d d")
+    else:
+        shown = _("%(hours)d h %(minutes)d min") if hours else _("%(minutes)d min")
+    return sign + shown % values
 
 
 EVENT_LABELS = {
@@ -114,6 +117,7 @@ CHOICE_CLASSES = {
     "request_type": RequestType,
     "urgency": Urgency,
     "channel": Channel,
+    "satisfaction": Satisfaction,
 }
 
 

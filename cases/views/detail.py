@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import privacy, services
+from cases import timeline as tell
 from cases.models import Extension
 from cases.privacy import no_store
 from cases.selectors import get_case_for, visible_events, visible_supervisions
@@ -52,19 +53,16 @@ def assignment_rows(case, now) -> list[dict]:
     return rows
 
 
-def _shown(value):
-    """Nested data (such as a dispatch's routing basis) shows its reason, not a raw dict."""
-    if isinstance(value, dict):
-        return value.get("reason") or value.get("source") or ""
-    return value
-
-
 def timeline(case, center: bool, user) -> list:
+    """The events the viewer may see, each told as a sentence (`cases.timeline`)."""
     events = list(visible_events(user, case))
-    for event in events:
-        data = event.data if isinstance(event.data, dict) else {}
-        data = {k: _shown(v) for k, v in data.items() if v not in ("", None, [], {})}
-        event.shown_data = privacy.event_data_for(data, center=center)
+    datas = [
+        privacy.event_data_for(e.data if isinstance(e.data, dict) else {}, center=center)
+        for e in events
+    ]
+    names = tell.names_for(datas)
+    for event, data in zip(events, datas, strict=True):
+        event.sentence = tell.sentence(event.type, data, names)
     return events
 
 
