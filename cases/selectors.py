@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.choices import DEAD_END_STATUSES
+from cases.choices import DEAD_END_STATUSES, Channel, Status
 from cases.models import Assignment, Case, CaseEvent, SupervisionOrder
 from core import policy
 from core.errors import NotFound
@@ -36,6 +36,12 @@ def visible_events(user, case: Case) -> QuerySet[CaseEvent]:
     """The case's timeline as the user may read it, oldest first."""
     events = CaseEvent.objects.filter(case=case).select_related("actor", "assignment__department")
     return policy.scope(user, events)
+
+
+def waiting_for_the_center(user) -> QuerySet[Case]:
+    """Cases that came in without an agent on the line (web, app, /ask/, Open311, e-mail …)
+    and that nobody has handled yet: registered, not by phone (the center's inbox)."""
+    return visible_cases(user).filter(status=Status.REGISTERED).exclude(channel=Channel.PHONE)
 
 
 def get_case_for(user, number: str) -> Case:

@@ -10,6 +10,7 @@ app_name = "cases"
 urlpatterns = [
     path("", lists.case_list, name="list"),
     path("callbacks/", lists.callback_queue, name="callbacks"),
+    path("inbox/", lists.inbox, name="inbox"),
     path("export/", export.export_cases, name="export"),
     path("access-log/", access.access_log, name="access_log"),
     path("new/caller/", intake.caller_history, name="intake_caller"),

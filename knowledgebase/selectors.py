@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 
 from core import policy
 from core.errors import NotFound
-from knowledgebase.models import LIVE_ARTICLES, Article
-from knowledgebase.policy import writer_departments
+from knowledgebase.models import LIVE_ARTICLES, Article, ArticleStatus
+from knowledgebase.policy import drafted_by_me, reviewable, writer_departments
 
 
 def visible_articles(user) -> QuerySet[Article]:
@@ -38,3 +38,22 @@ def stale_articles(user) -> QuerySet[Article]:
     if not user.is_superuser:
         queryset = queryset.filter(department_id__in=writer_departments(user))
     return queryset.order_by("review_by", "pk")
+
+
+def my_drafts(user) -> QuerySet[Article]:
+    """Drafts and sent-back articles of the departments the user writes for, oldest first."""
+    statuses = [ArticleStatus.DRAFT, ArticleStatus.SENT_BACK]
+    return (
+        visible_articles(user)
+        .filter(drafted_by_me(user), status__in=statuses)
+        .order_by("updated_at", "pk")
+    )
+
+
+def review_queue(user) -> QuerySet[Article]:
+    """Articles waiting for this reviewer's decision, the longest waiting first."""
+    return (
+        visible_articles(user)
+        .filter(reviewable(user), status=ArticleStatus.IN_REVIEW)
+        .order_by("updated_at", "pk")
+    )

@@ -15,6 +15,7 @@ register = template.Library()
 # The menu's entries and the policy question each one asks.
 MENU = {
     "intake": "cases.work_as_center",
+    "inbox": "cases.work_as_center",
     "cases": "cases.list_cases",
     "callbacks": "cases.work_as_center",
     "dashboards": "hotline.view_dashboards",
@@ -23,6 +24,10 @@ MENU = {
     "integrations": "departments.open_integrations",
     "access_log": "cases.read_access_log",
     "lockouts": "departments.manage_center",
+    "knowledge": "knowledgebase.browse",
+    "knowledge_drafts": "knowledgebase.draft",
+    "knowledge_review": "knowledgebase.review_queue",
+    "knowledge_stale": "knowledgebase.work_queues",
 }
 
 

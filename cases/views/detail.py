@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases import privacy, services
@@ -119,7 +120,7 @@ def case_detail(request, number: str):
 
 class RevealForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why do you need the caller's identity?"), max_length=200, strip=True
+        label=gettext_lazy("Why do you need the caller's identity?"), max_length=200, strip=True
     )
 
 

@@ -16,12 +16,11 @@ from cases.filtersets import CaseFilterSet
 from cases.forms import QuickSelect
 from cases.models import Assignment, Category
 from cases.privacy import no_store
-from cases.selectors import visible_cases
+from cases.selectors import visible_cases, waiting_for_the_center
 from cases.views.paging import COUNT_CAP, PAGE_SIZES, keyset_page, page_size
 from core import policy
 from departments.models import Region
 
-CALLBACK_QUEUE_SIZE = 50
 REPLIES = Assignment.objects.filter(
     role=AssignmentRole.MAIN, status=AssignmentStatus.REPLIED
 ).select_related("department")
@@ -133,16 +132,38 @@ def case_list(request):
     return render(request, template, context)
 
 
+def _queue_page(request, queryset, *, field: str):
+    """A queue's page: oldest first by `field`, keyset-paged like the lists."""
+    size = page_size(request.GET.get("per_page"))
+    cursor = request.GET.get("after", "")
+    return keyset_page(queryset, cursor=cursor, size=size, field=field, oldest_first=True)
+
+
+def _queue_context(request, page) -> dict:
+    params = request.GET.copy()
+    params.pop("after", None)
+    return {"page": page, "page_sizes": PAGE_SIZES, "query": params.urlencode()}
+
+
 @login_required
 def callback_queue(request):
-    """Replied cases waiting for a callback, oldest reply first."""
+    """Replied cases waiting for a callback, oldest reply first, keyset-paged."""
     if not policy.can(request.user, "cases.work_as_center"):
         raise PermissionDenied
-    cases = list(
+    cases = (
         visible_cases(request.user)
         .filter(status=Status.REPLIED)
         .prefetch_related(Prefetch("assignments", queryset=REPLIES, to_attr="replies"))
-        .order_by("replied_at", "pk")[:CALLBACK_QUEUE_SIZE]
     )
+    page = _queue_page(request, cases, field="replied_at")
     # Each row's callback form is fetched when the agent opens it (cases:action_form).
-    return no_store(render(request, "cases/callbacks.html", {"cases": cases}))
+    return no_store(render(request, "cases/callbacks.html", _queue_context(request, page)))
+
+
+@login_required
+def inbox(request):
+    """The center's inbox: what came in by itself and waits for an agent, oldest first."""
+    if not policy.can(request.user, "cases.work_as_center"):
+        raise PermissionDenied
+    page = _queue_page(request, waiting_for_the_center(request.user), field="created_at")
+    return no_store(render(request, "cases/inbox.html", _queue_context(request, page)))

@@ -401,6 +401,7 @@ PAGE_ROWS: list[tuple[str, str, object]] = [
     # lists scoped to what one may see (empty for those who see no case)
     ("cases:list", "GET", signed_in(everyone(200))),
     ("cases:callbacks", "GET", center_page()),
+    ("cases:inbox", "GET", center_page()),
     ("cases:export", "GET", signed_in(everyone(200))),
     ("cases:detail", "GET", case_page()),
     # revealing a protected caller (with a reason): the center only, recorded; the log: auditor

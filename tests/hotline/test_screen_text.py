@@ -268,3 +268,45 @@ def test_the_reader_catches_english_and_raw_values():
     for word in ("late", "False", "department", "cgj", "Search", "unsatisfied"):
         assert word in found
     assert "ignored" not in found and "2026112700042" not in found
+
+
+def _eager_calls(tree) -> list[int]:
+    """Lines where a non-lazy `_` runs at import time (module level or a class body)."""
+    eager = any(
+        isinstance(node, ast.ImportFrom)
+        and node.module == "django.utils.translation"
+        and any(
+            a.name in ("gettext", "pgettext", "ngettext") and a.asname == "_" for a in node.names
+        )
+        for node in tree.body
+    )
+    if not eager:
+        return []
+    lines, todo = [], list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            continue  # runs when called, in the language of the request
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "_":
+            lines.append(node.lineno)
+        todo += list(ast.iter_child_nodes(node))
+    return sorted(lines)
+
+
+def test_no_string_is_translated_once_at_import_time():
+    # a label translated when the module is imported keeps the language of whoever came first
+    found = []
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            found += [f"{path.relative_to(ROOT)}:{line}" for line in _eager_calls(tree)]
+    assert not found, "use gettext_lazy for these:\n" + "\n".join(found)
+
+
+def test_the_import_time_check_can_fail():
+    source = (
+        "from django.utils.translation import gettext as _\n"
+        "class Form:\n    label = _('Reason')\n"
+        "def view():\n    return _('Done')\n"
+    )
+    assert _eager_calls(ast.parse(source)) == [3]
