@@ -48,7 +48,8 @@ def assignment_rows(case, now) -> list[dict]:
                 "open": open_,
                 "left": time_left(assignment.reply_due_at, now) if open_ else None,
                 "overdue": open_ and assignment.reply_due_at < now,
-                "sign_overdue": assignment.is_overdue_to_sign,
+                # missed: still unsigned past the deadline, or signed after it (red either way)
+                "sign_overdue": assignment.is_sign_overdue,
             }
         )
     return rows

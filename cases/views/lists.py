@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import measures
 from cases.choices import AssignmentRole, AssignmentStatus, Channel, Status
 from cases.filtersets import CaseFilterSet
-from cases.forms import QuickSelect
+from cases.forms import DepartmentPicker, Picker
 from cases.models import Assignment, Category
 from cases.privacy import no_store
 from cases.selectors import visible_cases, waiting_for_the_center
@@ -32,10 +32,10 @@ def tidy_filter_form(form) -> None:
     region_choices = [(r.code, "\u3000" * (r.level - 3) + r.name) for r in regions.order_by("path")]
     categories = Category.objects.filter(level__lte=2, is_active=True).order_by("path")
     category_choices = [(c.code, "\u3000" * (c.level - 1) + c.name) for c in categories]
-    form.fields["region"].widget = QuickSelect(choices=[("", "—"), *region_choices])
-    form.fields["category"].widget = QuickSelect(choices=[("", "—"), *category_choices])
+    form.fields["region"].widget = Picker(choices=[("", "—"), *region_choices])
+    form.fields["category"].widget = Picker(choices=[("", "—"), *category_choices])
     department = form.fields["department"]
-    department.widget = QuickSelect(choices=department.choices)
+    department.widget = DepartmentPicker(choices=department.choices)
     form.fields["overdue"].widget = forms.Select(
         choices=[("", "—"), ("true", _("Overdue")), ("false", _("Not overdue"))]
     )
