@@ -64,6 +64,10 @@ class Picker(QuickSelect):
         super().__init__(*args, **kwargs)
         self.sort = sort
 
+    def search_text(self, key, label) -> str:
+        """What typing may match besides the label: its pinyin initials and spelling."""
+        return pinyin.search_key(str(label)) if key != "" else ""
+
     def options(self) -> list[tuple[str, list]]:
         """(group label, [(value, label)]) in display order; one unnamed group by default."""
         rows = [(key, label) for key, label in self.choices]
@@ -79,7 +83,7 @@ class Picker(QuickSelect):
                 "",
                 '<option value="{}" data-py="{}"{}>{}</option>',
                 (
-                    (key, pinyin.search_key(str(label)) if key != "" else "",
+                    (key, self.search_text(key, label),
                      mark_safe(" selected") if str(key) in chosen else "", label)
                     for key, label in rows
                 ),
@@ -101,7 +105,16 @@ KIND_ORDER = ["functional", "sub_center", "district_center", "street_office"]
 
 
 class DepartmentPicker(Picker):
-    """Departments grouped by kind (functional departments first), each group by pinyin."""
+    """Departments grouped by kind (functional departments first), each group by pinyin; the
+    short name people say (城管局 → `cgj`) and the code find a department too."""
+
+    def search_text(self, key, label) -> str:
+        department = getattr(key, "instance", None)
+        if department is None:
+            return super().search_text(key, label)
+        short = department.short_name
+        return " ".join(filter(None, [pinyin.search_key(short) if short else "",
+                                      department.code, pinyin.search_key(str(label))]))  # fmt: skip
 
     def options(self) -> list[tuple[str, list]]:
         grouped: dict[str, list] = {}
