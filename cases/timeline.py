@@ -60,6 +60,11 @@ def _with(sentence: str, note) -> str:
     return f"{sentence}{_(': ')}{note}" if note else sentence
 
 
+def _then(sentence: str, more: str) -> str:
+    """Two sentences in a row: a space after an English full stop, none after a Chinese one."""
+    return sentence + ("" if sentence.endswith(("。", "：", "；", "，")) else " ") + more
+
+
 def _on_time(late) -> str:
     return _("late") if late else _("on time")
 
@@ -89,12 +94,12 @@ def dispatched(d: dict, names: Names) -> str:
     }
     if d.get("co"):
         co = "、".join(names.department(code) for code in d["co"])
-        sentence += " " + _("Co-handlers: %(departments)s.") % {"departments": co}
+        sentence = _then(sentence, _("Co-handlers: %(departments)s.") % {"departments": co})
     routing = d.get("routing") or {}
     if isinstance(routing, dict) and routing.get("reason"):
-        sentence += " " + _("Routing: %(reason)s") % {"reason": routing["reason"]}
+        sentence = _then(sentence, _("Routing: %(reason)s") % {"reason": routing["reason"]})
     elif isinstance(routing, dict) and routing.get("source") == "manual":
-        sentence += " " + _("Chosen by hand, without a suggestion.")
+        sentence = _then(sentence, _("Chosen by hand, without a suggestion."))
     return _with(sentence, d.get("note"))
 
 
@@ -117,7 +122,7 @@ def returned(d: dict, names: Names) -> str:
     sentence = _with(_("The department says the case is not its own"), d.get("reason"))
     if d.get("suggested_department"):
         suggested = names.department(d["suggested_department"])
-        sentence += " " + _("It names %(department)s.") % {"department": suggested}
+        sentence = _then(sentence, _("It names %(department)s.") % {"department": suggested})
     return sentence
 
 
@@ -188,7 +193,9 @@ def callback(d: dict, names: Names) -> str:
     }
     if d.get("satisfaction"):
         satisfaction = choice(Satisfaction, d["satisfaction"])
-        sentence += " " + _("Satisfaction: %(satisfaction)s.") % {"satisfaction": satisfaction}
+        sentence = _then(
+            sentence, _("Satisfaction: %(satisfaction)s.") % {"satisfaction": satisfaction}
+        )
     return sentence
 
 
