@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Channel(models.TextChoices):
@@ -99,9 +100,10 @@ class SupervisionLevel(models.TextChoices):
 
 
 class SupervisionStatus(models.TextChoices):
+    # "Answered" and "Closed" of an order are not a case's (已直接答复, 已办结): own contexts.
     OPEN = "open", _("Open")
-    ANSWERED = "answered", _("Answered")
-    CLOSED = "closed", _("Closed")
+    ANSWERED = "answered", pgettext_lazy("supervision order", "Answered")
+    CLOSED = "closed", pgettext_lazy("supervision order", "Closed")
 
 
 class DisputeStatus(models.TextChoices):

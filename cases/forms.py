@@ -30,6 +30,7 @@ from cases.choices import (
 )
 from cases.models import Dispute, Extension, SupervisionOrder
 from cases.selectors import dispatch_targets, get_case_for, transfer_targets, visible_assignments
+from core import pinyin
 from core.errors import InvalidInput, NotFound
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -57,6 +58,90 @@ class QuickSelect(forms.Select):
 
 class QuickSelectMultiple(QuickSelect, forms.SelectMultiple):
     """QuickSelect for several values."""
+
+
+class Picker(QuickSelect):
+    """A searchable, keyboard-operable picker (Tom Select, `static/js/pickers.js`): each option
+    carries its pinyin (`data-py`: `cgj chengguanju` for 城管局) so that the initials find it;
+    `sort` orders the options by their spelling, as a Chinese index does."""
+
+    def __init__(self, *args, sort: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sort = sort
+
+    def search_text(self, key, label) -> str:
+        """What typing may match besides the label: its pinyin initials and spelling."""
+        return pinyin.search_key(str(label)) if key != "" else ""
+
+    def options(self) -> list[tuple[str, list]]:
+        """(group label, [(value, label)]) in display order; one unnamed group by default."""
+        rows = [(key, label) for key, label in self.choices]
+        if self.sort:
+            rows.sort(key=lambda row: (row[0] != "", pinyin.sort_key(str(row[1]))))
+        return [("", rows)]
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value])}
+        groups = []
+        for group, rows in self.options():
+            options = format_html_join(
+                "",
+                '<option value="{}" data-py="{}"{}>{}</option>',
+                (
+                    (key, self.search_text(key, label),
+                     mark_safe(" selected") if str(key) in chosen else "", label)
+                    for key, label in rows
+                ),
+            )  # fmt: skip
+            groups.append(format_html('<optgroup label="{}">{}</optgroup>', group, options)
+                          if group else options)  # fmt: skip
+        extra = {"name": name, **({"multiple": True} if self.allow_multiple_selected else {})}
+        attrs = {**self.attrs, **(attrs or {}), **extra, "data-picker": "true"}
+        return format_html("<select{}>{}</select>", flatatt(self.build_attrs(attrs)),
+                           mark_safe("".join(groups)))  # fmt: skip
+
+
+class PickerMultiple(Picker, forms.SelectMultiple):
+    """Picker for several values (co-handlers)."""
+
+
+# The order departments are offered in: who is dispatched to most, first.
+KIND_ORDER = ["functional", "sub_center", "district_center", "street_office"]
+
+
+class DepartmentPicker(Picker):
+    """Departments grouped by kind (functional departments first), each group by pinyin; the
+    short name people say (城管局 → `cgj`) and the code find a department too."""
+
+    def search_text(self, key, label) -> str:
+        department = getattr(key, "instance", None)
+        if department is None:
+            return super().search_text(key, label)
+        short = department.short_name
+        return " ".join(filter(None, [pinyin.search_key(short) if short else "",
+                                      department.code, pinyin.search_key(str(label))]))  # fmt: skip
+
+    def options(self) -> list[tuple[str, list]]:
+        grouped: dict[str, list] = {}
+        labels: dict[str, str] = {}
+        blank = []
+        for key, label in self.choices:
+            department = getattr(key, "instance", None)
+            if department is None:
+                blank.append((key, label))
+                continue
+            grouped.setdefault(department.kind, []).append((key, label))
+            labels[department.kind] = department.get_kind_display()
+        order = sorted(grouped, key=lambda k: KIND_ORDER.index(k) if k in KIND_ORDER else 99)
+        groups = [("", blank)] if blank else []
+        for kind in order:
+            rows = sorted(grouped[kind], key=lambda row: pinyin.sort_key(str(row[1])))
+            groups.append((labels[kind], rows))
+        return groups
+
+
+class DepartmentPickerMultiple(DepartmentPicker, forms.SelectMultiple):
+    """DepartmentPicker for several departments (co-handlers)."""
 
 
 def yes_no(value: str) -> bool | None:
@@ -168,10 +253,13 @@ def suggested_department(case):
 
 class DispatchForm(CaseActionForm):
     department = forms.ModelChoiceField(
-        dispatch_targets(), label=_("Main department"), widget=QuickSelect
+        dispatch_targets(), label=_("Main department"), widget=DepartmentPicker
     )
     co_departments = forms.ModelMultipleChoiceField(
-        dispatch_targets(), label=_("Co-handlers"), required=False, widget=QuickSelectMultiple
+        dispatch_targets(),
+        label=_("Co-handlers"),
+        required=False,
+        widget=DepartmentPickerMultiple,
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
@@ -218,7 +306,7 @@ class SendBackReplyForm(CaseActionForm):
 class RedispatchForm(AssignmentActionForm):
     action = Action.REDISPATCH
     department = forms.ModelChoiceField(
-        dispatch_targets(), label=_("Re-dispatch to"), widget=QuickSelect
+        dispatch_targets(), label=_("Re-dispatch to"), widget=DepartmentPicker
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
@@ -231,7 +319,7 @@ class ReturnForm(AssignmentActionForm):
     action = Action.RETURN
     reason = forms.CharField(label=_("Why it is not ours"), widget=forms.Textarea)
     suggested_department = forms.ModelChoiceField(
-        dispatch_targets(), label=_("Whose it is"), required=False, widget=QuickSelect
+        dispatch_targets(), label=_("Whose it is"), required=False, widget=DepartmentPicker
     )
 
 
@@ -257,7 +345,7 @@ class ReviewReturnForm(AssignmentActionForm):
 class DecideDisputeForm(CaseActionForm):
     dispute = forms.ModelChoiceField(None, label=_("Dispute"))
     department = forms.ModelChoiceField(
-        dispatch_targets(), label=_("Responsible department"), widget=QuickSelect
+        dispatch_targets(), label=_("Responsible department"), widget=DepartmentPicker
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 

@@ -7,11 +7,14 @@ import difflib
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.choices import (
     DEAD_END_STATUSES,
     AssignmentRole,
     AssignmentStatus,
+    Channel,
+    Status,
     SupervisionLevel,
     SupervisionStatus,
 )
@@ -68,7 +71,7 @@ def get_transfer_for(user, pk) -> Transfer:
     """One transfer, or NotFound when it is missing or not the user's to see."""
     transfer = visible_transfers(user).filter(pk=pk).first() if str(pk).isdigit() else None
     if transfer is None:
-        raise NotFound(f"transfer {pk} not found")
+        raise NotFound(_("transfer %(id)s not found") % {"id": pk})
     return transfer
 
 
@@ -108,16 +111,22 @@ def get_attachment_for(user, number: str, pk: int) -> Attachment:
     case = get_case_for(user, number)
     attachment = visible_attachments(user, case).filter(pk=pk).first()
     if attachment is None:
-        raise NotFound(f"attachment {pk} not found")
+        raise NotFound(_("attachment %(id)s not found") % {"id": pk})
     attachment.case = case
     return attachment
+
+
+def waiting_for_the_center(user) -> QuerySet[Case]:
+    """Cases that came in without an agent on the line (web, app, /ask/, Open311, e-mail …)
+    and that nobody has handled yet: registered, not by phone (the center's inbox)."""
+    return visible_cases(user).filter(status=Status.REGISTERED).exclude(channel=Channel.PHONE)
 
 
 def get_case_for(user, number: str) -> Case:
     """One case by number, or NotFound when it is missing or not the user's to see."""
     case = visible_cases(user).filter(number=number).first()
     if case is None:
-        raise NotFound(f"case {number} not found")
+        raise NotFound(_("case %(number)s not found") % {"number": number})
     return case
 
 
@@ -125,7 +134,7 @@ def get_assignment_for(user, pk: int) -> Assignment:
     """One assignment, or NotFound when it is missing or not the user's to see."""
     assignment = visible_assignments(user).filter(pk=pk).first()
     if assignment is None:
-        raise NotFound(f"assignment {pk} not found")
+        raise NotFound(_("assignment %(pk)s not found") % {"pk": pk})
     return assignment
 
 

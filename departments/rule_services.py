@@ -7,6 +7,7 @@ its history of returns), and the draft's revisions move with it.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core import policy
 from core.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
@@ -50,13 +51,13 @@ def snapshot(rule: ResponsibilityRule) -> dict:
 
 def _ensure_supervisor(actor) -> None:
     if not policy.can(actor, "departments.change_rules"):
-        raise ActionForbidden("only supervisors change responsibility rules")
+        raise ActionForbidden(_("only supervisors change responsibility rules"))
 
 
 def _reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("say why the rule changes", field="reason")
+        raise InvalidInput(_("say why the rule changes"), field="reason")
     return reason[:200]
 
 
@@ -118,7 +119,7 @@ def publish_rule(draft: ResponsibilityRule, *, actor, reason: str) -> Responsibi
     reason = _reason(reason)
     draft = ResponsibilityRule.objects.select_for_update().get(pk=draft.pk)
     if not draft.is_draft:
-        raise TransitionNotAllowed(f"rule '{draft.name}' is already published")
+        raise TransitionNotAllowed(_("rule '%(rule)s' is already published") % {"rule": draft.name})
     if draft.replaces_id is None:
         draft.is_draft = False
         draft.save(update_fields=["is_draft", "updated_at"])
@@ -141,7 +142,7 @@ def deactivate_rule(rule: ResponsibilityRule, *, actor, reason: str) -> Responsi
     reason = _reason(reason)
     rule = ResponsibilityRule.objects.select_for_update().get(pk=rule.pk)
     if not rule.is_active:
-        raise TransitionNotAllowed(f"rule '{rule.name}' is already inactive")
+        raise TransitionNotAllowed(_("rule '%(rule)s' is already inactive") % {"rule": rule.name})
     rule.is_active = False
     rule.save(update_fields=["is_active", "updated_at"])
     _revise(rule, RuleRevision.Action.DEACTIVATED, actor=actor, reason=reason)

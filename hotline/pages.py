@@ -1,8 +1,10 @@
 """Sign in, sign out and each role's home page; each app adds its own pages under its prefix.
 
-Home shows the queues of the roles the user holds: the agent's (my registered cases, callbacks
-due), the supervisor's (returns to review, extensions to decide, disputes) and the department
-handler's (to sign, due soon, overdue). Each queue is one bounded query.
+Home shows the queues of the roles the user holds: the agent's (the inbox of what came in by
+itself, my registered cases, callbacks due), the supervisor's (returns to review, extensions to
+decide, disputes), the department handler's (to sign, due soon, overdue) and the knowledge
+editor's and reviewer's (drafts, articles to review, stale articles). Each queue is one
+bounded query.
 """
 
 import datetime
@@ -17,17 +19,20 @@ from cases.choices import OWING_ASSIGNMENT_STATUSES as WORKING
 from cases.choices import AssignmentStatus, Decision, DisputeStatus, Status
 from cases.models import Dispute, Extension
 from cases.models.case import overdue_q
-from cases.selectors import visible_assignments, visible_cases
+from cases.selectors import visible_assignments, visible_cases, waiting_for_the_center
 from core import policy
+from knowledgebase.selectors import my_drafts, review_queue, stale_articles
 
 QUEUE_SIZE = 20
 DUE_SOON = datetime.timedelta(days=2)
 
 
 def agent_queues(user) -> dict:
-    """My registered cases (newest first) and the replied cases waiting for a callback."""
+    """What waits for the center (oldest first), my registered cases (newest first) and the
+    replied cases waiting for a callback."""
     cases = visible_cases(user)
     return {
+        "inbox": list(waiting_for_the_center(user).order_by("created_at", "pk")[:QUEUE_SIZE]),
         "my_cases": list(cases.filter(created_by=user).order_by("-created_at")[:QUEUE_SIZE]),
         "callbacks_due": list(
             cases.filter(status=Status.REPLIED).order_by("replied_at", "pk")[:QUEUE_SIZE]
@@ -75,6 +80,16 @@ def handler_queues(user, now) -> dict:
     }
 
 
+def knowledge_queues(user) -> dict:
+    """An editor's drafts, a reviewer's articles to review, and the stale articles."""
+    queues = {"stale": list(stale_articles(user)[:QUEUE_SIZE])}
+    if policy.can(user, "knowledgebase.draft"):
+        queues["drafts"] = list(my_drafts(user)[:QUEUE_SIZE])
+    if policy.can(user, "knowledgebase.review_queue"):
+        queues["review"] = list(review_queue(user)[:QUEUE_SIZE])
+    return queues
+
+
 @login_required
 def home(request):
     """Each role's starting page: the queues of the roles the user holds."""
@@ -86,6 +101,8 @@ def home(request):
         context["supervisor"] = supervisor_queues(user)
     if policy.can(user, "hotline.handler_queues"):
         context["handler"] = handler_queues(user, now)
+    if policy.can(user, "knowledgebase.work_queues"):
+        context["knowledge"] = knowledge_queues(user)
     return render(request, "hotline/home.html", context)
 
 

@@ -34,7 +34,7 @@ def get_task_for(user, pk: int) -> RootCauseTask:
     """One task, or NotFound when it is missing or not the user's to see."""
     task = visible_tasks(user).filter(pk=pk).first()
     if task is None:
-        raise NotFound(f"root-cause task {pk} not found")
+        raise NotFound(_("root-cause task %(pk)s not found") % {"pk": pk})
     return task
 
 

@@ -66,9 +66,12 @@ def ask(conversation: list[dict], question: str, *, region=None) -> dict:
     article and the next best ones, appended to the turns (no answer when nothing is relevant)."""
     question = (question or "").strip()
     if not question:
-        raise InvalidInput("type a question", field="question")
+        raise InvalidInput(_("type a question"), field="question")
     if len(question) > MAX_QUESTION:
-        raise InvalidInput(f"a question has at most {MAX_QUESTION} characters", field="question")
+        raise InvalidInput(
+            _("a question has at most %(max)d characters") % {"max": MAX_QUESTION},
+            field="question",
+        )
     topic = current_topic(conversation)
     if not topic or not is_follow_up(question):
         topic = question
@@ -147,9 +150,9 @@ def escalate(conversation: list[dict], *, name: str, phone: str, client: str, re
     """
     name = (name or "").strip()
     if not conversation:
-        raise InvalidInput("ask a question first", field="question")
+        raise InvalidInput(_("ask a question first"), field="question")
     if not name:
-        raise InvalidInput("give your name so that we can call you back", field="name")
+        raise InvalidInput(_("give your name so that we can call you back"), field="name")
     phone = _callback_phone(phone)
     _ensure_below_limit(client)
     case = case_services.register_case(

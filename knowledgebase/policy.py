@@ -85,3 +85,40 @@ def _article_scope(user, queryset: QuerySet) -> QuerySet:
     if departments := writer_departments(user):
         scope |= Q(department_id__in=departments)
     return queryset.filter(scope)
+
+
+def reviewable(user) -> Q:
+    """The articles this user reviews: all for the center's reviewers (and superusers), their
+    department's for a department's reviewer, none for anyone else."""
+    reviewers = [m for m in memberships(user) if m.role == Role.REVIEWER]
+    if user.is_superuser or any(m.department.kind == CENTER for m in reviewers):
+        return Q()
+    if reviewers:
+        return Q(department_id__in=[m.department_id for m in reviewers])
+    return Q(pk__in=[])
+
+
+def drafted_by_me(user) -> Q:
+    """The articles this user writes: their departments' (the center's editors also the
+    imported ones, which have no owner)."""
+    editors = editor_departments(user)
+    mine = Q(department_id__in=[d.pk for d in editors])
+    if any(d.kind == CENTER for d in editors):
+        mine |= Q(department__isnull=True)
+    return mine
+
+
+@policy.rule("knowledgebase.browse")
+def _browse(user, _obj) -> bool:
+    return True  # everyone signed in reads the live articles (`can` refuses anonymous users)
+
+
+@policy.rule("knowledgebase.review_queue")
+def _review_queue(user, _obj) -> bool:
+    return user.is_superuser or any(m.role == Role.REVIEWER for m in memberships(user))
+
+
+@policy.rule("knowledgebase.work_queues")
+def _work_queues(user, _obj) -> bool:
+    """Editors see their drafts, reviewers the review queue (on the home page and the menu)."""
+    return _draft(user, None) or _review_queue(user, None)

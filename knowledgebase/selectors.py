@@ -2,11 +2,12 @@
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import policy
 from core.errors import NotFound
-from knowledgebase.models import LIVE_ARTICLES, Article
-from knowledgebase.policy import writer_departments
+from knowledgebase.models import LIVE_ARTICLES, Article, ArticleStatus
+from knowledgebase.policy import drafted_by_me, reviewable, writer_departments
 
 
 def visible_articles(user) -> QuerySet[Article]:
@@ -26,7 +27,7 @@ def get_article_for(user, pk: int) -> Article:
     """One article the user may see, or NotFound."""
     article = visible_articles(user).filter(pk=pk).first()
     if article is None:
-        raise NotFound(f"article {pk} not found")
+        raise NotFound(_("article %(pk)s not found") % {"pk": pk})
     return article
 
 
@@ -49,3 +50,22 @@ def published_text(article: Article) -> tuple[str, str] | None:
         return article.title, article.answer
     live = article.versions.filter(version=article.version).values_list("title", "answer")
     return live.first()
+
+
+def my_drafts(user) -> QuerySet[Article]:
+    """Drafts and sent-back articles of the departments the user writes for, oldest first."""
+    statuses = [ArticleStatus.DRAFT, ArticleStatus.SENT_BACK]
+    return (
+        visible_articles(user)
+        .filter(drafted_by_me(user), status__in=statuses)
+        .order_by("updated_at", "pk")
+    )
+
+
+def review_queue(user) -> QuerySet[Article]:
+    """Articles waiting for this reviewer's decision, the longest waiting first."""
+    return (
+        visible_articles(user)
+        .filter(reviewable(user), status=ArticleStatus.IN_REVIEW)
+        .order_by("updated_at", "pk")
+    )

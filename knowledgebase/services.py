@@ -15,6 +15,7 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import policy
 from core.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
@@ -47,6 +48,11 @@ def can_review(user, article: Article) -> bool:
     return policy.can(user, "knowledgebase.review", article)
 
 
+def _status(article: Article) -> dict:
+    """The article's status as people read it, for a refusal's message."""
+    return {"status": article.get_status_display()}
+
+
 def _lock(article: Article) -> Article:
     return Article.objects.select_for_update().get(pk=article.pk)
 
@@ -54,15 +60,21 @@ def _lock(article: Article) -> Article:
 def _clean_content(fields: dict) -> dict:
     unknown = set(fields) - set(CONTENT_FIELDS) - {"regions"}
     if unknown:
-        raise InvalidInput(f"unknown article fields: {', '.join(sorted(unknown))}")
+        raise InvalidInput(
+            _("unknown article fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     if "title" in fields:
         fields["title"] = (fields["title"] or "").strip()
         if not fields["title"]:
-            raise InvalidInput("an article needs a title (the question it answers)", field="title")
+            needs = _("an article needs a title (the question it answers)")
+            raise InvalidInput(needs, field="title")
         if len(fields["title"]) > TITLE_MAX:
-            raise InvalidInput(f"the title is longer than {TITLE_MAX} characters", field="title")
+            raise InvalidInput(
+                _("the title is longer than %(max)d characters") % {"max": TITLE_MAX},
+                field="title",
+            )
     if "answer" in fields and not (fields["answer"] or "").strip():
-        raise InvalidInput("an article needs an answer", field="answer")
+        raise InvalidInput(_("an article needs an answer"), field="answer")
     if "questions" in fields:
         fields["questions"] = [q.strip() for q in fields["questions"] or [] if q and q.strip()]
     _check_dates(fields.get("effective_date"), fields.get("review_by"))
@@ -71,17 +83,19 @@ def _clean_content(fields: dict) -> dict:
 
 def _check_dates(effective: datetime.date | None, review_by: datetime.date | None) -> None:
     if effective and review_by and review_by < effective:
-        raise InvalidInput("the review-by date comes before the effective date", field="review_by")
+        raise InvalidInput(
+            _("the review-by date comes before the effective date"), field="review_by"
+        )
 
 
 @transaction.atomic
 def create_article(*, actor, department: Department, **fields) -> Article:
     """An editor of the department drafts a new article."""
     if not can_edit(actor, department):
-        raise ActionForbidden("only the department's knowledge editors draft its articles")
+        raise ActionForbidden(_("only the department's knowledge editors draft its articles"))
     fields = _clean_content({"questions": [], **fields})
     if not fields.get("title") or not fields.get("answer"):
-        raise InvalidInput("an article needs a title and an answer")
+        raise InvalidInput(_("an article needs a title and an answer"))
     regions = fields.pop("regions", ())
     article = Article.objects.create(department=department, created_by=actor, **fields)
     article.regions.set(regions)
@@ -93,9 +107,11 @@ def update_article(article: Article, *, actor, **fields) -> Article:
     """Edit a draft, a sent-back article, or start the next version of a published one."""
     article = _lock(article)
     if not can_edit(actor, article):
-        raise ActionForbidden("only the owning department's editors edit this article")
+        raise ActionForbidden(_("only the owning department's editors edit this article"))
     if article.status not in EDITABLE:
-        raise TransitionNotAllowed(f"an article that is {article.status} cannot be edited")
+        raise TransitionNotAllowed(
+            _("an article that is %(status)s cannot be edited") % _status(article)
+        )
     fields = _clean_content(fields)
     regions = fields.pop("regions", None)
     for name, value in fields.items():
@@ -114,9 +130,11 @@ def submit_article(article: Article, *, actor) -> Article:
     """The editor sends the draft to review."""
     article = _lock(article)
     if not can_edit(actor, article):
-        raise ActionForbidden("only the owning department's editors submit this article")
+        raise ActionForbidden(_("only the owning department's editors submit this article"))
     if article.status not in (ArticleStatus.DRAFT, ArticleStatus.SENT_BACK):
-        raise TransitionNotAllowed(f"an article that is {article.status} cannot be submitted")
+        raise TransitionNotAllowed(
+            _("an article that is %(status)s cannot be submitted") % _status(article)
+        )
     article.status = ArticleStatus.IN_REVIEW
     article.save(update_fields=["status", "updated_at"])
     return article
@@ -127,9 +145,11 @@ def publish_article(article: Article, *, actor) -> Article:
     """A reviewer publishes the article in review: a new version, kept, live at once."""
     article = _lock(article)
     if not can_review(actor, article):
-        raise ActionForbidden("only a knowledge reviewer publishes articles")
+        raise ActionForbidden(_("only a knowledge reviewer publishes articles"))
     if article.status != ArticleStatus.IN_REVIEW:
-        raise TransitionNotAllowed(f"an article that is {article.status} cannot be published")
+        raise TransitionNotAllowed(
+            _("an article that is %(status)s cannot be published") % _status(article)
+        )
     return _publish(article, actor=actor)
 
 
@@ -163,11 +183,13 @@ def send_back_article(article: Article, *, actor, comment: str) -> Article:
     """A reviewer returns the article in review to its editors, saying what to change."""
     article = _lock(article)
     if not can_review(actor, article):
-        raise ActionForbidden("only a knowledge reviewer sends articles back")
+        raise ActionForbidden(_("only a knowledge reviewer sends articles back"))
     if article.status != ArticleStatus.IN_REVIEW:
-        raise TransitionNotAllowed(f"an article that is {article.status} cannot be sent back")
+        raise TransitionNotAllowed(
+            _("an article that is %(status)s cannot be sent back") % _status(article)
+        )
     if not (comment or "").strip():
-        raise InvalidInput("say what to change when sending an article back", field="comment")
+        raise InvalidInput(_("say what to change when sending an article back"), field="comment")
     article.status = ArticleStatus.SENT_BACK
     article.review_comment = comment.strip()
     article.save(update_fields=["status", "review_comment", "updated_at"])
@@ -179,9 +201,9 @@ def archive_article(article: Article, *, actor) -> Article:
     """Withdraw an article for good: it is never suggested again (its history stays)."""
     article = _lock(article)
     if not policy.can(actor, "knowledgebase.archive", article):
-        raise ActionForbidden("only the owning department's editors or a reviewer archive")
+        raise ActionForbidden(_("only the owning department's editors or a reviewer archive"))
     if article.status == ArticleStatus.ARCHIVED:
-        raise TransitionNotAllowed("the article is already archived")
+        raise TransitionNotAllowed(_("the article is already archived"))
     article.status = ArticleStatus.ARCHIVED
     article.save(update_fields=["status", "updated_at"])
     return article
@@ -191,7 +213,7 @@ def record_feedback(article: Article, *, actor, helpful: bool, case=None) -> Art
     """An agent (or a citizen, actor None) says whether the article helped."""
     if actor is not None and actor.is_authenticated:
         if not policy.can(actor, "knowledgebase.rate", article):
-            raise ActionForbidden("only the center's agents give feedback on articles")
+            raise ActionForbidden(_("only the center's agents give feedback on articles"))
     else:
         actor = None
     return ArticleFeedback.objects.create(article=article, user=actor, case=case, helpful=helpful)

@@ -20,6 +20,11 @@ from knowledgebase.policy import editor_departments
 from knowledgebase.search import search_articles
 
 PAGE_SIZE = 25
+# The knowledge workers' queues, as filters of the list (`?queue=drafts`).
+QUEUES = {
+    "drafts": (selectors.my_drafts, _("My drafts")),
+    "review": (selectors.review_queue, _("Waiting for review")),
+}
 SESSION_KEY = "kb_dialogue"
 ACTIONS = {
     "submit": lambda article, user, post: services.submit_article(article, actor=user),
@@ -52,11 +57,15 @@ def article_list(request):
     if raw_category and not (raw_category.isascii() and raw_category.isdigit()):
         raise BadRequest("category must be a category id")  # the 400 page
     category = Category.objects.filter(pk=raw_category or None).first()
-    context = {"query": query, "category": category, "hits": [], "page": None}
+    queue = request.GET.get("queue", "")
+    context = {"query": query, "category": category, "hits": [], "page": None, "queue": ""}
     if query:
         context["hits"] = search_articles(query, limit=20, user=request.user)
     else:
         articles = selectors.visible_articles(request.user).order_by("title", "pk")
+        if queue in QUEUES:
+            articles = QUEUES[queue][0](request.user)
+            context["queue"], context["queue_title"] = queue, QUEUES[queue][1]
         if category:
             articles = articles.filter(category__path__startswith=category.path)
         context["page"] = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))

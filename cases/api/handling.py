@@ -4,6 +4,7 @@ Reads are scoped through `cases.selectors`; each action is input → service →
 through the selector. Role checks (who may sign, who decides an extension) are the services'.
 """
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -64,7 +65,8 @@ class ScopedReadOnlyViewSet(
         pk = self.kwargs["pk"]
         obj = self.get_queryset().filter(pk=pk).first() if str(pk).isdigit() else None
         if obj is None:
-            raise NotFound(f"{self.noun} {pk} not found")
+            noun = self.get_queryset().model._meta.verbose_name  # translated
+            raise NotFound(_("%(noun)s %(pk)s not found") % {"noun": noun, "pk": pk})
         return obj
 
     def _answer(self, pk, code: int = status.HTTP_200_OK) -> Response:

@@ -186,8 +186,8 @@ class CaseViewSet(
             request.user,
             "cases.add_attachment",
             case,
-            message=f"case {case.number}: only the center or the department holding it can "
-            "add files",
+            message=_("case %(number)s: only the center or the department holding it can add files")
+            % {"number": case.number},
         )
         upload = request.FILES.get("file")
         if upload is None:
@@ -328,7 +328,8 @@ class CaseViewSet(
             request.user,
             "cases.work_as_center",
             case,
-            message=f"case {case.number}: only the center's agents or supervisors can urge",
+            message=_("case %(number)s: only the center's agents or supervisors can urge")
+            % {"number": case.number},
         )
         assignment = open_main_assignment(case)
         services.urge_assignment(assignment, actor=request.user, **data)
@@ -403,7 +404,9 @@ def open_main_assignment(case) -> Assignment:
         .first()
     )
     if assignment is None:
-        raise TransitionNotAllowed(f"case {case.number} has no open assignment to urge")
+        raise TransitionNotAllowed(
+            _("case %(number)s has no open assignment to urge") % {"number": case.number}
+        )
     return assignment
 
 

@@ -152,7 +152,8 @@ class Assignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case_id} → {self.department_id} ({self.role})"
+        # Shown in the assignment pickers of the case page: the department and its role.
+        return f"{self.department} ({self.get_role_display()})"
 
     @property
     def is_active(self) -> bool:

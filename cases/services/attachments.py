@@ -37,7 +37,8 @@ def add_attachment(
     ensure_case_visible(actor, case)
     if not policy.can(actor, "cases.add_attachment", case):
         raise ActionForbidden(
-            f"case {case.number}: only the center or the department holding it can add files"
+            _("case %(number)s: only the center or the department holding it can add files")
+            % {"number": case.number}
         )
     inspected = attachments.inspect_upload(upload)
     copies = attachments.image_copies(upload, inspected) if inspected.is_image else None
@@ -107,8 +108,11 @@ def _store(case, *, actor, upload, inspected, copies, source, at) -> Attachment:
         )
         if assignment is None:
             raise TransitionNotAllowed(
-                f"case {case.number}: your department's assignment is finished; "
-                "only the center can add files now"
+                _(
+                    "case %(number)s: your department's assignment is finished; "
+                    "only the center can add files now"
+                )
+                % {"number": case.number}
             )
     attachment = _save_files(
         case, actor=actor, upload=upload, inspected=inspected, copies=copies, source=source,

@@ -5,7 +5,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from cases import privacy
-from cases.choices import Channel, RequestType, Status, Urgency
+from cases.choices import Channel, RequestType, Satisfaction, Status, Urgency
 from cases.sla import office_day
 from core import policy
 
@@ -15,6 +15,7 @@ register = template.Library()
 # The menu's entries and the policy question each one asks.
 MENU = {
     "intake": "cases.work_as_center",
+    "inbox": "cases.work_as_center",
     "cases": "cases.list_cases",
     "callbacks": "cases.work_as_center",
     "transfers": "cases.see_transfers",
@@ -26,6 +27,10 @@ MENU = {
     "integrations": "departments.open_integrations",
     "access_log": "cases.read_access_log",
     "lockouts": "departments.manage_center",
+    "knowledge": "knowledgebase.browse",
+    "knowledge_drafts": "knowledgebase.draft",
+    "knowledge_review": "knowledgebase.review_queue",
+    "knowledge_stale": "knowledgebase.work_queues",
 }
 
 
@@ -56,7 +61,8 @@ def reveal_offered(case, user) -> bool:
 
 @register.filter
 def working_duration(value) -> str:
-    """Working time as working days and hours ('2d 3h 15m', a day being one office day)."""
+    """Working time as people say it: days and hours ('3天6小时'), or hours and minutes under a
+    day (a day being one office day)."""
     if value is None:
         return ""
     day = office_day().total_seconds()
@@ -64,10 +70,12 @@ def working_duration(value) -> str:
     sign = "-" if seconds < 0 else ""
     days, rest = divmod(abs(seconds), int(day))
     hours, rest = divmod(rest, 3600)
-    parts = [f"{days}d"] if days else []
-    parts += [f"{hours}h"] if hours or days else []
-    parts.append(f"{rest // 60}m")
-    return sign + " ".join(parts)
+    values = {"days": days, "hours": hours, "minutes": rest // 60}
+    if days:
+        shown = _("%(days)d d %(hours)d h") if hours else _("%(days)d d")
+    else:
+        shown = _("%(hours)d h %(minutes)d min") if hours else _("%(minutes)d min")
+    return sign + shown % values
 
 
 EVENT_LABELS = {
@@ -136,6 +144,7 @@ CHOICE_CLASSES = {
     "request_type": RequestType,
     "urgency": Urgency,
     "channel": Channel,
+    "satisfaction": Satisfaction,
 }
 
 

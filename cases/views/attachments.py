@@ -36,7 +36,7 @@ def file_for(attachment: Attachment, user, *, thumbnail: bool = False):
 def file_response(attachment: Attachment, stored, *, thumbnail: bool = False) -> FileResponse:
     """The file as a download that no browser or proxy keeps, typed by its checked content."""
     if not stored:
-        raise NotFound(f"attachment {attachment.pk} has no such file")
+        raise NotFound(_("attachment %(id)s has no such file") % {"id": attachment.pk})
     content_type = "image/jpeg" if thumbnail else attachment.content_type
     response = FileResponse(
         stored.open("rb"),

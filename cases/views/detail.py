@@ -9,9 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases import privacy, services
+from cases import timeline as tell
 from cases.forms import AttachmentForm
 from cases.models import Extension
 from cases.privacy import no_store
@@ -55,31 +57,25 @@ def assignment_rows(case, now) -> list[dict]:
                 "open": open_,
                 "left": time_left(assignment.reply_due_at, now) if open_ else None,
                 "overdue": open_ and assignment.reply_due_at < now,
-                "sign_overdue": assignment.is_overdue_to_sign,
+                # missed: still unsigned past the deadline, or signed after it (red either way)
+                "sign_overdue": assignment.is_sign_overdue,
             }
         )
     return rows
 
 
-def _shown(value):
-    """Nested data (such as a dispatch's routing basis) shows its reason, not a raw dict."""
-    if isinstance(value, dict):
-        return value.get("reason") or value.get("source") or ""
-    return value
-
-
 def timeline(case, center: bool, user) -> list:
+    """The events the viewer may see, each told as a sentence (`cases.timeline`)."""
     events = list(visible_events(user, case))
-    for event in events:
-        data = event.data if isinstance(event.data, dict) else {}
+    datas = [
+        privacy.event_data_for(e.data if isinstance(e.data, dict) else {}, center=center)
+        for e in events
+    ]
+    names = tell.names_for(datas)
+    for event, data in zip(events, datas, strict=True):
+        event.sentence = tell.sentence(event.type, data, names)
         # issue 14: a line of its own for the extension requests the action withdrew
-        event.extensions_withdrawn = len(data.get("extensions_withdrawn") or [])
-        data = {
-            k: _shown(v)
-            for k, v in data.items()
-            if v not in ("", None, [], {}) and k != "extensions_withdrawn"
-        }
-        event.shown_data = privacy.event_data_for(data, center=center)
+        event.extensions_withdrawn = len((event.data or {}).get("extensions_withdrawn") or [])
     return events
 
 
@@ -144,7 +140,7 @@ def case_detail(request, number: str):
 
 class RevealForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why do you need the caller's identity?"), max_length=200, strip=True
+        label=gettext_lazy("Why do you need the caller's identity?"), max_length=200, strip=True
     )
 
 

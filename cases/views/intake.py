@@ -7,10 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import render
 
+from cases.models import Category
 from cases.routing.classifier import suggest_categories
 from cases.routing.synonyms import matching_categories
 from cases.selectors import visible_cases
-from core import policy
+from core import pinyin, policy
 from core.phones import normalize_phone
 from departments.gazetteer import resolve_address
 from departments.models import Region
@@ -59,7 +60,10 @@ def region_suggestions(request):
     """Regions matching the address; a confident match fills the region field."""
     text = request.GET.get("address", "").strip()
     regions, certain = regions_in(text) if len(text) >= 2 else ([], None)
-    fill = certain if not request.GET.get("region") else None
+    chosen = request.GET.get("region", "")
+    fill = certain if not chosen else None
+    if fill or chosen in {r.code for r in regions}:
+        regions = []  # the region is chosen: the box closes
     return render(request, "cases/_regions.html", {"regions": regions, "fill": fill})
 
 
@@ -68,9 +72,22 @@ def category_suggestions(request):
     """Third-level categories whose name matches the search, then the classifier's guesses."""
     query = request.GET.get("category_search", "").strip()
     found = matching_categories(query)  # everyday words too (噪音 → 噪声)
+    if query.isascii() and query.isalpha() and len(found) < 12:
+        found += categories_by_pinyin(query, limit=12 - len(found), besides=found)
     guesses = classifier_guesses(request.GET.get("content", ""))
     context = {"categories": found, "guesses": guesses}
     return render(request, "cases/_categories.html", context)
+
+
+def categories_by_pinyin(query: str, *, limit: int, besides: list) -> list:
+    """Categories whose pinyin initials or spelling hold the query (`zs` finds 噪声), the most
+    specific first."""
+    known = {c.pk for c in besides}
+    names = Category.objects.filter(is_active=True).order_by("-level", "code")
+    hits = [pk for pk, name in names.values_list("pk", "name") if pinyin.matches(query, name)]
+    hits = [pk for pk in hits if pk not in known][:limit]
+    found = Category.objects.filter(pk__in=hits).select_related("parent").in_bulk()
+    return [found[pk] for pk in hits]
 
 
 def classifier_guesses(text: str) -> list:

@@ -20,15 +20,14 @@ from cases.choices import (
     TransferStatus,
 )
 from cases.filtersets import CaseFilterSet
-from cases.forms import QuickSelect
+from cases.forms import DepartmentPicker, Picker
 from cases.models import Assignment, Callback, Category, Transfer
 from cases.privacy import no_store
-from cases.selectors import visible_cases
+from cases.selectors import visible_cases, waiting_for_the_center
 from cases.views.paging import COUNT_CAP, PAGE_SIZES, keyset_page, page_size
 from core import policy
 from departments.models import Region
 
-CALLBACK_QUEUE_SIZE = 50
 REPLIES = Assignment.objects.filter(
     role=AssignmentRole.MAIN, status=AssignmentStatus.REPLIED
 ).select_related("department")
@@ -40,10 +39,10 @@ def tidy_filter_form(form) -> None:
     region_choices = [(r.code, "\u3000" * (r.level - 3) + r.name) for r in regions.order_by("path")]
     categories = Category.objects.filter(level__lte=2, is_active=True).order_by("path")
     category_choices = [(c.code, "\u3000" * (c.level - 1) + c.name) for c in categories]
-    form.fields["region"].widget = QuickSelect(choices=[("", "—"), *region_choices])
-    form.fields["category"].widget = QuickSelect(choices=[("", "—"), *category_choices])
+    form.fields["region"].widget = Picker(choices=[("", "—"), *region_choices])
+    form.fields["category"].widget = Picker(choices=[("", "—"), *category_choices])
     department = form.fields["department"]
-    department.widget = QuickSelect(choices=department.choices)
+    department.widget = DepartmentPicker(choices=department.choices)
     form.fields["overdue"].widget = forms.Select(
         choices=[("", "—"), ("true", _("Overdue")), ("false", _("Not overdue"))]
     )
@@ -149,12 +148,25 @@ WAITING_FOR_CALLBACK = Q(status=Status.REPLIED) | Q(
 )
 
 
+def _queue_page(request, queryset, *, field: str):
+    """A queue's page: oldest first by `field`, keyset-paged like the lists."""
+    size = page_size(request.GET.get("per_page"))
+    cursor = request.GET.get("after", "")
+    return keyset_page(queryset, cursor=cursor, size=size, field=field, oldest_first=True)
+
+
+def _queue_context(request, page) -> dict:
+    params = request.GET.copy()
+    params.pop("after", None)
+    return {"page": page, "page_sizes": PAGE_SIZES, "query": params.urlencode()}
+
+
 @login_required
 def callback_queue(request):
     """Replied cases (and their merged duplicates) waiting for a callback, oldest reply first."""
     if not policy.can(request.user, "cases.work_as_center"):
         raise PermissionDenied
-    cases = list(
+    cases = (
         visible_cases(request.user)
         .filter(WAITING_FOR_CALLBACK)
         .select_related("parent")
@@ -163,12 +175,22 @@ def callback_queue(request):
             Prefetch("parent__assignments", queryset=REPLIES, to_attr="replies"),
             Prefetch("transfers", queryset=PARTNER_ANSWERS, to_attr="answers"),
         )
-        .order_by("replied_at", "pk")[:CALLBACK_QUEUE_SIZE]
     )
+    page = _queue_page(request, cases, field="replied_at")
     # Each row's callback form is fetched when the agent opens it (cases:action_form).
-    return no_store(render(request, "cases/callbacks.html", {"cases": cases}))
+    return no_store(render(request, "cases/callbacks.html", _queue_context(request, page)))
 
 
+@login_required
+def inbox(request):
+    """The center's inbox: what came in by itself and waits for an agent, oldest first."""
+    if not policy.can(request.user, "cases.work_as_center"):
+        raise PermissionDenied
+    page = _queue_page(request, waiting_for_the_center(request.user), field="created_at")
+    return no_store(render(request, "cases/inbox.html", _queue_context(request, page)))
+
+
+REVIEW_QUEUE_SIZE = 50
 IN_REVIEW = Assignment.objects.filter(
     role=AssignmentRole.MAIN, status=AssignmentStatus.REPLY_REVIEW
 ).select_related("department")
@@ -184,7 +206,7 @@ def review_queue(request):
         .filter(status=Status.REPLY_REVIEW)
         .select_related("main_department")
         .prefetch_related(Prefetch("assignments", queryset=IN_REVIEW, to_attr="replies"))
-        .order_by("replied_at", "pk")[:CALLBACK_QUEUE_SIZE]
+        .order_by("replied_at", "pk")[:REVIEW_QUEUE_SIZE]
     )
     return no_store(render(request, "cases/reviews.html", {"cases": cases}))
 

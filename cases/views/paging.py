@@ -49,19 +49,28 @@ def decode_cursor(cursor: str) -> tuple[datetime.datetime, int] | None:
 
 
 def keyset_page(
-    queryset: QuerySet, *, cursor: str = "", size: int = DEFAULT_PAGE_SIZE
+    queryset: QuerySet,
+    *,
+    cursor: str = "",
+    size: int = DEFAULT_PAGE_SIZE,
+    field: str = "created_at",
+    oldest_first: bool = False,
 ) -> KeysetPage:
-    """The page of `queryset` (newest first) that follows `cursor`."""
-    ordered = queryset.order_by("-created_at", "-pk")
+    """The page of `queryset` that follows `cursor`, in the order of `field` then id: newest
+    first (the lists), or oldest first (the queues: what waits longest comes first)."""
+    sign, after = ("", "gt") if oldest_first else ("-", "lt")
+    ordered = queryset.order_by(f"{sign}{field}", f"{sign}pk")
     position = decode_cursor(cursor) if cursor else None
     if position:
-        created_at, pk = position
-        ordered = ordered.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
+        moment, pk = position
+        ordered = ordered.filter(
+            Q(**{f"{field}__{after}": moment}) | Q(**{field: moment, f"pk__{after}": pk})
+        )
     rows = list(ordered[: size + 1])
     page = KeysetPage(items=rows[:size], size=size)
     if len(rows) > size:
         last = rows[size - 1]
-        page.next_cursor = encode_cursor(last.created_at, last.pk)
+        page.next_cursor = encode_cursor(getattr(last, field), last.pk)
     page.total = queryset.order_by()[: COUNT_CAP + 1].count()
     page.total_capped = page.total > COUNT_CAP
     return page

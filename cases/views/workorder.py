@@ -74,7 +74,7 @@ def work_order_pdf(order: dict, user) -> bytes:
     story.append(pdf.para(_("Timeline"), pdf.SUBHEADING))
     rows = [[_("Time"), _("Event"), _("By"), _("Details")]]
     for event in order["events"]:
-        details = "；".join(f"{k}: {v}" for k, v in event.shown_data.items())
+        details = event.sentence
         rows.append([_when(event.created_at), event_label(event.type), person_name(event.actor),
                      details])  # fmt: skip
     story.append(pdf.grid(rows, widths=[80, 80, 70, 250]))

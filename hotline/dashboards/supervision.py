@@ -3,6 +3,7 @@
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.choices import ACTIVE_ASSIGNMENT_STATUSES, SupervisionStatus
 from cases.models import Assignment, SupervisionOrder
@@ -12,7 +13,7 @@ from hotline.models import DeadlineReminder
 STATES = {
     "open": _("Open"),
     "overdue": _("Overdue"),
-    "answered": _("Answered"),
+    "answered": pgettext_lazy("supervision order", "Answered"),
     "flagged": _("Flagged by the deadline watch"),
 }
 

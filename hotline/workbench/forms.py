@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import Channel, RequestType, Urgency
-from cases.forms import AttachmentField, QuickSelect
+from cases.forms import AttachmentField, DepartmentPicker
 from cases.models import Category
 from cases.selectors import dispatch_targets, get_case_for, transfer_targets
 from cases.services import INTAKE_VERBS
@@ -72,7 +72,7 @@ class IntakeForm(forms.Form):
         label=_("Answer given"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     department = forms.ModelChoiceField(
-        dispatch_targets(), label=_("Dispatch to"), required=False, widget=QuickSelect
+        dispatch_targets(), label=_("Dispatch to"), required=False, widget=DepartmentPicker
     )
     transfer_reason = forms.CharField(label=_("Transfer reason"), max_length=200, required=False)
     file = AttachmentField(required=False)

@@ -1,5 +1,6 @@
 """POST /api/v1/kb/ask/: the citizens' dialogue for other channels (app, WeChat)."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.response import Response
@@ -33,7 +34,7 @@ class AskView(APIView):
         if data.get("question"):
             turn = dialogue.ask(conversation, data["question"], region=region)
         elif not data.get("escalate"):
-            raise InvalidInput("give a question", field="question")
+            raise InvalidInput(_("give a question"), field="question")
         else:
             turn = {"question": "", "answer": None, "others": []}
         if data.get("escalate"):
@@ -50,5 +51,5 @@ class AskView(APIView):
             return None
         region = Region.objects.filter(code=code).first()
         if region is None:
-            raise InvalidInput(f"unknown region {code!r}", field="region")
+            raise InvalidInput(_("unknown region %(code)r") % {"code": code}, field="region")
         return region

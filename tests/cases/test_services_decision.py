@@ -198,7 +198,7 @@ def test_the_callback_queue_lists_the_duplicates_waiting(world, client):
     services.sign_assignment(assignment, actor=world.handler)
     services.reply_assignment(assignment, actor=world.handler, result="resolved", content="已停工")
     client.force_login(world.agent)
-    numbers = [c.number for c in client.get("/cases/callbacks/").context["cases"]]
+    numbers = [c.number for c in client.get("/cases/callbacks/").context["page"].items]
     assert sorted(numbers) == sorted([parent.number, duplicate.number])
 
 

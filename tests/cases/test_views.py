@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from cases import services
 from cases.choices import Status
-from cases.models import Case, Category
+from cases.models import Assignment, Case, Category
+from departments.models import Region
 from tests.cases.workbench import INTAKE, PHONE, main_assignment
 
 # --- anonymous users ---------------------------------------------------------------------
@@ -402,3 +403,42 @@ def test_an_overdue_case_shows_on_the_supervisor_and_handler_homes(
     assert case.number in [a.case.number for a in handler.context["handler"]["overdue"]]
     detail = client_for("agent").get(reverse("cases:detail", args=[case.number])).content.decode()
     assert 'class="num overdue"' in detail
+
+
+def test_the_region_box_closes_once_a_region_is_chosen(client_for, db):
+    client = client_for("agent")
+    filled = client.get(reverse("cases:intake_regions"), {"address": "天心区坡子街街道 12号"})
+    assert 'id="id_region"' in filled.content.decode()
+    assert 'class="suggestions"' not in filled.content.decode()  # filled: nothing to pick
+
+    chosen = Region.objects.get(code="430103002")
+    again = client.get(
+        reverse("cases:intake_regions"), {"address": "天心区坡子街街道 12号", "region": chosen.code}
+    )
+    assert 'class="suggestions"' not in again.content.decode()
+
+
+def test_category_search_takes_pinyin_initials(client_for, db):
+    response = client_for("agent").get(
+        reverse("cases:intake_categories"), {"category_search": "zsks"}
+    )
+
+    assert "招生考试" in response.content.decode()
+
+
+def test_a_missed_signing_deadline_is_red(client_for, dispatched, users):
+    # given a dispatch signed for after its deadline
+    case = dispatched
+    assignment = main_assignment(case)
+    hours_ago = timezone.now() - datetime.timedelta(hours=3)
+    Case.objects.filter(pk=case.pk).update(created_at=hours_ago)
+    Assignment.objects.filter(pk=assignment.pk).update(
+        dispatched_at=hours_ago, sign_due_at=hours_ago + datetime.timedelta(hours=2)
+    )
+    assignment.refresh_from_db()
+    services.sign_assignment(assignment, actor=users["handler"])
+
+    page = client_for("agent").get(reverse("cases:detail", args=[case.number])).content.decode()
+
+    row = page.split('id="assignments"')[1].split("</tr>")[1]
+    assert 'class="num overdue"' in row

@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases import services
 from cases.privacy import mask_phone
@@ -20,8 +20,12 @@ def test_mask_phone_keeps_only_the_ends(phone, masked):
 
 
 def test_working_duration_counts_office_days_of_seven_hours():
-    assert working_duration(datetime.timedelta(hours=31)) == "4d 3h 0m"
-    assert working_duration(-datetime.timedelta(minutes=95)) == "-1h 35m"
+    assert working_duration(datetime.timedelta(hours=31)) == "4 d 3 h"
+    assert working_duration(-datetime.timedelta(minutes=95)) == "-1 h 35 min"
+    with translation.override("zh-hans"):
+        assert working_duration(datetime.timedelta(hours=27, minutes=59)) == "3天6小时"
+        assert working_duration(datetime.timedelta(hours=28)) == "4天"
+        assert working_duration(datetime.timedelta(minutes=5)) == "5分钟"
 
 
 def test_a_cursor_round_trips_and_garbage_is_ignored():
@@ -45,5 +49,6 @@ def test_the_timeline_shows_why_a_case_was_routed_not_a_raw_record(client, users
     services.dispatch_case(case, actor=users["agent"], department=departments["cgj"])
     client.force_login(users["agent"])
     page = client.get(f"/cases/{case.number}/").content.decode()
-    assert "routing: manual" in page
+    assert "Chosen by hand, without a suggestion." in page
+    assert "Dispatched to 城管局 as the main handler." in page  # the name, not the code
     assert "{&#x27;source&#x27;" not in page and "{'source'" not in page

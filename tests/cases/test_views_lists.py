@@ -80,15 +80,53 @@ def test_callback_queue_queries_are_bounded(
             assignment, actor=users["handler"], result="resolved", content="Fixed."
         )
     client = client_for("agent")
+    counts = []
+    for size in (10, 25):
+        with django_assert_max_num_queries(10) as captured:
+            response = client.get(reverse("cases:callbacks"), {"per_page": size})
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+    assert len(response.context["page"].items) == 12
 
-    with django_assert_max_num_queries(8):
-        response = client.get(reverse("cases:callbacks"))
+    # and the queue is paged, oldest reply first, with no case on two pages
+    first = client.get(reverse("cases:callbacks"), {"per_page": 10})
+    after = {"per_page": 10, "after": first.context["page"].next_cursor}
+    second = client.get(reverse("cases:callbacks"), after)
+    first_cases, second_cases = first.context["page"].items, second.context["page"].items
+    assert len(first_cases) == 10 and len(second_cases) == 2
+    replied = [c.replied_at for c in first_cases + second_cases]
+    assert replied == sorted(replied)
+    assert not {c.pk for c in first_cases} & {c.pk for c in second_cases}
 
-    assert len(response.context["cases"]) == 12
+
+def test_the_inbox_holds_what_came_in_by_itself_and_waits(
+    client_for, register, users, departments, django_assert_max_num_queries
+):
+    # given cases from the web, the app and Open311, one by phone, and one already dispatched
+    waiting = [register(channel=channel) for channel in ("web", "app", "open311", "web")]
+    phoned = register(channel="phone")
+    handled = register(channel="web")
+    services.dispatch_case(handled, actor=users["agent"], department=departments["cgj"])
+    client = client_for("agent")
+
+    # when the agent opens the inbox, in pages of 10 (with a bounded number of queries)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("cases:inbox"), {"per_page": 10})
+
+    # then it lists what waits, oldest first, and not the phone call nor the handled case
+    numbers = [c.number for c in response.context["page"].items]
+    assert numbers == [c.number for c in waiting]
+    assert phoned.number not in numbers and handled.number not in numbers
+    assert waiting[0].number in client.get(reverse("home")).content.decode()
+
+
+def test_the_inbox_is_the_centers(client_for, register):
+    register(channel="web")
+    assert client_for("handler").get(reverse("cases:inbox")).status_code == 403
 
 
 def test_home_queries_are_bounded(client_for, many_cases, django_assert_max_num_queries):
-    for username in ("agent", "handler", "supervisor"):
+    for username in ("agent", "handler", "supervisor", "editor", "reviewer"):
         client = client_for(username)
         with django_assert_max_num_queries(12):
             assert client.get(reverse("home")).status_code == 200

@@ -455,6 +455,7 @@ PAGE_ROWS: list[tuple[str, str, object]] = [
     ("cases:transfers", "GET", center_page()),
     ("cases:reviews", "GET", supervisor_page()),  # issue 14: the reply review queue
     ("cases:decisions", "GET", supervisor_page()),  # the decision queue (研判)
+    ("cases:inbox", "GET", center_page()),
     ("cases:export", "GET", signed_in(everyone(200))),
     ("cases:detail", "GET", case_page()),
     # revealing a protected caller (with a reason): the center only, recorded; the log: auditor
