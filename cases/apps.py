@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +9,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self):
-        from cases import policy, privacy, sla  # noqa: F401  (policy: registers the rules)
+        from cases import policy, privacy, sla, textsearch  # noqa: F401  (policy: the rules)
         from core import privacy as payloads
 
         payloads.register_payload_filter(privacy.without_identity)
@@ -21,3 +22,7 @@ class CasesConfig(AppConfig):
                 signal.connect(
                     sla.announce_change, sender=model, dispatch_uid=f"sla-{model.__name__}"
                 )
+        # SQLite's case text index is written by triggers calling a Python function.
+        connection_created.connect(
+            textsearch.install_sqlite_function, dispatch_uid="cases-text-grams"
+        )
