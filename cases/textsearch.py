@@ -5,12 +5,17 @@ always meant). Every such case holds every pair of neighbouring letters, digits 
 characters of the text, so the index first finds the cases holding all of the text's pairs and
 a plain `LIKE '%text%'` then rechecks only those few rows.
 
-- PostgreSQL: `case_text_grams(title, content, address)`, an immutable SQL function, gives the
-  pairs as a tsvector, and a GIN index on that expression finds them (migration 0007). Nothing
-  to keep in step: the index is maintained by PostgreSQL on every insert and update.
-- SQLite: an FTS5 table `cases_case_text` (rowid = case id) holds the same pairs, written by
-  triggers that call the same function, registered in Python on every connection
-  (`install_sqlite_function`), so every write (services, generator, admin, fixtures) keeps it.
+- PostgreSQL: the table `cases_case_text` (case_id, grams tsvector) with a GIN index on grams,
+  written by a trigger on `cases_case` that calls `case_text_grams(title, content, address)`, a
+  SQL function (migration 0007). The bulk generator, which writes 2,000 cases a second, sets
+  `hotline.bulk_text` and COPYs the grams it computed in Python (`grams`) instead.
+- SQLite: an FTS5 table of the same name (rowid = case id) with the same pairs, written by
+  triggers that call the Python function, registered on every connection
+  (`install_sqlite_function`).
+
+Triggers, not the services: every write (services, generator, admin, fixtures) keeps the index,
+and a case's row and its text index change in one transaction. A separate table, not a column:
+the pairs are as big as the case row and would double what every case list reads.
 
 Why pairs and not jieba's words: jieba segments by context, so "噪音扰民" in a query and in a
 case may be cut differently, and a word index would miss cases the substring filter finds.
@@ -21,7 +26,7 @@ A one-character text is a prefix query (every character starts a pair or ends a 
 import re
 
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 # Runs of letters, digits and Chinese characters (not "_": PostgreSQL's [:alnum:] leaves it out).
@@ -29,18 +34,26 @@ _RUN = re.compile(r"[^\W_]+")
 # A query's pairs beyond this many add little selectivity and cost index lookups.
 MAX_QUERY_GRAMS = 16
 
-SQLITE_TABLE = "cases_case_text"
+TABLE = "cases_case_text"
+
+
+def gram_set(title: str, content: str, address: str) -> set[str]:
+    """The case's pairs and the last character of each run, as `case_text_grams` gives them."""
+    found = set()
+    for run in _RUN.findall(f"{title} {content} {address}".lower()):
+        found.update(run[i : i + 2] for i in range(len(run) - 1))
+        found.add(run[-1])
+    return found
 
 
 def grams(title: str, content: str, address: str) -> str:
-    """The case's pairs, space-separated, as `case_text_grams` computes them on PostgreSQL."""
-    text = f"{title} {content} {address}".lower()
-    found = set()
-    for i in range(len(text)):
-        gram = "".join(c for c in text[i : i + 2] if c.isalnum() and c != "_")
-        if gram:
-            found.add(gram)
-    return " ".join(sorted(found))
+    """The case's pairs, space-separated (what SQLite's FTS5 table holds)."""
+    return " ".join(sorted(gram_set(title, content, address)))
+
+
+def tsvector(title: str, content: str, address: str) -> str:
+    """The case's pairs as PostgreSQL's tsvector input (runs hold no quote or backslash)."""
+    return " ".join(f"'{g}'" for g in sorted(gram_set(title, content, address)))
 
 
 def query_grams(text: str) -> tuple[list[str], list[str]]:
@@ -63,33 +76,16 @@ def _fts5_query(pairs: list[str], singles: list[str]) -> str:
     return " AND ".join([f'"{p}"' for p in pairs] + [f'"{s}"*' for s in singles])
 
 
-class _Matches(Func):
-    """`case_text_grams(title, content, address) @@ 'query'::tsquery` (the GIN index's form)."""
-
-    template = "case_text_grams(%(expressions)s) @@ %(query)s::tsquery"
-    output_field = BooleanField()
-
-    def __init__(self, query: str):
-        super().__init__(F("title"), F("content"), F("address"))
-        self.query = query
-
-    def as_sql(self, compiler, connection, **extra_context):
-        sql, params = super().as_sql(compiler, connection, query="%s", **extra_context)
-        return sql, (*params, self.query)
-
-
 def indexed(queryset: QuerySet, text: str) -> QuerySet:
     """The cases whose pairs include all of the text's (through the index), before the recheck."""
     pairs, singles = query_grams(text)
     if not (pairs or singles):
         return queryset  # only punctuation: the recheck alone decides
     if connection.vendor == "postgresql":
-        return queryset.filter(_Matches(_tsquery(pairs, singles)))
-    match = RawSQL(
-        f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s",
-        [_fts5_query(pairs, singles)],
-    )
-    return queryset.filter(pk__in=match)
+        sql = f"SELECT case_id FROM {TABLE} WHERE grams @@ %s::tsquery"
+        return queryset.filter(pk__in=RawSQL(sql, [_tsquery(pairs, singles)]))
+    sql = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s"
+    return queryset.filter(pk__in=RawSQL(sql, [_fts5_query(pairs, singles)]))
 
 
 def search(queryset: QuerySet, text: str) -> QuerySet:
@@ -116,37 +112,71 @@ def _sqlite_grams(title, content, address) -> str:
 
 
 # Both forms, used by migration 0007 (and by nothing else).
-POSTGRESQL_FUNCTION = r"""
-CREATE OR REPLACE FUNCTION case_text_grams(title text, content text, address text)
-RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE COST 1000 AS $$
-  SELECT coalesce(array_to_tsvector(array_agg(DISTINCT g)), ''::tsvector)
-  FROM (
-    SELECT regexp_replace(substr(t, i, 2), '[^[:alnum:]]', '', 'g') AS g
-    FROM (SELECT lower(coalesce(title, '') || ' ' || coalesce(content, '') || ' '
-                       || coalesce(address, '')) AS t) s,
-         generate_series(1, length(t)) AS i
-  ) pairs
-  WHERE g <> ''
-$$
-"""
-POSTGRESQL_INDEX = (
-    "CREATE INDEX IF NOT EXISTS case_text_grams_gin ON cases_case "
-    "USING gin (case_text_grams(title, content, address))"
+POSTGRESQL_SCHEMA = [
+    r"""CREATE OR REPLACE FUNCTION case_text_grams(title text, content text, address text)
+    RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+      SELECT coalesce(array_to_tsvector(array_agg(g) FILTER (WHERE g IS NOT NULL)), ''::tsvector)
+      FROM (
+        SELECT CASE WHEN c[i] = ' ' THEN NULL
+                    WHEN c[i + 1] IS NULL OR c[i + 1] = ' ' THEN c[i]
+                    ELSE c[i] || c[i + 1] END AS g
+        FROM (SELECT string_to_array(regexp_replace(lower(coalesce(title, '') || ' '
+                     || coalesce(content, '') || ' ' || coalesce(address, '')),
+                     '[^[:alnum:]]+', ' ', 'g'), NULL) AS c) s,
+             generate_series(1, cardinality(c)) AS i
+      ) pairs
+    $$""",
+    f"""CREATE TABLE {TABLE} (
+        case_id bigint PRIMARY KEY, grams tsvector NOT NULL)""",
+    f"CREATE INDEX {TABLE}_gin ON {TABLE} USING gin (grams)",
+    f"""CREATE FUNCTION {TABLE}_write() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF current_setting('hotline.bulk_text', true) = 'on' THEN RETURN NULL; END IF;
+      INSERT INTO {TABLE} (case_id, grams)
+      VALUES (NEW.id, case_text_grams(NEW.title, NEW.content, NEW.address))
+      ON CONFLICT (case_id) DO UPDATE SET grams = EXCLUDED.grams;
+      RETURN NULL;
+    END $$""",
+    f"""CREATE TRIGGER {TABLE}_insert AFTER INSERT ON cases_case
+        FOR EACH ROW EXECUTE FUNCTION {TABLE}_write()""",
+    f"""CREATE TRIGGER {TABLE}_update AFTER UPDATE OF title, content, address ON cases_case
+        FOR EACH ROW EXECUTE FUNCTION {TABLE}_write()""",
+    # No foreign key: Django's test flush truncates the tables it knows without CASCADE.
+    f"""CREATE FUNCTION {TABLE}_forget() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN DELETE FROM {TABLE} WHERE case_id = OLD.id; RETURN NULL; END $$""",
+    f"""CREATE TRIGGER {TABLE}_delete AFTER DELETE ON cases_case
+        FOR EACH ROW EXECUTE FUNCTION {TABLE}_forget()""",
+]
+POSTGRESQL_DROP = [
+    f"DROP TABLE IF EXISTS {TABLE}",
+    f"DROP TRIGGER IF EXISTS {TABLE}_insert ON cases_case",
+    f"DROP TRIGGER IF EXISTS {TABLE}_update ON cases_case",
+    f"DROP TRIGGER IF EXISTS {TABLE}_delete ON cases_case",
+    f"DROP FUNCTION IF EXISTS {TABLE}_write()",
+    f"DROP FUNCTION IF EXISTS {TABLE}_forget()",
+    "DROP FUNCTION IF EXISTS case_text_grams(text, text, text)",
+]
+POSTGRESQL_BACKFILL = (
+    f"INSERT INTO {TABLE} (case_id, grams) "
+    "SELECT id, case_text_grams(title, content, address) FROM cases_case"
 )
 SQLITE_SCHEMA = [
-    f'CREATE VIRTUAL TABLE {SQLITE_TABLE} USING fts5(grams, tokenize="unicode61 '
-    'remove_diacritics 0")',
-    f"""CREATE TRIGGER {SQLITE_TABLE}_insert AFTER INSERT ON cases_case BEGIN
-        INSERT INTO {SQLITE_TABLE}(rowid, grams)
+    f'CREATE VIRTUAL TABLE {TABLE} USING fts5(grams, tokenize="unicode61 remove_diacritics 0")',
+    f"""CREATE TRIGGER {TABLE}_insert AFTER INSERT ON cases_case BEGIN
+        INSERT INTO {TABLE}(rowid, grams)
         VALUES (new.id, case_text_grams(new.title, new.content, new.address)); END""",
-    f"""CREATE TRIGGER {SQLITE_TABLE}_update AFTER UPDATE OF title, content, address
+    f"""CREATE TRIGGER {TABLE}_update AFTER UPDATE OF title, content, address
         ON cases_case BEGIN
-        UPDATE {SQLITE_TABLE} SET grams = case_text_grams(new.title, new.content, new.address)
+        UPDATE {TABLE} SET grams = case_text_grams(new.title, new.content, new.address)
         WHERE rowid = new.id; END""",
-    f"""CREATE TRIGGER {SQLITE_TABLE}_delete AFTER DELETE ON cases_case BEGIN
-        DELETE FROM {SQLITE_TABLE} WHERE rowid = old.id; END""",
+    f"""CREATE TRIGGER {TABLE}_delete AFTER DELETE ON cases_case BEGIN
+        DELETE FROM {TABLE} WHERE rowid = old.id; END""",
+]
+SQLITE_DROP = [
+    *(f"DROP TRIGGER IF EXISTS {TABLE}_{suffix}" for suffix in ("insert", "update", "delete")),
+    f"DROP TABLE IF EXISTS {TABLE}",
 ]
 SQLITE_BACKFILL = (
-    f"INSERT INTO {SQLITE_TABLE}(rowid, grams) "
+    f"INSERT INTO {TABLE}(rowid, grams) "
     "SELECT id, case_text_grams(title, content, address) FROM cases_case"
 )

@@ -1,5 +1,6 @@
-"""Case text search through an index (cases.textsearch): a GIN index on PostgreSQL, FTS5 on
-SQLite. Neither is a Django model or index, so both are created here, per database."""
+"""Case text search through an index (cases.textsearch): a table with a GIN index on
+PostgreSQL, FTS5 on SQLite, both written by triggers. Neither is a Django model (their shapes
+differ per database), so both are created here."""
 
 from django.db import migrations
 
@@ -8,21 +9,20 @@ from cases import textsearch
 
 def create(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(textsearch.POSTGRESQL_FUNCTION)
-        schema_editor.execute(textsearch.POSTGRESQL_INDEX)
+        statements = textsearch.POSTGRESQL_SCHEMA
     elif schema_editor.connection.vendor == "sqlite":
-        for statement in textsearch.SQLITE_SCHEMA:
-            schema_editor.execute(statement)
+        statements = textsearch.SQLITE_SCHEMA
+    else:
+        return
+    for statement in statements:
+        schema_editor.execute(statement)
 
 
 def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS case_text_grams_gin")
-        schema_editor.execute("DROP FUNCTION IF EXISTS case_text_grams(text, text, text)")
-    elif schema_editor.connection.vendor == "sqlite":
-        for suffix in ("insert", "update", "delete"):
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {textsearch.SQLITE_TABLE}_{suffix}")
-        schema_editor.execute(f"DROP TABLE IF EXISTS {textsearch.SQLITE_TABLE}")
+    vendor = schema_editor.connection.vendor
+    statements = {"postgresql": textsearch.POSTGRESQL_DROP, "sqlite": textsearch.SQLITE_DROP}
+    for statement in statements.get(vendor, []):
+        schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):

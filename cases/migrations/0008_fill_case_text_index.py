@@ -1,4 +1,4 @@
-"""Data: index the cases that exist already (SQLite; PostgreSQL's index built itself)."""
+"""Data: index the text of the cases that exist already."""
 
 from django.db import migrations
 
@@ -6,8 +6,10 @@ from cases import textsearch
 
 
 def fill(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        schema_editor.execute(textsearch.SQLITE_BACKFILL)
+    vendor = schema_editor.connection.vendor
+    backfill = {"postgresql": textsearch.POSTGRESQL_BACKFILL, "sqlite": textsearch.SQLITE_BACKFILL}
+    if vendor in backfill:
+        schema_editor.execute(backfill[vendor])
 
 
 class Migration(migrations.Migration):
