@@ -26,3 +26,13 @@ class CasesConfig(AppConfig):
         connection_created.connect(
             textsearch.install_sqlite_function, dispatch_uid="cases-text-grams"
         )
+        # The list pages' filter options are cached per process (cases.views.lists).
+        from cases.models import Category
+        from cases.views.lists import forget_filter_choices
+        from departments.models import Department, Region
+
+        for model in (Region, Category, Department):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    forget_filter_choices, sender=model, dispatch_uid=f"filters-{model.__name__}"
+                )
