@@ -247,7 +247,8 @@ def refresh_all_stats(batch_days: int = 31, first: datetime.date | None = None) 
     oldest = Case.objects.order_by("created_at").values_list("created_at", flat=True).first()
     if oldest is None:
         return 0
-    day, today, written = max(timezone.localdate(oldest), first or datetime.date.min), timezone.localdate(), 0
+    day = max(timezone.localdate(oldest), first or datetime.date.min)
+    today, written = timezone.localdate(), 0
     with progress(desc="Daily statistics", total=(today - day).days + 1, unit="day") as bar:
         while day <= today:
             last = min(day + datetime.timedelta(days=batch_days - 1), today)

@@ -95,12 +95,13 @@ def write_batch(batch: Batch) -> None:
             with cursor.cursor.copy(f"COPY {textsearch.TABLE} (case_id, grams) FROM STDIN") as copy:
                 for row in batch.texts:
                     copy.write_row(row)
+        bulk_text(cursor, "off")  # the services' writes later in this transaction index again
 
 
-def bulk_text(cursor) -> None:
-    """In this transaction the generator writes the case text index itself (PostgreSQL)."""
+def bulk_text(cursor, value: str = "on") -> None:
+    """While on, the generator writes the case text index itself (PostgreSQL's trigger waits)."""
     if connection.vendor == "postgresql":
-        cursor.execute("SET LOCAL hotline.bulk_text = 'on'")
+        cursor.execute(f"SET LOCAL hotline.bulk_text = '{value}'")
 
 
 def sqlite_rows(rows):

@@ -103,3 +103,20 @@ def test_list_page_and_api_search_through_the_index(client_for, noisy, users):
     assert [c.number for c in page.context["page"].items] == [noisy[0].number]
     api = client_for("agent").get("/api/v1/cases/", {"q": "雨花区"})
     assert [row["number"] for row in api.json()["results"]] == [noisy[1].number]
+
+
+def test_text_search_pages_do_a_fixed_number_of_queries(client_for, register):
+    # given a search that finds 3 cases, then 30
+    client = client_for("agent")
+    client.get(reverse("cases:list"))  # the filter options are built once per process
+    counts = []
+    for total in (3, 30):
+        while len(found("井盖")) < total:
+            register(content=f"井盖丢失 {len(found('井盖'))}")
+        # when the page and the API list them, then the number of queries stays the same
+        with CaptureQueriesContext(connection) as page:
+            client.get(reverse("cases:list"), {"q": "井盖", "per_page": 100})
+        with CaptureQueriesContext(connection) as api:
+            client.get("/api/v1/cases/", {"q": "井盖", "page_size": 100})
+        counts.append((len(page), len(api)))
+    assert counts[0] == counts[1]
