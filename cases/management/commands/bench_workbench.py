@@ -11,6 +11,7 @@ cursor ("SQL"), and the request's median over it ("ratio": what Django, DRF and 
 add on top of the database).
 """
 
+import logging
 import re
 import statistics
 import time
@@ -69,6 +70,8 @@ class Command(BaseCommand):
         parser.add_argument("--only", choices=["lists", "search"], default=None)
 
     def handle(self, *args, runs, only, **options):
+        for name in ("hotline.request", "axes"):  # one log line per request drowns the table
+            logging.getLogger(name).setLevel(logging.WARNING)
         self.stdout.write(f"{Case.objects.count():,} cases on {connection.vendor}")
         district = Region.objects.filter(level=Region.Level.DISTRICT).order_by("code").first()
         pages = []
