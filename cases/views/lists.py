@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import measures
 from cases.choices import AssignmentRole, AssignmentStatus, Channel, Status
 from cases.filtersets import CaseFilterSet
-from cases.forms import QuickSelect
+from cases.forms import QuickSelect, QuickSelectMultiple
 from cases.models import Assignment, Category
 from cases.privacy import no_store
 from cases.selectors import visible_cases
@@ -72,7 +72,9 @@ def tidy_filter_form(form) -> None:
     for name in ("due_before", "due_after", "created_after", "created_before"):
         form.fields[name].widget.input_type = "datetime-local"
     for name in ("status", "request_type", "channel", "urgency"):
-        form.fields[name].widget.attrs["size"] = 4
+        # One pass, not Django's one template per option (~2,700 template nodes a page).
+        field = form.fields[name]
+        field.widget = QuickSelectMultiple(choices=field.choices, attrs={"size": 4})
     # A dashboard's drill-down stays in the URL (and in the form, hidden, so that narrowing the
     # list keeps it); the list says it in words above the cases (measure_caption).
     for name in DRILL_DOWN:
