@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +9,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self):
-        from cases import partner_webhooks, policy, privacy, sla  # noqa: F401  (policy: rules)
+        from cases import partner_webhooks, policy, privacy, sla, textsearch  # noqa: F401
         from cases.routing import synonyms  # noqa: F401  (announces edits of the table)
         from core import outbox
         from core import privacy as payloads
@@ -23,4 +24,18 @@ class CasesConfig(AppConfig):
             for signal in (post_save, post_delete):
                 signal.connect(
                     sla.announce_change, sender=model, dispatch_uid=f"sla-{model.__name__}"
+                )
+        # SQLite's case text index is written by triggers calling a Python function.
+        connection_created.connect(
+            textsearch.install_sqlite_function, dispatch_uid="cases-text-grams"
+        )
+        # The list pages' filter options are cached per process (cases.views.lists).
+        from cases.models import Category
+        from cases.views.lists import forget_filter_choices
+        from departments.models import Department, Region
+
+        for model in (Region, Category, Department):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    forget_filter_choices, sender=model, dispatch_uid=f"filters-{model.__name__}"
                 )

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
-from cases import measures, privacy
+from cases import measures, privacy, textsearch
 from cases.choices import (
     ACTIVE_ASSIGNMENT_STATUSES,
     Channel,
@@ -186,7 +186,7 @@ class CaseFilterSet(django_filters.FilterSet):
         value = value.strip()
         if value.isdigit() and len(value) == 13:
             return queryset.filter(number=value)
-        return queryset.filter(Q(title__icontains=value) | Q(content__icontains=value))
+        return textsearch.search(queryset, value)
 
 
 class AssignmentFilterSet(django_filters.FilterSet):

@@ -30,6 +30,14 @@ class CursorPage(CursorPagination):
     max_page_size = MAX_PAGE_SIZE
     ordering = ("-created_at", "-id")
 
+    def get_ordering(self, request, queryset, view):
+        """The view's (or the client's) ordering with the id as the last tie-break: rows that
+        share a timestamp keep one order, so the cursor's offset never skips or repeats them."""
+        ordering = tuple(super().get_ordering(request, queryset, view))
+        if not {"id", "-id", "pk", "-pk"} & set(ordering):
+            ordering += ("-id" if ordering[0].startswith("-") else "id",)
+        return ordering
+
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:

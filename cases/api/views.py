@@ -33,6 +33,15 @@ from core.api_errors import ERRORS
 from core.errors import InvalidInput, TransitionNotAllowed
 from departments.idempotency import IdempotentMixin
 
+# What the list shows (CaseSerializer) and nothing more: whole category, region, department and
+# parent rows cost more to fetch and to build than the page's own columns.
+LIST_COLUMNS = [
+    *(f.name for f in Case._meta.concrete_fields if f.name not in ("created_by", "transferred_to")),
+    "category__name",
+    "region__code",
+    "parent__number",
+]
+
 # Cases without a reply deadline sort last when ordered by `due`.
 NO_DEADLINE = parse_datetime("9999-12-31T00:00:00+00:00")
 
@@ -117,10 +126,11 @@ class CaseViewSet(
         queryset = queryset.annotate(
             due=Coalesce("reply_due_at", Value(NO_DEADLINE, output_field=DateTimeField()))
         )
-        if self.action != "list":
-            assignments = Assignment.objects.select_related("department")
-            queryset = queryset.prefetch_related(Prefetch("assignments", queryset=assignments))
-        return queryset
+        if self.action == "list":
+            joined = queryset.select_related(None).select_related("category", "region", "parent")
+            return joined.only(*LIST_COLUMNS)
+        assignments = Assignment.objects.select_related("department")
+        return queryset.prefetch_related(Prefetch("assignments", queryset=assignments))
 
     def get_serializer_class(self):
         return s.CaseSerializer if self.action == "list" else s.CaseDetailSerializer

@@ -1,11 +1,13 @@
 """Case lists: every case the viewer may see with filters, and the callback queue."""
 
 import datetime
+import time
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
+from django.forms.models import ModelChoiceIteratorValue
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,36 +22,69 @@ from cases.choices import (
     TransferStatus,
 )
 from cases.filtersets import CaseFilterSet
-from cases.forms import DepartmentPicker, Picker
+from cases.forms import DepartmentPicker, Picker, QuickSelectMultiple
 from cases.models import Assignment, Callback, Category, Transfer
 from cases.privacy import no_store
 from cases.selectors import visible_cases, waiting_for_the_center
 from cases.views.paging import COUNT_CAP, PAGE_SIZES, keyset_page, page_size
-from core import policy
-from departments.models import Region
+from core import generations, policy
+from core.tree import TREE_GENERATION
+from departments.models import Department, Region
 
 REPLIES = Assignment.objects.filter(
     role=AssignmentRole.MAIN, status=AssignmentStatus.REPLIED
 ).select_related("department")
 
 
+# The filter panel's ~700 regions, the categories and ~200 departments are built once per
+# process, not per request: again when a tree moves (TREE_GENERATION, from every process) and
+# at least every FILTER_CHOICES_MAX_AGE seconds (an admin's rename does not announce itself).
+FILTER_CHOICES_MAX_AGE = 60.0
+_tree_watch = generations.Watch(TREE_GENERATION)
+_filter_choices: dict = {}
+
+
+def forget_filter_choices(**kwargs) -> None:
+    """A region, category or department changed in this process: build the options again."""
+    _filter_choices.clear()
+
+
+def filter_choices() -> dict:
+    """The region, category and department options of the filter panel (cached per process)."""
+    now = time.monotonic()
+    stale = now - _filter_choices.get("built", float("-inf")) > FILTER_CHOICES_MAX_AGE
+    if _tree_watch.changed() or stale:
+        regions = Region.objects.filter(level__in=[Region.Level.DISTRICT, Region.Level.STREET])
+        categories = Category.objects.filter(level__lte=2, is_active=True).order_by("path")
+        _filter_choices.update(
+            regions=[(r.code, "\u3000" * (r.level - 3) + r.name) for r in regions.order_by("path")],
+            categories=[(c.code, "\u3000" * (c.level - 1) + c.name) for c in categories],
+            # with the instance, as a ModelChoiceField gives it: the picker groups them by kind
+            departments=[
+                (ModelChoiceIteratorValue(d.pk, d), str(d)) for d in Department.objects.all()
+            ],
+            built=now,
+        )
+    return _filter_choices
+
+
 def tidy_filter_form(form) -> None:
     """Pickers instead of bare codes and ISO text: region and category lists, date inputs."""
-    regions = Region.objects.filter(level__in=[Region.Level.DISTRICT, Region.Level.STREET])
-    region_choices = [(r.code, "\u3000" * (r.level - 3) + r.name) for r in regions.order_by("path")]
-    categories = Category.objects.filter(level__lte=2, is_active=True).order_by("path")
-    category_choices = [(c.code, "\u3000" * (c.level - 1) + c.name) for c in categories]
-    form.fields["region"].widget = Picker(choices=[("", "—"), *region_choices])
-    form.fields["category"].widget = Picker(choices=[("", "—"), *category_choices])
+    choices = filter_choices()
+    form.fields["region"].widget = Picker(choices=[("", "—"), *choices["regions"]])
+    form.fields["category"].widget = Picker(choices=[("", "—"), *choices["categories"]])
     department = form.fields["department"]
-    department.widget = DepartmentPicker(choices=department.choices)
+    empty = [("", department.empty_label)] if department.empty_label is not None else []
+    department.widget = DepartmentPicker(choices=[*empty, *choices["departments"]])
     form.fields["overdue"].widget = forms.Select(
         choices=[("", "—"), ("true", _("Overdue")), ("false", _("Not overdue"))]
     )
     for name in ("due_before", "due_after", "created_after", "created_before"):
         form.fields[name].widget.input_type = "datetime-local"
     for name in ("status", "request_type", "channel", "urgency"):
-        form.fields[name].widget.attrs["size"] = 4
+        # One pass, not Django's one template per option (~2,700 template nodes a page).
+        field = form.fields[name]
+        field.widget = QuickSelectMultiple(choices=field.choices, attrs={"size": 4})
     # A dashboard's drill-down stays in the URL (and in the form, hidden, so that narrowing the
     # list keeps it); the list says it in words above the cases (measure_caption).
     for name in DRILL_DOWN:

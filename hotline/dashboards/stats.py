@@ -242,12 +242,13 @@ def refresh_recent_stats(days: int = 2) -> int:
     return refresh_stats(today - datetime.timedelta(days=days - 1), today)
 
 
-def refresh_all_stats(batch_days: int = 31) -> int:
-    """Rebuild the aggregates of every day that has cases, a month at a time."""
-    first = Case.objects.order_by("created_at").values_list("created_at", flat=True).first()
-    if first is None:
+def refresh_all_stats(batch_days: int = 31, first: datetime.date | None = None) -> int:
+    """Rebuild the aggregates of every day that has cases (from `first` on), a month at a time."""
+    oldest = Case.objects.order_by("created_at").values_list("created_at", flat=True).first()
+    if oldest is None:
         return 0
-    day, today, written = timezone.localdate(first), timezone.localdate(), 0
+    day = max(timezone.localdate(oldest), first or datetime.date.min)
+    today, written = timezone.localdate(), 0
     with progress(desc="Daily statistics", total=(today - day).days + 1, unit="day") as bar:
         while day <= today:
             last = min(day + datetime.timedelta(days=batch_days - 1), today)

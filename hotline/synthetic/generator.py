@@ -6,7 +6,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from cases import sla
+from cases import sla, textsearch
 from cases.choices import DEAD_END_STATUSES
 from cases.events import EventType as E
 from cases.models import Assignment, Callback, Case, CaseEvent, Extension
@@ -41,6 +41,7 @@ class Generator:
         self.previous_case: int | None = None
         self.due = DueCache()
         self.office_memo: dict = {}
+        self.text_memo: dict = {}  # the sampled texts repeat: their pairs are computed once
 
     # ------------------------------------------------------------ driving
 
@@ -108,10 +109,17 @@ class Generator:
             "status": "registered",
         }  # fmt: skip
         self._event(case, E.REGISTERED, created)
+        self.batch.texts.append((case["id"], self._text_index(title, case["content"])))
         self._outcome(case, created, street)
         if case["status"] not in DEAD_END_STATUSES:
             self.previous_case = case["id"]
         self._add(Case, **case)
+
+    def _text_index(self, title: str, content: str) -> str:
+        key = (title, content)
+        if key not in self.text_memo:
+            self.text_memo[key] = textsearch.tsvector(title, content, "")
+        return self.text_memo[key]
 
     def _outcome(self, case: dict, created, street: int) -> None:
         rng, r = self.rng, self.rng.random()

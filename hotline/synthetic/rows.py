@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Max
 
+from cases import textsearch
 from cases.models import Assignment, Callback, Case, CaseEvent, Extension
 
 
@@ -17,6 +18,9 @@ class Batch:
 
     rows: dict = field(default_factory=lambda: {m: [] for m in MODELS})
     cases: int = 0
+    # (case id, its text pairs as tsvector input): PostgreSQL's text index, written with the
+    # cases (the trigger, which computes them in SQL, stands aside: `hotline.bulk_text`).
+    texts: list = field(default_factory=list)
 
 
 MODELS = (Case, Assignment, Extension, Callback, CaseEvent)
@@ -71,6 +75,7 @@ def as_row(model, values: dict) -> tuple:
 def write_batch(batch: Batch) -> None:
     """Write every row of the batch: COPY on PostgreSQL, executemany on SQLite."""
     with connection.cursor() as cursor:
+        bulk_text(cursor)
         for model in MODELS:
             rows = batch.rows[model]
             if not rows:
@@ -86,6 +91,17 @@ def write_batch(batch: Batch) -> None:
                 cursor.executemany(
                     f"INSERT INTO {table} ({names}) VALUES ({marks})", sqlite_rows(rows)
                 )
+        if connection.vendor == "postgresql" and batch.texts:
+            with cursor.cursor.copy(f"COPY {textsearch.TABLE} (case_id, grams) FROM STDIN") as copy:
+                for row in batch.texts:
+                    copy.write_row(row)
+        bulk_text(cursor, "off")  # the services' writes later in this transaction index again
+
+
+def bulk_text(cursor, value: str = "on") -> None:
+    """While on, the generator writes the case text index itself (PostgreSQL's trigger waits)."""
+    if connection.vendor == "postgresql":
+        cursor.execute(f"SET LOCAL hotline.bulk_text = '{value}'")
 
 
 def sqlite_rows(rows):

@@ -1,9 +1,13 @@
 """List pages: filters, keyset paging, scope, and a query count that does not grow with the rows."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases import services
+from cases.views import lists
+from departments.models import Department
 from tests.cases.workbench import main_assignment
 
 
@@ -20,6 +24,7 @@ def test_case_list_queries_do_not_grow_with_the_page_size(
     client_for, many_cases, django_assert_max_num_queries, username
 ):
     client = client_for(username)
+    client.get(reverse("cases:list"))  # the filter options are built once per process
     counts = []
     for size in (10, 100):
         with django_assert_max_num_queries(12) as captured:
@@ -140,3 +145,24 @@ def test_case_list_takes_the_browser_datetime_format(client_for, register):
     )
 
     assert [c.number for c in response.context["page"].items] == [case.number]
+
+
+def test_filter_options_are_built_once_and_follow_the_reference_data(
+    client_for, many_cases, departments
+):
+    # given a process whose filter options were built by a first request
+    client = client_for("agent")
+    lists.forget_filter_choices()
+    with CaptureQueriesContext(connection) as first:
+        client.get(reverse("cases:list"))
+
+    # when the same page is asked again, then region, category and department lists are not read
+    with CaptureQueriesContext(connection) as again:
+        page = client.get(reverse("cases:list"))
+    assert len(again) < len(first)
+    assert not any('FROM "departments_region"' in q["sql"] for q in again.captured_queries)
+    assert "<option" in page.content.decode()
+
+    # when a department is added, then the next page offers it
+    Department.objects.create_node(code="bench-new", name="新设的局", kind="functional")
+    assert "新设的局" in client.get(reverse("cases:list")).content.decode()

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
-from cases import sla
+from cases import sla, textsearch
 from cases.choices import ACTIVE_ASSIGNMENT_STATUSES
 from cases.events import EventType
 from cases.models import Assignment, Callback, Case, CaseEvent, Extension
@@ -112,3 +112,12 @@ def test_aggregates_equal_a_direct_count(generated):
 def test_bad_arguments_are_refused(db):
     with pytest.raises(CommandError, match="at least 1"):
         call_command("generate_cases", count=0)
+
+
+def test_generated_cases_are_in_the_text_index(generated):
+    # The generator writes the index itself on PostgreSQL (COPY) and through the triggers on
+    # SQLite: either way every generated case is found by a part of its text.
+    for case in generated.order_by("pk")[::125]:
+        text = (case.title or case.content)[:4]
+        found = textsearch.search(Case.objects.all(), text)
+        assert found.filter(pk=case.pk).exists(), (case.number, text)

@@ -1,12 +1,17 @@
-"""Time the workbench's list pages on the configured database (run it on a big one).
+"""Time the workbench's lists, searches and list API on the configured database (a big one).
 
-    DEBUG=1 python manage.py generate_cases --count 1000000 --no-stats
-    DEBUG=1 python manage.py bench_workbench
+    DEBUG=1 python manage.py generate_cases --count 1000000
+    DEBUG=1 python manage.py bench_workbench            # or --only search (bench_search)
 
-Each page is requested through Django's test client as a signed-in demo user; the median of
---runs requests and the number of SQL queries are printed.
+Each page is requested through Django's test client as a signed-in demo user, each API list
+with a real token of the demo handler's department or of the center (issued for the run and
+revoked after). For each: the median and the worst of --runs requests, the number of SQL
+queries, the median time of those same statements run again straight through the database
+cursor ("SQL"), and the request's median over it ("ratio": what Django, DRF and the template
+add on top of the database).
 """
 
+import logging
 import re
 import statistics
 import time
@@ -18,41 +23,85 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import Case
-from departments.models import Region
+from departments import tokens
+from departments.models import Department, Region
 
 DEEP_PAGES = 50
 NEXT_CURSOR = re.compile(r'after=([A-Za-z0-9_-]+)" rel="next"')
+# A word many synthetic cases hold, and one that none does.
+SEARCH_MATCH = "噪音"
+SEARCH_NONE = "量子纠缠"
+
+
+def workbench_pages(district: str) -> list[tuple[str, str]]:
+    return [
+        ("agent", "/cases/?per_page=25"),
+        ("agent", "/cases/?per_page=100"),
+        ("agent", "/cases/?per_page=100&status=closed"),
+        ("agent", f"/cases/?per_page=100&region={district}"),
+        ("agent", "/cases/?per_page=100&overdue=true"),
+        ("agent", "deep"),
+        ("handler", "/cases/?per_page=100"),
+        ("agent", "/"),
+        ("supervisor", "/"),
+        ("handler", "/"),
+        ("agent", "/cases/callbacks/"),
+        ("api:center", "/api/v1/cases/?page_size=100"),
+        ("api:handler", "/api/v1/cases/?page_size=100"),
+        ("api:handler", "/api/v1/assignments/?page_size=100"),
+    ]
+
+
+def search_pages() -> list[tuple[str, str]]:
+    return [
+        ("agent", f"/cases/?per_page=25&q={SEARCH_MATCH}"),
+        ("agent", f"/cases/?per_page=25&q={SEARCH_NONE}"),
+        ("handler", f"/cases/?per_page=25&q={SEARCH_MATCH}"),
+        ("api:center", f"/api/v1/cases/?page_size=25&q={SEARCH_MATCH}"),
+        ("api:center", f"/api/v1/cases/?page_size=25&q={SEARCH_NONE}"),
+    ]
 
 
 class Command(BaseCommand):
-    help = "Median response time and query count of the workbench lists on this database."
+    help = "Median, worst, queries and request/SQL ratio of the workbench lists and the list API."
 
     def add_arguments(self, parser):
-        parser.add_argument("--runs", type=int, default=5)
+        parser.add_argument("--runs", type=int, default=7)
+        parser.add_argument("--only", choices=["lists", "search"], default=None)
 
-    def handle(self, *args, runs, **options):
+    def handle(self, *args, runs, only, **options):
+        for name in ("hotline.request", "axes"):  # one log line per request drowns the table
+            logging.getLogger(name).setLevel(logging.WARNING)
         self.stdout.write(f"{Case.objects.count():,} cases on {connection.vendor}")
         district = Region.objects.filter(level=Region.Level.DISTRICT).order_by("code").first()
-        pages = [
-            ("agent", "/cases/?per_page=25"),
-            ("agent", "/cases/?per_page=100"),
-            ("agent", "/cases/?per_page=100&status=closed"),
-            ("agent", f"/cases/?per_page=100&region={district.code}"),
-            ("agent", "/cases/?per_page=100&overdue=true"),
-            ("agent", "/cases/?per_page=25&q=噪音"),
-            ("agent", "deep"),
-            ("handler", "/cases/?per_page=100"),
-            ("agent", "/"),
-            ("supervisor", "/"),
-            ("handler", "/"),
-            ("agent", "/cases/callbacks/"),
-        ]
-        for username, url in pages:
-            client = Client()
-            client.force_login(get_user_model().objects.get(username=username))
-            if url == "deep":
-                url = self.deep_url(client)
-            self.measure(client, username, url, runs)
+        pages = []
+        if only != "search":
+            pages += workbench_pages(district.code)
+        if only != "lists":
+            pages += search_pages()
+        header = f"{'who':12} {'what':62} {'median':>8} {'worst':>8} {'q':>3} {'SQL':>7} ratio"
+        self.stdout.write(header)
+        issued = []
+        try:
+            for who, url in pages:
+                client = self.client_for(who, issued)
+                if url == "deep":
+                    url = self.deep_url(client)
+                self.measure(client, who, url, runs)
+        finally:
+            for token in issued:
+                token.delete()
+
+    def client_for(self, who: str, issued: list) -> Client:
+        if who.startswith("api:"):
+            code = "center" if who == "api:center" else "cgj"
+            department = Department.objects.get(code=code)
+            token, key = tokens.issue_token(department, actor=None, name="bench_workbench")
+            issued.append(token)
+            return Client(HTTP_AUTHORIZATION=f"Token {key}")
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=who))
+        return client
 
     def deep_url(self, client) -> str:
         """The URL of page DEEP_PAGES (100 rows a page), reached by following the cursors."""
@@ -62,7 +111,8 @@ class Command(BaseCommand):
             url = f"/cases/?per_page=100&after={cursor}"
         return url
 
-    def measure(self, client, username, url, runs) -> None:
+    def measure(self, client, who, url, runs) -> None:
+        client.get(url)  # warm: templates, caches, the planner's statistics
         times = []
         for _ in range(runs):
             with CaptureQueriesContext(connection) as queries:
@@ -71,4 +121,25 @@ class Command(BaseCommand):
                 times.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, (url, response.status_code)
         median = statistics.median(times)
-        self.stdout.write(f"{username:10} {url[:60]:60} {median:8.1f} ms  {len(queries):2} queries")
+        sql = self.sql_time([q["sql"] for q in queries.captured_queries], runs)
+        ratio = f"{median / sql:5.1f}×" if sql else "    -"
+        self.stdout.write(
+            f"{who:12} {url[:62]:62} {median:8.1f} {max(times):8.1f} {len(queries):3} "
+            f"{sql:7.1f} {ratio}"
+        )
+
+    def sql_time(self, statements: list[str], runs: int) -> float:
+        """The median time (ms) of running the request's statements again, straight through."""
+        selects = [s for s in statements if s.lstrip().upper().startswith(("SELECT", "WITH"))]
+        times = []
+        with connection.cursor() as cursor:
+            for _ in range(runs):
+                started = time.perf_counter()
+                for statement in selects:
+                    try:  # the logged form of a statement (SQLite's is approximate)
+                        cursor.execute(statement)
+                        cursor.fetchall()
+                    except Exception:
+                        return 0.0
+                times.append((time.perf_counter() - started) * 1000)
+        return statistics.median(times)
