@@ -164,8 +164,10 @@ def articles_about_street_vending():
         article = kb.create_article(
             actor=users["editor"],
             department=owner,
-            title=f"摊贩占道经营怎么投诉（{i + 1}）",
-            answer="占道经营由城管部门负责查处，可拨打12345反映具体地点和时间。" * 6,
+            # worded like the call, so that they clear the suggestions' relevance floor
+            title=f"小区门口有摊贩占道经营、晚上很吵怎么投诉（{i + 1}）",
+            answer="小区门口摊贩占道经营、晚上很吵，由城管部门负责查处，可拨打12345反映具体地点"
+            "和时间。" * 6,
         )
         kb.submit_article(article, actor=users["editor"])
         kb.publish_article(article, actor=users["reviewer"])
