@@ -47,22 +47,21 @@ def dispatched(w):
 
 
 @pytest.mark.parametrize("attempt", range(2))
-def test_sign_against_return(transactional_city, world, attempt):
+def test_return_against_return(transactional_city, world, attempt):
+    # A return is allowed whether the assignment is signed or not (issue 14), so signing and
+    # returning no longer exclude each other; two returns of one assignment still do.
     case, assignment = dispatched(world)
     results = race(
-        lambda: services.sign_assignment(assignment, actor=world.handler),
         lambda: services.return_assignment(assignment, actor=world.handler, reason="不是我们的"),
+        lambda: services.return_assignment(assignment, actor=world.handler, reason="应由街道办理"),
     )
     outcomes = sorted(kind for kind, _ in results)
     assert outcomes == ["ok", "refused"]
     refusal = next(value for kind, value in results if kind == "refused")
     assert isinstance(refusal, TransitionNotAllowed) and case.number in refusal.message
-    events = CaseEvent.objects.filter(case=case, type__in=[EventType.SIGNED, EventType.RETURNED])
-    assert events.count() == 1
+    assert CaseEvent.objects.filter(case=case, type=EventType.RETURNED).count() == 1
     case.refresh_from_db()
-    assert case.status == (
-        "in_progress" if events.get().type == EventType.SIGNED else "return_review"
-    )
+    assert case.status == "return_review"
 
 
 @pytest.mark.parametrize("attempt", range(2))
