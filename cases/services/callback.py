@@ -37,6 +37,7 @@ from cases.services.guards import (
     update,
 )
 from cases.services.handling import withdraw_pending_extensions
+from cases.services.review import waiting_duplicates
 from core.errors import InvalidInput, TransitionNotAllowed
 
 
@@ -150,15 +151,6 @@ def _refusal(case: Case) -> str:
     }
 
 
-def _waiting_duplicates(case: Case) -> list[Case]:
-    """Duplicates merged into the case that still wait to be closed with it (locked, id order)."""
-    return list(
-        Case.objects.select_for_update()
-        .filter(parent=case, status=Status.MERGED, closed_at__isnull=True)
-        .order_by("id")
-    )
-
-
 def _ensure_closable(case: Case, duplicates: list[Case]) -> list[tuple[Case, dict]]:
     """Each case's closing basis (the case's first), or a 409 naming the one that lacks it."""
     bases = []
@@ -189,7 +181,7 @@ def close_case(case: Case, *, actor, note: str = "", at: datetime.datetime | Non
     target = ensure_transition(case, Action.CLOSE)
     duplicates, bases = [], {}
     if case.status == Status.REPLIED:
-        duplicates = _waiting_duplicates(case)
+        duplicates = waiting_duplicates(case)
         bases = {row.pk: basis for row, basis in _ensure_closable(case, duplicates)}
     drive_case(case, target, closed_at=at)
     events.case_closed(case, actor=actor, note=note, basis=bases.get(case.pk, {}), at=at)
@@ -227,7 +219,7 @@ def conclude_case(case: Case, *, actor, reason: str, at: datetime.datetime | Non
     case = lock_case(case)
     ensure_supervisor(actor, case, "close cases from the decision queue")
     target = ensure_transition(case, Action.CONCLUDE)
-    duplicates = _waiting_duplicates(case)
+    duplicates = waiting_duplicates(case)
     drive_case(case, target, closed_at=at)
     events.case_concluded(case, actor=actor, reason=reason, at=at)
     basis = {"basis": "decision"}

@@ -88,15 +88,19 @@ def pass_reply(case: Case, assignment: Assignment, assignments: dict) -> None:
         tell_duplicates(case, assignment, at=assignment.replied_at)
 
 
-def tell_duplicates(case: Case, assignment: Assignment, *, at) -> None:
-    """The duplicates merged into a case hear its reply once it passes (their own timeline
-    line) and join the callback queue: each citizen is called back before the parent closes."""
-    waiting = (
+def waiting_duplicates(case: Case) -> list[Case]:
+    """Duplicates merged into the case that still wait to be closed with it (locked, id order)."""
+    return list(
         Case.objects.select_for_update()
         .filter(parent=case, status=Status.MERGED, closed_at__isnull=True)
         .order_by("id")
     )
-    for duplicate in waiting:
+
+
+def tell_duplicates(case: Case, assignment: Assignment, *, at) -> None:
+    """The duplicates merged into a case hear its reply once it passes (their own timeline
+    line) and join the callback queue: each citizen is called back before the parent closes."""
+    for duplicate in waiting_duplicates(case):
         update(duplicate, replied_at=at)
         events.parent_replied(duplicate, actor=None, parent=case, assignment=assignment, at=at)
 
