@@ -33,6 +33,13 @@ class Settings:
     title_weight: float = 3.0
     title_b: float = 0.75
     body_b: float = 0.5
+    # After BM25F (`boost`): an article with a short answer of the kind the question asks for
+    # (a figure for 多少, a date for 何时: `textproc.ANSWER_KINDS`) scores `kind_weight` more; one
+    # whose title names a place the question names scores `place_weight` more, one whose title
+    # names only other places `conflict_weight` less (吉林 asked, 甘肃's policy found).
+    kind_weight: float = 0.2
+    place_weight: float = 0.1
+    conflict_weight: float = 0.2
 
     def field(self, name: str) -> tuple[float, float]:
         """(weight, b) of the field."""
@@ -63,6 +70,9 @@ class ArticleIndex:
     vocabulary: dict[str, int]
     weights: sparse.csc_matrix
     document_frequency: np.ndarray
+    kinds: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
+    place_rows: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
+    names_place: np.ndarray | None = None
     settings: Settings = DEFAULT
     masks: dict = dataclasses.field(default_factory=dict)
 
@@ -89,6 +99,25 @@ class ArticleIndex:
         picked = self.weights[:, [column for column, _w in columns]]
         scores = picked @ np.array([weight for _c, weight in columns])
         return np.where(self.stale, scores * STALE_FACTOR, scores)
+
+    def signals(self, query: str) -> "Signals":
+        """What the question asks for, against every article: the kind of answer it wants, the
+        places it names (`boost` turns them into factors)."""
+        n = len(self.ids)
+        asked = [self.kinds[kind] for kind in textproc.question_kinds(query) if kind in self.kinds]
+        kind = np.logical_or.reduce(asked) if asked else None
+        places = textproc.places(query)
+        if not places or self.names_place is None:
+            return Signals(kind, None, None)
+        match = np.zeros(n, dtype=bool)
+        for place in places:
+            if place in self.place_rows:
+                match[self.place_rows[place]] = True
+        return Signals(kind, match, self.names_place & ~match)
+
+    def adjusted(self, scores: np.ndarray, query: str) -> np.ndarray:
+        """The BM25F scores with the answer-kind and place factors of the index's settings."""
+        return boost(scores, self.signals(query), self.settings)
 
     def ideal(self, terms: dict[str, float], words: list[str]) -> float:
         """The score of an article holding each of the question's own words once in an average
@@ -134,6 +163,29 @@ class ArticleIndex:
         return self.masks["home", home_path]
 
 
+@dataclasses.dataclass(frozen=True)
+class Signals:
+    """Per article: has a short answer of the asked kind; its title names a place the question
+    names; its title names places, none of them the question's (None: the question gives none)."""
+
+    kind: np.ndarray | None
+    place: np.ndarray | None
+    conflict: np.ndarray | None
+
+
+def boost(scores: np.ndarray, signals: Signals, settings: Settings) -> np.ndarray:
+    """Scores times (1 + kind_weight) for the asked kind of answer, (1 + place_weight) for the
+    question's place in the title, (1 - conflict_weight) for only other places in the title."""
+    factor = None
+    if signals.kind is not None and settings.kind_weight:
+        factor = 1.0 + settings.kind_weight * signals.kind
+    if signals.place is not None:
+        places = 1.0 + settings.place_weight * signals.place
+        places = places - settings.conflict_weight * signals.conflict
+        factor = places if factor is None else factor * places
+    return scores if factor is None else scores * factor
+
+
 def current_key() -> tuple:
     """What the index depends on: the latest change to any article (an index lookup), today.
 
@@ -175,9 +227,11 @@ def _article_saved(**kwargs) -> None:
     _checked_at = 0.0
 
 
-def _field_terms(article: Article) -> dict[str, list[str]]:
-    title_text = " ".join([article.title, *article.questions])
-    title_words = article.search_title.split()
+def _field_terms(article: Article, learned: list[str] = ()) -> dict[str, list[str]]:
+    """The terms of the title field (title, other phrasings, and `learned` questions answered
+    with the article) and of the body."""
+    title_text = " ".join([article.title, *article.questions, *learned])
+    title_words = article.search_title.split() + [w for q in learned for w in textproc.words(q)]
     body_words = article.search_body.split()
     return {
         "title": title_words + [textproc.bigram_key(b) for b in textproc.bigrams(title_text)],
@@ -185,8 +239,13 @@ def _field_terms(article: Article) -> dict[str, list[str]]:
     }
 
 
-def build_index(key: tuple, settings: Settings = DEFAULT) -> ArticleIndex:
-    """Read the live articles (one query for rows, one for regions) and weigh every term."""
+def build_index(
+    key: tuple, settings: Settings = DEFAULT, learned: dict[int, list[str]] | None = None
+) -> ArticleIndex:
+    """Read the live articles (one query for rows, one for regions) and weigh every term.
+
+    `learned` adds questions answered with an article (by id) to its phrasings (`kb_eval
+    --learn-questions` adds the training folds' questions this way)."""
     articles = list(
         Article.objects.filter(LIVE_ARTICLES)
         .only(
@@ -204,7 +263,8 @@ def build_index(key: tuple, settings: Settings = DEFAULT) -> ArticleIndex:
     )
     _store_missing_words(articles)
     vocabulary: dict[str, int] = {}
-    documents = [_field_terms(article) for article in articles]
+    learned = learned or {}
+    documents = [_field_terms(article, learned.get(article.pk, ())) for article in articles]
     matrices = {}
     for field in FIELDS:
         rows, cols = [], []
@@ -228,7 +288,28 @@ def build_index(key: tuple, settings: Settings = DEFAULT) -> ArticleIndex:
         weights=weights,
         document_frequency=document_frequency,
         settings=settings,
+        **_answer_signals(articles),
     )
+
+
+def _answer_signals(articles: list[Article]) -> dict:
+    """Per article: the kinds of its short answers, and the places its title and phrasings name
+    (as rows per place), for `ArticleIndex.signals`."""
+    kinds = [textproc.answer_kinds(a.answer) for a in articles]
+    rows_by_place: dict[str, list[int]] = {}
+    names_place = np.zeros(len(articles), dtype=bool)
+    for row, article in enumerate(articles):
+        for place in textproc.places(" ".join([article.title, *article.questions])):
+            rows_by_place.setdefault(place, []).append(row)
+            names_place[row] = True
+    return {
+        "kinds": {
+            kind: np.array([kind in found for found in kinds], dtype=bool)
+            for kind in textproc.ANSWER_KINDS
+        },
+        "place_rows": {place: np.array(rows) for place, rows in rows_by_place.items()},
+        "names_place": names_place,
+    }
 
 
 def _store_missing_words(articles: list[Article]) -> None:

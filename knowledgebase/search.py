@@ -70,11 +70,14 @@ def search_articles(
     if not len(index.ids):
         return []
     scores = index.scores(terms)
-    if not scores.any() and connection.vendor == "postgresql":
-        scores = _trigram_fallback(index, query)
-    elif floor:
-        ideal = index.ideal(terms, textproc.words(query))
-        scores = np.where(scores >= floor * ideal, scores, 0.0)
+    if not scores.any():
+        if connection.vendor == "postgresql":
+            scores = _trigram_fallback(index, query)
+    else:
+        if floor:  # on the words alone: the floor says the question's words are there
+            ideal = index.ideal(terms, textproc.words(query))
+            scores = np.where(scores >= floor * ideal, scores, 0.0)
+        scores = index.adjusted(scores, query)
     if region is not None:
         scores = scores * index.region_mask(region)
     elif local:

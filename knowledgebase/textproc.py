@@ -195,3 +195,59 @@ def bigram_key(pair: str) -> str:
 def joined(text: str) -> str:
     """The words of a text joined by spaces: what the database stores and indexes."""
     return " ".join(words(text))
+
+
+# What kind of answer a question asks for, and how an answer sentence of that kind looks: a
+# question asking 多少 wants a figure, 何时 a date or a time, 哪些部门 an office, 在哪里 a place.
+# An article with a short sentence of the asked kind (`SHORT_ANSWER` characters or fewer: a
+# figure, a date, a list of offices) is a likelier answer than one that only shares the words.
+ANSWER_KINDS: dict[str, tuple[re.Pattern, re.Pattern]] = {
+    "figure": (
+        re.compile(r"多少|几[个家项条次天人所名位批种岁年月]|多大|多长|多高|比例|数量|金额|规模"),
+        re.compile(r"\d|[两三四五六七八九十百千万亿]+[个家项条次天所名元]"),  # not 一人
+    ),
+    "time": (
+        re.compile(r"何时|什么时候|几时|几点|哪天|哪一天|日期|多久|期限|时间段|起止"),
+        re.compile(r"\d+[年月日时天号]|[0-9]+:[0-9]+|小时|工作日|月底|年底"),
+    ),
+    "office": (
+        re.compile(r"哪些?部门|哪个部门|什么部门|哪些?单位|什么单位|哪些?机构|哪家|谁"),
+        re.compile(r"[部局委厅办院会署]|中心|银行|公司|政府|医院"),
+    ),
+    "place": (
+        re.compile(r"哪里|哪儿|位于|在哪|什么地方|地点|地址"),
+        re.compile(r"[省市区县镇乡村街路院楼层站馆]"),
+    ),
+}
+SHORT_ANSWER = 30
+_ANSWER_SENTENCES = re.compile(r"[\n。；;！？]")
+# Administrative suffixes dropped from place names, so that 上海市, 上海 and 上海地区 match.
+_PLACE_SUFFIX = re.compile(
+    r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|地区|省|市|区|县|州)$"
+)
+
+
+def question_kinds(text: str) -> frozenset[str]:
+    """The kinds of answer the question asks for (`ANSWER_KINDS`): figure, time, office, place."""
+    return frozenset(kind for kind, (asks, _looks) in ANSWER_KINDS.items() if asks.search(text))
+
+
+def answer_kinds(answer: str) -> frozenset[str]:
+    """The kinds of the answer's short sentences (a figure, a date, an office, a place)."""
+    short = [s for s in _ANSWER_SENTENCES.split(answer) if s.strip()]
+    short = [s.strip() for s in short if len(s.strip()) <= SHORT_ANSWER]
+    return frozenset(
+        kind for kind, (_asks, looks) in ANSWER_KINDS.items() if any(looks.search(s) for s in short)
+    )
+
+
+def places(text: str) -> frozenset[str]:
+    """The place names of a text (jieba's `ns` tag), without their administrative suffix."""
+    ensure_jieba()
+    found = set()
+    for pair in jieba.posseg.cut(text.lower(), HMM=False):
+        if pair.flag == "ns":
+            name = _PLACE_SUFFIX.sub("", pair.word) or pair.word
+            if len(name) >= 2:
+                found.add(name)
+    return frozenset(found)

@@ -51,6 +51,24 @@ def test_kb_eval_folds_choose_settings_on_the_other_folds(questions, capsys):
     assert "held out, 6 questions over 4 articles (3 folds): Recall@1 " in out
 
 
+def test_kb_eval_folds_choose_the_answer_kind_and_place_factors_too(questions, capsys):
+    call_command("kb_eval", questions, "--folds", "2")
+    out = capsys.readouterr().out
+    assert out.count(", answer kind +") == 2 and out.count(" / other place -") == 2
+
+
+def test_kb_eval_can_learn_the_training_folds_questions(questions, capsys):
+    call_command("kb_eval", questions, "--folds", "3", "--learn-questions")
+    out = capsys.readouterr().out
+    learned = "(3 folds, training folds' questions learned)"
+    assert f"held out, 6 questions over 4 articles {learned}: Recall@1 " in out
+
+
+def test_kb_eval_learns_questions_only_across_folds(questions):
+    with pytest.raises(CommandError, match="--learn-questions needs --folds"):
+        call_command("kb_eval", questions, "--learn-questions")
+
+
 def test_kb_eval_refuses_impossible_folds(questions):
     with pytest.raises(CommandError, match="--folds"):
         call_command("kb_eval", questions, "--folds", "7")
