@@ -37,9 +37,9 @@ class Settings:
     # (a figure for 多少, a date for 何时: `textproc.ANSWER_KINDS`) scores `kind_weight` more; one
     # whose title names a place the question names scores `place_weight` more, one whose title
     # names only other places `conflict_weight` less (吉林 asked, 甘肃's policy found).
-    kind_weight: float = 0.2
-    place_weight: float = 0.1
-    conflict_weight: float = 0.2
+    kind_weight: float = 0.4
+    place_weight: float = 0.2
+    conflict_weight: float = 0.4
 
     def field(self, name: str) -> tuple[float, float]:
         """(weight, b) of the field."""
