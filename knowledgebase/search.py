@@ -1,7 +1,10 @@
 """Search the knowledge base in Chinese (or English): `search_articles(query, region=…)`.
 
 Ranking is BM25F over jieba words and character bigrams (see `knowledgebase.index`), in
-process and the same on both databases. Only when no article holds a single term of the query
+process and the same on both databases, then weighed by what the question asks for: an article
+with a short answer of the asked kind (a figure for 多少) and one naming the question's place
+score more, one naming only other places less (`ArticleIndex.signals`, `index.boost`).
+Only when no article holds a single term of the query
 does PostgreSQL get asked: the titles nearest by trigrams (typos, unknown spellings), through
 the GiST trigram index ordered by distance with a limit. See docs/search.md.
 
