@@ -1,6 +1,8 @@
 """What a question asks for, beyond its words: the kind of answer (a figure for 多少, a date for
 何时 …) and the place it names. Real articles, real index, real database."""
 
+import numpy as np
+
 from knowledgebase import index as kb_index
 from knowledgebase import textproc
 from knowledgebase.search import search_articles, suggest_articles
@@ -85,3 +87,18 @@ def test_learned_questions_find_their_article(publish):
     terms = textproc.query_terms("丢了工作领补贴")
     assert not plain.scores(terms).any()
     assert learned.ids[learned.scores(terms).argmax()] == article.pk
+
+
+def test_the_factors_multiply_the_scores():
+    signals = kb_index.Signals(
+        kind=np.array([True, False, False, True]),
+        place=np.array([True, False, False, False]),
+        conflict=np.array([False, True, False, False]),
+    )
+    settings = kb_index.Settings(kind_weight=0.5, place_weight=0.2, conflict_weight=0.4)
+    boosted = kb_index.boost(np.ones(4), signals, settings)
+    assert boosted.round(3).tolist() == [1.8, 0.6, 1.0, 1.5]
+    assert (
+        kb_index.boost(np.ones(4), kb_index.Signals(None, None, None), settings).tolist()
+        == [1.0] * 4
+    )
