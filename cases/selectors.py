@@ -127,8 +127,10 @@ def waiting_for_the_center(user) -> QuerySet[Case]:
 
 def answered_transfers_waiting(user) -> QuerySet[Transfer]:
     """Transfers a partner line has answered whose case still waits for the center's callback
-    (the inbox's second kind): outbound, handled, the case replied."""
-    return visible_transfers(user).filter(
+    (the inbox's second kind): outbound, handled, the case replied. Scoped as
+    `visible_transfers`, without its reply annotations, which the inbox does not show."""
+    queryset = Transfer.objects.select_related("case", "partner")
+    return policy.scope(user, queryset).filter(
         direction=TransferDirection.OUTBOUND,
         status=TransferStatus.HANDLED,
         case__status=Status.REPLIED,
