@@ -11,12 +11,15 @@ from django.utils.translation import gettext as _
 
 from cases.choices import (
     DEAD_END_STATUSES,
+    DECISION_STATUSES,
     AssignmentRole,
     AssignmentStatus,
     Channel,
     Status,
     SupervisionLevel,
     SupervisionStatus,
+    TransferDirection,
+    TransferStatus,
 )
 from cases.models import (
     Assignment,
@@ -120,6 +123,30 @@ def waiting_for_the_center(user) -> QuerySet[Case]:
     """Cases that came in without an agent on the line (web, app, /ask/, Open311, e-mail …)
     and that nobody has handled yet: registered, not by phone (the center's inbox)."""
     return visible_cases(user).filter(status=Status.REGISTERED).exclude(channel=Channel.PHONE)
+
+
+def answered_transfers_waiting(user) -> QuerySet[Transfer]:
+    """Transfers a partner line has answered whose case still waits for the center's callback
+    (the inbox's second kind): outbound, handled, the case replied. Scoped as
+    `visible_transfers`, without its reply annotations, which the inbox does not show."""
+    queryset = Transfer.objects.select_related("case", "partner")
+    return policy.scope(user, queryset).filter(
+        direction=TransferDirection.OUTBOUND,
+        status=TransferStatus.HANDLED,
+        case__status=Status.REPLIED,
+    )
+
+
+def replies_in_review(user) -> QuerySet[Case]:
+    """Cases whose main department's reply waits for the center's review (办结审核): the review
+    queue, and the figure on the supervisor's home that opens it."""
+    return visible_cases(user).filter(status=Status.REPLY_REVIEW)
+
+
+def waiting_for_a_decision(user) -> QuerySet[Case]:
+    """Cases an unsatisfied or unresolved callback left to the supervisors (研判): the decision
+    queue, and the figure on the supervisor's home that opens it."""
+    return visible_cases(user).filter(status__in=DECISION_STATUSES)
 
 
 def get_case_for(user, number: str) -> Case:

@@ -24,6 +24,7 @@ from cases.choices import (
     SupervisionLevel,
     Urgency,
 )
+from core.text import join_clauses
 from departments.models import Department
 
 
@@ -96,8 +97,12 @@ def dispatched(d: dict, names: Names) -> str:
         co = "、".join(names.department(code) for code in d["co"])
         sentence = _then(sentence, _("Co-handlers: %(departments)s.") % {"departments": co})
     routing = d.get("routing") or {}
-    if isinstance(routing, dict) and routing.get("reason"):
-        sentence = _then(sentence, _("Routing: %(reason)s") % {"reason": routing["reason"]})
+    if isinstance(routing, dict) and (routing.get("reasons") or routing.get("reason")):
+        # the clauses are joined in the reader's language; older events kept one "; " line
+        reasons = routing.get("reasons")
+        if not isinstance(reasons, list) or not reasons:
+            reasons = str(routing.get("reason") or "").split("; ")
+        sentence = _then(sentence, _("Routing: %(reason)s") % {"reason": join_clauses(reasons)})
     elif isinstance(routing, dict) and routing.get("source") == "manual":
         sentence = _then(sentence, _("Chosen by hand, without a suggestion."))
     return _with(sentence, d.get("note"))

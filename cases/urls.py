@@ -1,5 +1,5 @@
-"""The workbench pages for cases, under /cases/ (with the intake pages of hotline/workbench,
-which hotline/urls.py puts in the same "cases" namespace)."""
+"""The workbench pages for cases, under /cases/ (with the intake pages and the inbox of
+hotline/workbench, which hotline/urls.py puts in the same "cases" namespace)."""
 
 from django.urls import path
 
@@ -13,7 +13,6 @@ urlpatterns = [
     path("transfers/", transfers.transfer_list, name="transfers"),
     path("reviews/", lists.review_queue, name="reviews"),  # issue 14: reply review
     path("decisions/", lists.decision_queue, name="decisions"),
-    path("inbox/", lists.inbox, name="inbox"),
     path("export/", export.export_cases, name="export"),
     path("access-log/", access.access_log, name="access_log"),
     path("new/caller/", intake.caller_history, name="intake_caller"),

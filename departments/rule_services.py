@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core import policy
 from core.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
+from core.text import join_clauses
 from departments.models import ResponsibilityRule, RuleRevision
 
 EDITABLE_FIELDS = (
@@ -66,7 +67,7 @@ def _save_valid(rule: ResponsibilityRule) -> None:
         rule.full_clean(exclude=["replaces"])
     except ValidationError as error:
         field, messages = next(iter(error.message_dict.items()))
-        raise InvalidInput("; ".join(messages), field=field) from error
+        raise InvalidInput(join_clauses(messages), field=field) from error
     rule.save()
 
 

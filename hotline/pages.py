@@ -2,9 +2,10 @@
 
 Home shows the queues of the roles the user holds: the agent's (the inbox of what came in by
 itself, my registered cases, callbacks due), the supervisor's (returns to review, extensions to
-decide, disputes), the department handler's (to sign, due soon, overdue) and the knowledge
-editor's and reviewer's (drafts, articles to review, stale articles). Each queue is one
-bounded query.
+decide, disputes, the figures of the reply-review and decision queues), for both the inbox's
+three figures (new cases, answered transfers, unread notices), the department handler's (to
+sign, due soon, overdue) and the knowledge editor's and reviewer's (drafts, articles to review,
+stale articles). Each queue is one bounded query, each figure one capped count.
 """
 
 import datetime
@@ -19,8 +20,16 @@ from cases.choices import OWING_ASSIGNMENT_STATUSES as WORKING
 from cases.choices import AssignmentStatus, Decision, DisputeStatus, Status
 from cases.models import Dispute, Extension
 from cases.models.case import overdue_q
-from cases.selectors import visible_assignments, visible_cases, waiting_for_the_center
+from cases.selectors import (
+    replies_in_review,
+    visible_assignments,
+    visible_cases,
+    waiting_for_a_decision,
+    waiting_for_the_center,
+)
+from cases.views.paging import COUNT_CAP, capped_count
 from core import policy
+from hotline.workbench.inbox import inbox_figures
 from knowledgebase.selectors import my_drafts, review_queue, stale_articles
 
 QUEUE_SIZE = 20
@@ -61,6 +70,10 @@ def supervisor_queues(user) -> dict:
             .order_by("raised_at")[:QUEUE_SIZE]
         ),
         "overdue": list(cases.filter(overdue_q()).order_by("reply_due_at")[:QUEUE_SIZE]),
+        # figures that open exactly the cases they count: the review and decision queues
+        "in_review": capped_count(replies_in_review(user)),
+        "to_decide": capped_count(waiting_for_a_decision(user)),
+        "cap": COUNT_CAP,
     }
 
 
@@ -99,6 +112,8 @@ def home(request):
         context["agent"] = agent_queues(user)
     if policy.can(user, "hotline.supervisor_queues"):
         context["supervisor"] = supervisor_queues(user)
+    if "agent" in context or "supervisor" in context:
+        context["figures"] = inbox_figures(request)
     if policy.can(user, "hotline.handler_queues"):
         context["handler"] = handler_queues(user, now)
     if policy.can(user, "knowledgebase.work_queues"):

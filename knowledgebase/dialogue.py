@@ -5,7 +5,8 @@ the API): each turn is the question, the topic it was read with, the best articl
 its source, and the next best articles. A follow-up ("那需要什么材料？": no word of its own that
 names a subject) is read with the topic of the conversation, the last question that named one;
 a question that names its own subject starts a new topic. When no article clears the relevance
-floor the turn has no answer, and the page says so and offers to call the citizen back.
+floor the turn has no answer, and the page and the API say the same thing (`no_answer()`: the
+plain sentence and the offer to call the citizen back, worded once here).
 
 When the answer does not help, the conversation becomes a new web-channel case with the
 citizen's contact details and every question asked. One client address may escalate at most
@@ -59,6 +60,25 @@ class EscalationLimited(ApplicationError):
 def source_of(article) -> str:
     """Where an answer comes from: the policy document, else the issuing unit or the owner."""
     return article.policy_document or article.issued_by
+
+
+def no_answer() -> dict:
+    """What the dialogue says when no article clears the relevance floor, on the page and in
+    the API alike: the plain "we do not know" sentence and the offer to be called back (with
+    the contact fields it needs), in the active language."""
+    return {
+        "text": _(
+            "We do not know the answer to this. Try other words, or leave your name and phone "
+            "number: an agent will call you back."
+        ),
+        "escalation": {
+            "offer": _(
+                "Leave your name and phone number: your questions become a request and an "
+                "agent calls you back."
+            ),
+            "fields": ["name", "phone"],
+        },
+    }
 
 
 def ask(conversation: list[dict], question: str, *, region=None) -> dict:

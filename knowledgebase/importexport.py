@@ -25,6 +25,7 @@ from django.db import transaction
 from cases.models import Category
 from core.errors import InvalidInput
 from core.progress import progress
+from core.text import join_clauses
 from departments.models import Department, Region
 from knowledgebase import services
 from knowledgebase.models import Article
@@ -89,7 +90,7 @@ class ImportFailed(InvalidInput):
     """One or more lines are bad: nothing was imported."""
 
     def __init__(self, errors: list[str]):
-        super().__init__("; ".join(errors[:20]))
+        super().__init__(join_clauses(errors[:20]))
         self.errors = errors
 
 

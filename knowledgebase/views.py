@@ -192,6 +192,7 @@ def ask_page(request):
     """The citizens' dialogue: ask, read the answer, ask again, or ask to be called."""
     conversation = _conversation(request)
     context = {"conversation": conversation, "error": "", "question": ""}
+    context["no_answer"] = dialogue.no_answer()
     if request.method == "POST":
         question = request.POST.get("question", "")
         try:
@@ -217,6 +218,7 @@ def ask_escalate(request):
         )
     except ApplicationError as refusal:
         context = {"conversation": conversation, "contact_error": refusal.message, "form": form}
+        context["no_answer"] = dialogue.no_answer()
         template = "knowledgebase/_dialogue.html" if request.htmx else "knowledgebase/ask.html"
         return render(request, template, context, status=refusal.status_code)
     request.session[SESSION_KEY] = []

@@ -38,3 +38,8 @@ def unread_count(request) -> int:
             ).count()
         setattr(request, BELL_CACHE, count)
     return getattr(request, BELL_CACHE)
+
+
+def unread_notices(user):
+    """The user's in-app notices not yet opened: what the bell counts, with their cases."""
+    return notices_for(user).filter(read_at=None)

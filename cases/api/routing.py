@@ -64,7 +64,13 @@ class CategoryGuessSerializer(serializers.Serializer):
 class SuggestionSerializer(serializers.Serializer):
     department = serializers.SerializerMethodField()
     score = serializers.FloatField()
-    reason = serializers.CharField()
+    reason = serializers.CharField(
+        help_text="The reasons as one line, joined as the request's language joins clauses "
+        '("；" in Chinese).'
+    )
+    reasons = serializers.ListField(
+        child=serializers.CharField(), help_text="Each reason on its own, strongest first."
+    )
     source = serializers.CharField()
     rule = serializers.SerializerMethodField()
 

@@ -1,10 +1,10 @@
 """Who should handle a case: responsibility rules first, then where similar cases went.
 
 `suggest(case_or_fields)` takes a Case or a dict of its fields (title, content, category,
-request_type, address, region) and returns ranked `Suggestion`s, each with the reason in words:
+request_type, address, region) and returns ranked `Suggestion`s, each with its reasons in words
+(`reasons`, a list; `reason` joins them with the language's clause separator, "；" in Chinese):
 
-    rule 'Street lighting → street office' matched category 城乡建设/城市设施管理/公共设施
-    in 天心区; territorial: 坡子街街道办事处
+    规则“路灯→街道”匹配了天心区的分类 城乡建设/城市设施管理/公共设施；属地：坡子街街道办事处
 
 Missing facts are filled in the way an agent would: the region from the address (the
 gazetteer), the category from the text (the learned classifier), each saying so in the reason.
@@ -22,6 +22,7 @@ from cases.routing import ruleset as rules
 from cases.routing import synonyms
 from cases.routing.classifier import suggest_categories
 from cases.routing.ruleset import CompiledRule, Facts, RuleSet
+from core.text import join_clauses
 from departments.gazetteer import resolve_address
 from departments.models import Department, Region
 
@@ -39,9 +40,14 @@ class Suggestion:
 
     department: Department
     score: float
-    reason: str
+    reasons: list[str]
     rule: CompiledRule | None = None
     source: str = "rule"  # "rule" or "history"
+
+    @property
+    def reason(self) -> str:
+        """The reasons as one line: "a; b" in English, "a；b" in Chinese."""
+        return join_clauses(self.reasons)
 
     @property
     def rule_id(self) -> int | None:
@@ -132,7 +138,7 @@ def rule_target(rule: CompiledRule, facts: Facts) -> tuple[Department | None, st
     return found, f"{text} ({note})" if note else text
 
 
-def _rule_reason(rule: CompiledRule, facts: Facts, territorial: str, conflict: str) -> str:
+def _rule_reasons(rule: CompiledRule, facts: Facts, territorial: str, conflict: str) -> list[str]:
     where = facts.region.name if facts.region else _("any region")
     if rule.category_path:
         what = _("category %(category)s") % {"category": rules.category_label(facts.category_path)}
@@ -143,8 +149,7 @@ def _rule_reason(rule: CompiledRule, facts: Facts, territorial: str, conflict: s
         "what": what,
         "where": where,
     }
-    parts = [reason, territorial, conflict, *facts.notes]
-    return "; ".join(p for p in parts if p)
+    return [p for p in (reason, territorial, conflict, *facts.notes) if p]
 
 
 def _conflict_note(rule: CompiledRule, matched: list[CompiledRule]) -> str:
@@ -166,10 +171,10 @@ def rule_suggestions(facts: Facts, ruleset: RuleSet) -> list[Suggestion]:
                 _("rule '%(rule)s': %(why)s") % {"rule": rule.name, "why": territorial}
             )
             continue
-        reason = _rule_reason(rule, facts, territorial, _conflict_note(rule, matched))
-        found.append(Suggestion(department, round(1.0 - 0.1 * rank, 2), reason, rule, "rule"))
+        reasons = _rule_reasons(rule, facts, territorial, _conflict_note(rule, matched))
+        found.append(Suggestion(department, round(1.0 - 0.1 * rank, 2), reasons, rule, "rule"))
     for suggestion in found:
-        suggestion.reason = "; ".join([suggestion.reason, *unreachable])
+        suggestion.reasons.extend(unreachable)
     return found
 
 
@@ -220,10 +225,8 @@ def _history_suggestion(department, n, total, note, facts: Facts) -> Suggestion:
         "category": rules.category_label(facts.category_path),
         "department": department.name,
     }
-    parts = [_("no rule matched"), reason, note, *facts.notes]
-    return Suggestion(
-        department, round(n / total, 2), "; ".join(p for p in parts if p), None, "history"
-    )
+    reasons = [p for p in (_("no rule matched"), reason, note, *facts.notes) if p]
+    return Suggestion(department, round(n / total, 2), reasons, None, "history")
 
 
 def suggest(case_or_fields, *, limit: int = 3, ruleset: RuleSet | None = None) -> list[Suggestion]:
@@ -251,5 +254,6 @@ def dispatch_basis(suggestion: Suggestion | None) -> dict:
             "rule": suggestion.rule_id,
             "rule_name": suggestion.rule.name if suggestion.rule else "",
             "reason": suggestion.reason,
+            "reasons": list(suggestion.reasons),
         }
     }

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import measures
 from cases.choices import (
-    DECISION_STATUSES,
     AssignmentRole,
     AssignmentStatus,
     Channel,
@@ -25,8 +24,15 @@ from cases.filtersets import CaseFilterSet
 from cases.forms import DepartmentPicker, Picker, QuickSelectMultiple
 from cases.models import Assignment, Callback, Category, Transfer
 from cases.privacy import no_store
-from cases.selectors import visible_cases, waiting_for_the_center
-from cases.views.paging import COUNT_CAP, PAGE_SIZES, keyset_page, page_size
+from cases.selectors import replies_in_review, visible_cases, waiting_for_a_decision
+from cases.views.paging import (
+    COUNT_CAP,
+    PAGE_SIZES,
+    keyset_page,
+    page_size,
+    queue_context,
+    queue_page,
+)
 from core import generations, policy
 from core.tree import TREE_GENERATION
 from departments.models import Department, Region
@@ -183,19 +189,6 @@ WAITING_FOR_CALLBACK = Q(status=Status.REPLIED) | Q(
 )
 
 
-def _queue_page(request, queryset, *, field: str):
-    """A queue's page: oldest first by `field`, keyset-paged like the lists."""
-    size = page_size(request.GET.get("per_page"))
-    cursor = request.GET.get("after", "")
-    return keyset_page(queryset, cursor=cursor, size=size, field=field, oldest_first=True)
-
-
-def _queue_context(request, page) -> dict:
-    params = request.GET.copy()
-    params.pop("after", None)
-    return {"page": page, "page_sizes": PAGE_SIZES, "query": params.urlencode()}
-
-
 @login_required
 def callback_queue(request):
     """Replied cases (and their merged duplicates) waiting for a callback, oldest reply first."""
@@ -211,21 +204,11 @@ def callback_queue(request):
             Prefetch("transfers", queryset=PARTNER_ANSWERS, to_attr="answers"),
         )
     )
-    page = _queue_page(request, cases, field="replied_at")
+    page = queue_page(request, cases, field="replied_at")
     # Each row's callback form is fetched when the agent opens it (cases:action_form).
-    return no_store(render(request, "cases/callbacks.html", _queue_context(request, page)))
+    return no_store(render(request, "cases/callbacks.html", queue_context(request, page)))
 
 
-@login_required
-def inbox(request):
-    """The center's inbox: what came in by itself and waits for an agent, oldest first."""
-    if not policy.can(request.user, "cases.work_as_center"):
-        raise PermissionDenied
-    page = _queue_page(request, waiting_for_the_center(request.user), field="created_at")
-    return no_store(render(request, "cases/inbox.html", _queue_context(request, page)))
-
-
-REVIEW_QUEUE_SIZE = 50
 IN_REVIEW = Assignment.objects.filter(
     role=AssignmentRole.MAIN, status=AssignmentStatus.REPLY_REVIEW
 ).select_related("department")
@@ -233,36 +216,29 @@ IN_REVIEW = Assignment.objects.filter(
 
 @login_required
 def review_queue(request):
-    """Replies waiting for the center's review (办结审核), oldest reply first (supervisors)."""
+    """Replies waiting for the center's review (办结审核), oldest reply first, keyset-paged
+    (supervisors)."""
     if not policy.can(request.user, "cases.supervise_work"):
         raise PermissionDenied
-    cases = list(
-        visible_cases(request.user)
-        .filter(status=Status.REPLY_REVIEW)
-        .select_related("main_department")
-        .prefetch_related(Prefetch("assignments", queryset=IN_REVIEW, to_attr="replies"))
-        .order_by("replied_at", "pk")[:REVIEW_QUEUE_SIZE]
+    cases = replies_in_review(request.user).prefetch_related(
+        Prefetch("assignments", queryset=IN_REVIEW, to_attr="replies")
     )
-    return no_store(render(request, "cases/reviews.html", {"cases": cases}))
+    page = queue_page(request, cases, field="replied_at")
+    return no_store(render(request, "cases/reviews.html", queue_context(request, page)))
 
 
-DECISION_QUEUE_SIZE = 50
 LATEST_CALLBACKS = Callback.objects.order_by("-created_at", "-id")
 
 
 @login_required
 def decision_queue(request):
-    """The supervisors' decision queue (研判): unsatisfied or unresolved callbacks, oldest first;
-    a supervisor reopens, parks or closes each with a reason."""
+    """The supervisors' decision queue (研判): unsatisfied or unresolved callbacks, oldest first,
+    keyset-paged; a supervisor reopens, parks or closes each with a reason."""
     if not policy.can(request.user, "cases.supervise_work"):
         raise PermissionDenied
-    cases = list(
-        visible_cases(request.user)
-        .filter(status__in=DECISION_STATUSES)
-        .prefetch_related(
-            Prefetch("assignments", queryset=REPLIES, to_attr="replies"),
-            Prefetch("callbacks", queryset=LATEST_CALLBACKS, to_attr="latest_callbacks"),
-        )
-        .order_by("updated_at", "pk")[:DECISION_QUEUE_SIZE]
+    cases = waiting_for_a_decision(request.user).prefetch_related(
+        Prefetch("assignments", queryset=REPLIES, to_attr="replies"),
+        Prefetch("callbacks", queryset=LATEST_CALLBACKS, to_attr="latest_callbacks"),
     )
-    return no_store(render(request, "cases/decisions.html", {"cases": cases}))
+    page = queue_page(request, cases, field="updated_at")
+    return no_store(render(request, "cases/decisions.html", queue_context(request, page)))

@@ -71,6 +71,27 @@ def keyset_page(
     if len(rows) > size:
         last = rows[size - 1]
         page.next_cursor = encode_cursor(getattr(last, field), last.pk)
-    page.total = queryset.order_by()[: COUNT_CAP + 1].count()
+    page.total = capped_count(queryset)
     page.total_capped = page.total > COUNT_CAP
     return page
+
+
+def capped_count(queryset: QuerySet) -> int:
+    """How many rows, counted no further than COUNT_CAP + 1 (`SELECT COUNT(*) FROM (… LIMIT
+    1001)`): a page's total and a home page's figure, never a full COUNT(*)."""
+    return queryset.order_by()[: COUNT_CAP + 1].count()
+
+
+def queue_page(request, queryset: QuerySet, *, field: str) -> KeysetPage:
+    """A queue's page: oldest first by `field` (what waits longest comes first), keyset-paged
+    like the lists, at the size and after the cursor the request asks for."""
+    size = page_size(request.GET.get("per_page"))
+    cursor = request.GET.get("after", "")
+    return keyset_page(queryset, cursor=cursor, size=size, field=field, oldest_first=True)
+
+
+def queue_context(request, page: KeysetPage) -> dict:
+    """What `cases/_queue_pager.html` needs: the page, the sizes, the query without the cursor."""
+    params = request.GET.copy()
+    params.pop("after", None)
+    return {"page": page, "page_sizes": PAGE_SIZES, "query": params.urlencode()}

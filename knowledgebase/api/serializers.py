@@ -46,8 +46,32 @@ class OtherSerializer(serializers.Serializer):
     demo = serializers.BooleanField(help_text="Written for the demo city (演示内容).")
 
 
+class EscalationOfferSerializer(serializers.Serializer):
+    offer = serializers.CharField(help_text="The offer to be called back, to show as it is.")
+    fields = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What to send in `escalate` to accept it: `name` and `phone`.",
+    )
+
+
+class NoAnswerSerializer(serializers.Serializer):
+    text = serializers.CharField(
+        help_text="The sentence to show: the hotline does not know, how to reach a person."
+    )
+    escalation = EscalationOfferSerializer(
+        help_text="POST again with `escalate` {name, phone} (and the conversation) to accept."
+    )
+
+
 class AskOutputSerializer(serializers.Serializer):
     question = serializers.CharField()
-    answer = AnswerSerializer(allow_null=True)
+    answer = AnswerSerializer(
+        allow_null=True, help_text="The best article's answer; null when none is relevant."
+    )
+    no_answer = NoAnswerSerializer(
+        allow_null=True,
+        help_text="Set when `answer` is null for a question: what the /ask/ page says then "
+        "(in the request's language) and the call-back offer; null otherwise.",
+    )
     others = OtherSerializer(many=True)
     case_number = serializers.CharField(allow_null=True)

@@ -41,9 +41,12 @@ class AskView(APIView):
             case = dialogue.escalate(
                 conversation, region=region, client=client_address(request), **data["escalate"]
             )
-            body = {**turn, "case_number": case.number}
+            body = {**turn, "case_number": case.number, "no_answer": None}
             return Response(s.AskOutputSerializer(body).data, status=status.HTTP_201_CREATED)
-        return Response(s.AskOutputSerializer({**turn, "case_number": None}).data)
+        body = {**turn, "case_number": None, "no_answer": None}
+        if turn["answer"] is None:
+            body["no_answer"] = dialogue.no_answer()  # the page's own words
+        return Response(s.AskOutputSerializer(body).data)
 
     @staticmethod
     def _region(code):

@@ -4,6 +4,8 @@ the case page, the consultation record, the callback form that never closes an u
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,8 +40,33 @@ def test_the_decision_queue_lists_the_cases_in_bounded_queries(
     with django_assert_max_num_queries(9):
         response = client.get(reverse("cases:decisions"))
     assert response.status_code == 200
-    assert [c.number for c in response.context["cases"]] == [c.number for c in cases]
+    assert [c.number for c in response.context["page"].items] == [c.number for c in cases]
     assert "仍未解决" in response.content.decode()
+
+
+def test_the_decision_queue_is_keyset_paged_in_fixed_queries_and_counted_on_the_home(world, client):
+    # given 12 cases waiting for the supervisors' decision
+    cases = [in_decision(world) for _ in range(12)]
+    client.force_login(world.supervisor)
+
+    # when the supervisor reads pages of 10 and of 25, then the next page of 10
+    counts, pages = [], {}
+    for size in (10, 25):
+        with CaptureQueriesContext(connection) as captured:
+            pages[size] = client.get(reverse("cases:decisions"), {"per_page": size}).context["page"]
+        counts.append(len(captured))
+    after = {"per_page": 10, "after": pages[10].next_cursor}
+    rest = client.get(reverse("cases:decisions"), after).context["page"]
+
+    # then the query count is the same, the oldest comes first and nothing is lost or repeated
+    assert counts[0] == counts[1]
+    assert [c.number for c in pages[10].items + rest.items] == [c.number for c in cases]
+    assert len(pages[25].items) == 12
+    # and the home's figure counts the same 12, linking to the queue
+    home = client.get(reverse("home")).content.decode()
+    at = home.index('id="figure-decisions"')
+    assert reverse("cases:decisions") in home[at - 60 : at]
+    assert '<strong class="figure">12</strong>' in home[at : at + 200]
 
 
 def test_the_decision_queue_is_the_supervisors(world, client):

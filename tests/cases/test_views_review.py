@@ -1,6 +1,8 @@
 """Issue 14 on the pages: the reply review queue, and the take-back, approve and send-back forms."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases import services
@@ -33,12 +35,53 @@ def test_the_review_queue_is_the_supervisors_and_its_queries_do_not_grow(
         with django_assert_max_num_queries(10) as captured:
             response = client.get(reverse("cases:reviews"))
         assert response.status_code == 200
-        assert len(response.context["cases"]) == total
+        assert len(response.context["page"].items) == total
         counts.append(len(captured))
     assert counts[0] == counts[1]
     assert "Cleared 9." in response.content.decode()
     assert client_for("agent").get(reverse("cases:reviews")).status_code == 403
     assert client_for("handler").get(reverse("cases:reviews")).status_code == 403
+
+
+def test_the_review_queue_is_keyset_paged_oldest_reply_first_in_fixed_queries(
+    client_for, register, users, departments
+):
+    # given 12 replies waiting for review
+    cases = replied_under_review(register, users, departments, 12)
+    client = client_for("supervisor")
+
+    # when the supervisor reads pages of 10 and of 25
+    counts, pages = [], {}
+    for size in (10, 25):
+        with CaptureQueriesContext(connection) as captured:
+            pages[size] = client.get(reverse("cases:reviews"), {"per_page": size}).context["page"]
+        counts.append(len(captured))
+
+    # then the query count does not depend on the page size, the oldest reply comes first,
+    # and the cursor opens the remaining two
+    assert counts[0] == counts[1]
+    assert [c.number for c in pages[10].items] == [c.number for c in cases[:10]]
+    assert len(pages[25].items) == 12 and pages[25].next_cursor == ""
+    rest = client.get(reverse("cases:reviews"), {"per_page": 10, "after": pages[10].next_cursor})
+    assert [c.number for c in rest.context["page"].items] == [c.number for c in cases[10:]]
+    assert "12 cases match." in rest.content.decode()
+
+
+def test_the_supervisor_home_counts_the_review_queue_and_links_to_it(
+    client_for, register, users, departments
+):
+    # given three replies under review, one of them approved since
+    cases = replied_under_review(register, users, departments, 3)
+    services.approve_reply(cases[0], actor=users["supervisor"])
+
+    # when the supervisor opens the home page
+    page = client_for("supervisor").get(reverse("home")).content.decode()
+
+    # then the figure says 2 and links to the queue that lists exactly those 2
+    figure = page[page.index('id="figure-reviews"') - 60 : page.index('id="figure-reviews"') + 200]
+    assert reverse("cases:reviews") in figure and '<strong class="figure">2</strong>' in figure
+    queue = client_for("supervisor").get(reverse("cases:reviews")).context["page"]
+    assert queue.total == 2 and {c.pk for c in queue.items} == {c.pk for c in cases[1:]}
 
 
 def _post(client, case, name, data):

@@ -196,3 +196,40 @@ def test_when_it_does_not_know_it_says_so_and_offers_the_call_back(client, two_s
     assert client.session["kb_dialogue"][-1]["answer"] is None
     assert "We do not know the answer to this" in page
     assert '<details class="panel escalate" open>' in page
+
+
+def test_the_api_says_what_the_page_says_when_it_does_not_know(client, two_subjects, settings):
+    from django.utils import translation
+
+    # given a question no article clears the floor for, asked in Chinese on the page and the API
+    settings.LANGUAGE_CODE = "zh-hans"
+    question = {"question": "今天天气怎么样"}
+    with translation.override("zh-hans"):
+        page = client.post(reverse("ask:page"), question, HTTP_HX_REQUEST="true").content.decode()
+        body = client.post(
+            "/api/v1/kb/ask/", question, content_type="application/json",
+            HTTP_ACCEPT_LANGUAGE="zh-hans",
+        ).json()  # fmt: skip
+
+    # then the API has no answer but the same sentence and the call-back offer as the page
+    assert body["answer"] is None
+    said = body["no_answer"]
+    assert said["text"].startswith("这个问题我们暂时无法回答") and said["text"] in page
+    assert said["escalation"]["offer"] in page and said["escalation"]["fields"] == ["name", "phone"]
+
+
+def test_an_answered_question_has_no_no_answer(client, card_article):
+    body = client.post(
+        "/api/v1/kb/ask/", {"question": "社保卡补办"}, content_type="application/json"
+    ).json()
+    assert body["answer"]["title"] == "社会保障卡补办流程" and body["no_answer"] is None
+
+
+def test_the_schema_documents_the_no_answer_sentence_and_the_offer():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schemas = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+    output = schemas["AskOutput"]["properties"]
+    assert "no_answer" in output and "null" in str(output["no_answer"]).lower()
+    assert set(schemas["NoAnswer"]["properties"]) == {"text", "escalation"}
+    assert set(schemas["EscalationOffer"]["properties"]) == {"offer", "fields"}

@@ -116,3 +116,12 @@ def test_commands_round_trip_a_csv_file(db, tmp_path):
     out = io.StringIO()
     call_command("import_kb", str(tmp_path / "out.csv"), stdout=out)
     assert "0 created, 0 updated, 2 unchanged" in out.getvalue()
+
+
+def test_the_bad_lines_are_joined_as_the_language_joins_clauses():
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert ImportFailed(["第2行", "第3行"]).message == "第2行；第3行"
+    with translation.override("en"):
+        assert ImportFailed(["line 2", "line 3"]).message == "line 2; line 3"

@@ -12,9 +12,10 @@ from django.utils import timezone
 from cases import services, sla
 from cases.choices import DEAD_END_STATUSES, Status
 from cases.models import Case
+from cases.services.review import seed_demo_policies
 from core.roles import Role
 from departments.models import Department, Membership, Region
-from hotline.demo.cases.content import load_messages
+from hotline.demo.cases.content import load_messages, request_type
 from hotline.demo.cases.steps import (
     Clock,
     Demo,
@@ -44,6 +45,10 @@ PLAN = {
     Status.PARKED: 5,
     Status.DECISION: 5,  # issue 14 (B): unsatisfied callbacks waiting for the supervisors
 }
+# Built last, once the review rules are in force (issue 14): complaints' and reports' replies
+# waiting for the center's review, so that the review queue is lived in.
+REVIEW_CASES = 2
+REVIEWED_TYPES = ("complaint", "report")
 
 
 def _demo_agents() -> list:
@@ -192,6 +197,7 @@ STEPS = {
     Status.CLOSED: (lambda demo: _days_ago(demo, 30, 150), to_closed),
     Status.PARKED: (lambda demo: _days_ago(demo, 140, 170), to_parked),
     Status.DECISION: (lambda demo: _days_ago(demo, 25, 40), to_decision),
+    Status.REPLY_REVIEW: (lambda demo: _days_ago(demo, 25, 40), to_replied),  # after the rules
 }
 
 
@@ -252,7 +258,7 @@ def build_demo_cases(count: int = CASE_COUNT, *, now: datetime | None = None) ->
         return 0
     demo = _demo((now or timezone.now()).replace(second=0, microsecond=0))
     plan = _plan(demo.rng, count)
-    messages = load_messages(len(plan))
+    messages = load_messages(len(plan) + 10 * REVIEW_CASES)
     built = 0
     for status, message in zip(plan, messages, strict=False):
         case = build_case(demo, status, message)
@@ -261,4 +267,14 @@ def build_demo_cases(count: int = CASE_COUNT, *, now: datetime | None = None) ->
         built += 1
     for _ in range(PLAN[Status.MERGED]):
         built += build_duplicate(demo) is not None
-    return built
+    return built + build_review_cases(demo, messages[len(plan) :])
+
+
+def build_review_cases(demo: Demo, messages: list[dict]) -> int:
+    """With the demo's review rules in force (complaints and reports reviewed), a few replied
+    complaints whose replies wait for the center's review (办结审核)."""
+    seed_demo_policies()
+    reviewed = [m for m in messages if request_type(m["title"]) in REVIEWED_TYPES]
+    for message in reviewed[:REVIEW_CASES]:
+        build_case(demo, Status.REPLY_REVIEW, message)
+    return len(reviewed[:REVIEW_CASES])

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from cases import sla
+from cases.models import ReplyReviewPolicy
 from cases.routing import classifier
 from cases.services.review import seed_demo_policies
 from hotline.dashboards.stats import refresh_all_stats
@@ -49,10 +50,13 @@ class Command(BaseCommand):
             rules = demo_rules.load_rules()
             sla.seed_deadline_policies()
             sla.seed_calendar()
+        rules_before = ReplyReviewPolicy.objects.count()
         built = demo_cases.build_demo_cases()
-        # issue 14: from now on the center reviews complaints' and reports' replies (the demo
-        # cases above were laid out before the rule, so their replies went straight through)
-        reviewed = seed_demo_policies()
+        # issue 14: the center reviews complaints' and reports' replies (the demo cases are laid
+        # out before the rule, so their replies went straight through, but for the last few that
+        # build_demo_cases replies once the rule is in force: the review queue's)
+        seed_demo_policies()
+        reviewed = ReplyReviewPolicy.objects.count() - rules_before
         knowledge = load_demo_articles()
         self.stdout.write(
             f"Demo city {reference.CITY_NAME}: {len(regions)} regions, {categories} categories, "

@@ -60,6 +60,8 @@ def test_suggestions_come_ranked_with_reasons(users):
     assert first["rule"]["name"] == "Street lighting → street office"
     assert first["source"] == "rule" and first["score"] > second["score"]
     assert "territorial: 坡子街街道办事处" in first["reason"]
+    assert "territorial: 坡子街街道办事处" in first["reasons"]
+    assert first["reason"] == "; ".join(first["reasons"])
     assert second["department"]["code"] == "cgj"
     assert body["categories"] == []  # no model trained in this test
 

@@ -3,7 +3,8 @@
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from cases.routing.suggestions import suggest
 from departments import rule_services
@@ -197,3 +198,52 @@ def test_suggest_accepts_a_case(users):
         region=region(POZIJIE),
     )  # fmt: skip
     assert suggest(case)[0].department.code == f"s-{POZIJIE}"
+
+
+def test_reasons_are_kept_apart_and_joined_as_the_language_joins_clauses():
+    # given a territorial rule whose reason has two clauses
+    make_rule("Street lighting → street office", category_code=LIGHTS, territorial="street")
+    fields = {"category": LIGHTS, "content": "路灯不亮", "region": POZIJIE_XINHUA}
+
+    # when it is suggested in Chinese and in English
+    with translation.override("zh-hans"):
+        chinese = suggest(fields)[0]
+        line = chinese.reason
+    with translation.override("en"):
+        english = suggest(fields)[0]
+        english_line = english.reason
+
+    # then each clause stands on its own, and one line joins them with "；" in Chinese
+    assert len(chinese.reasons) == 2 and chinese.reasons[1] == "属地：坡子街街道办事处"
+    assert line == "；".join(chinese.reasons) and "; " not in line
+    assert english_line == "; ".join(english.reasons)
+
+
+def test_the_dispatch_timeline_joins_the_routing_reasons_in_the_readers_language():
+    from cases.timeline import dispatched, names_for
+
+    data = {"department": "cgj", "routing": {"source": "rule", "reasons": ["a", "b"]}}
+    legacy = {"department": "cgj", "routing": {"source": "rule", "reason": "a; b"}}
+    with translation.override("zh-hans"):
+        names = names_for([data])
+        assert dispatched(data, names).endswith("派单依据：a；b")
+        assert dispatched(legacy, names).endswith("派单依据：a；b")
+
+
+def test_the_intake_suggestion_shows_its_reasons_joined_the_chinese_way(client, settings, users):
+    # given a territorial rule (two clauses of reason) and an agent working in Chinese
+    make_rule("Street lighting → street office", category_code=LIGHTS, territorial="street")
+    settings.LANGUAGE_CODE = "zh-hans"
+    client.force_login(users["agent"])
+
+    # when the intake asks for the routing suggestion
+    with translation.override("zh-hans"):
+        page = client.get(
+            reverse("cases:intake_assist"),
+            {"content": "路灯不亮", "category": LIGHTS, "region": POZIJIE_XINHUA},
+            HTTP_ACCEPT_LANGUAGE="zh-hans",
+        ).content.decode()
+
+    # then the reason's clauses are joined with "；", never the English "; "
+    assert "公共设施；属地：坡子街街道办事处" in page
+    assert "; 属地" not in page
