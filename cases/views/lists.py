@@ -71,11 +71,19 @@ def filter_choices() -> dict:
 def tidy_filter_form(form) -> None:
     """Pickers instead of bare codes and ISO text: region and category lists, date inputs."""
     choices = filter_choices()
-    form.fields["region"].widget = Picker(choices=[("", "—"), *choices["regions"]])
-    form.fields["category"].widget = Picker(choices=[("", "—"), *choices["categories"]])
-    department = form.fields["department"]
-    empty = [("", department.empty_label)] if department.empty_label is not None else []
-    department.widget = DepartmentPicker(choices=[*empty, *choices["departments"]])
+    built = choices["built"]  # the options' HTML is kept with the choices (cases.forms.Picker)
+    form.fields["region"].widget = Picker(
+        choices=[("", "—"), *choices["regions"]], cache_key=("regions", built)
+    )
+    form.fields["category"].widget = Picker(
+        choices=[("", "—"), *choices["categories"]], cache_key=("categories", built)
+    )
+    for name in ("department", "main_department"):
+        department = form.fields[name]
+        empty = [("", department.empty_label)] if department.empty_label is not None else []
+        department.widget = DepartmentPicker(
+            choices=[*empty, *choices["departments"]], cache_key=(name, built)
+        )
     form.fields["overdue"].widget = forms.Select(
         choices=[("", "—"), ("true", _("Overdue")), ("false", _("Not overdue"))]
     )
