@@ -217,3 +217,24 @@ def test_the_rows_built_in_one_pass_say_what_the_row_template_said(
         built = case_list_rows(cases)
     assert _cells(built) == _cells(expected)
     assert "&lt;b&gt;escaped&lt;/b&gt;" in built and "overdue" in built
+
+
+def test_the_kept_filter_panel_follows_the_values_the_language_and_the_errors(client_for, db):
+    """The filter fields' HTML is kept per process (`filter_fields_html`); every page must
+    still show its own selection, its own errors and its own language."""
+    client = client_for("agent")
+    url = reverse("cases:list")
+    closed = '<option value="closed" selected>'
+
+    assert closed in client.get(url, {"status": "closed"}).content.decode()
+    plain = client.get(url).content.decode()
+    assert closed not in plain and 'value="closed"' in plain
+    assert closed in client.get(url, {"status": "closed"}).content.decode()  # kept, still right
+
+    refused = client.get(url, {"created_after": "yesterday-ish"}).content.decode()
+    assert "errorlist" in refused and "yesterday-ish" in refused
+    assert "errorlist" not in client.get(url).content.decode()
+
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert ">Closed</option>" in english and ">Closed</option>" not in chinese
