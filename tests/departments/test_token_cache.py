@@ -162,3 +162,39 @@ def test_a_revoke_committed_by_another_thread_is_seen_at_once(transactional_city
     worker.join(30)
     assert done
     assert api.get(ME).status_code == 401
+
+
+REVOKE_IN_ANOTHER_PROCESS = """
+from departments import tokens
+from departments.models import ApiToken
+tokens.revoke_token(ApiToken.objects.get(pk={pk}), actor=None)
+"""
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_revoke_by_another_process_is_seen_at_once(transactional_city, settings):
+    """A second OS process (`manage.py shell`, its own memory) revokes the token; this process,
+    holding it in its cache, refuses the next request. Needs PostgreSQL (both processes open
+    the test database) and a shared cache (CACHE_URL=redis://…) for the stamps."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings as django_settings
+
+    if "redis" not in django_settings.CACHES["default"]["BACKEND"].lower():
+        pytest.skip("needs a shared cache: run with CACHE_URL=redis://…")
+    settings.HOTLINE_API_TOKEN_CACHE_SECONDS = 30
+    token, key = tokens.issue_token(Department.objects.get(code="cgj"), actor=None, name="ERP")
+    api = cached(api_for(key))
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    environment = {**os.environ, "DATABASE_URL": url, "DEBUG": "1"}
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", REVOKE_IN_ANOTHER_PROCESS.format(pk=token.pk)],
+        env=environment,
+        check=True,
+        timeout=120,
+    )
+    assert api.get(ME).status_code == 401
