@@ -8,8 +8,9 @@ limited to the case at hand and to what the viewer may see.
 from django import forms
 from django.core.validators import MaxValueValidator
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cases import sla
@@ -60,14 +61,26 @@ class QuickSelectMultiple(QuickSelect, forms.SelectMultiple):
     """QuickSelect for several values."""
 
 
+# The escaped options of pickers over reference data that is itself cached per process (the
+# list filters' regions, categories and departments: `cases.views.lists.filter_choices`), by
+# the caller's `cache_key` (which names the choices' build) and the language.
+_option_parts: dict = {}
+OPTION_PARTS_KEPT = 32
+
+
 class Picker(QuickSelect):
     """A searchable, keyboard-operable picker (Tom Select, `static/js/pickers.js`): each option
     carries its pinyin (`data-py`: `cgj chengguanju` for 城管局) so that the initials find it;
-    `sort` orders the options by their spelling, as a Chinese index does."""
+    `sort` orders the options by their spelling, as a Chinese index does.
 
-    def __init__(self, *args, sort: bool = False, **kwargs):
+    With `cache_key` (it must change whenever the choices do), the options' HTML is built once
+    per process and language, and each page only marks the chosen ones: the pinyin, the sort
+    and the escaping of ~900 options took most of the case list's filter panel."""
+
+    def __init__(self, *args, sort: bool = False, cache_key=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.sort = sort
+        self.cache_key = cache_key
 
     def search_text(self, key, label) -> str:
         """What typing may match besides the label: its pinyin initials and spelling."""
@@ -80,25 +93,40 @@ class Picker(QuickSelect):
             rows.sort(key=lambda row: (row[0] != "", pinyin.sort_key(str(row[1]))))
         return [("", rows)]
 
+    def option_parts(self) -> list[tuple[str | None, str, str]]:
+        """Each option as (its value, the HTML before ` selected`, the HTML after), escaped
+        as `format_html` would, in plain strings (adding SafeStrings costs a copy each);
+        optgroups as (None, tag, "")."""
+        key = (self.cache_key, get_language()) if self.cache_key is not None else None
+        parts = _option_parts.get(key) if key is not None else None
+        if parts is not None:
+            return parts
+        parts = []
+        for group, rows in self.options():
+            if group:
+                parts.append((None, f'<optgroup label="{escape(group)}">', ""))
+            for key_, label in rows:
+                py = self.search_text(key_, label)
+                before = f'<option value="{escape(key_)}" data-py="{escape(py)}"'
+                parts.append((str(key_), before, f">{escape(label)}</option>"))
+            if group:
+                parts.append((None, "</optgroup>", ""))
+        if key is not None:
+            if len(_option_parts) >= OPTION_PARTS_KEPT:
+                _option_parts.clear()
+            _option_parts[key] = parts
+        return parts
+
     def render(self, name, value, attrs=None, renderer=None):
         chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value])}
-        groups = []
-        for group, rows in self.options():
-            options = format_html_join(
-                "",
-                '<option value="{}" data-py="{}"{}>{}</option>',
-                (
-                    (key, self.search_text(key, label),
-                     mark_safe(" selected") if str(key) in chosen else "", label)
-                    for key, label in rows
-                ),
-            )  # fmt: skip
-            groups.append(format_html('<optgroup label="{}">{}</optgroup>', group, options)
-                          if group else options)  # fmt: skip
+        options = "".join(
+            f"{before} selected{after}" if key is not None and key in chosen else before + after
+            for key, before, after in self.option_parts()
+        )
         extra = {"name": name, **({"multiple": True} if self.allow_multiple_selected else {})}
         attrs = {**self.attrs, **(attrs or {}), **extra, "data-picker": "true"}
         return format_html("<select{}>{}</select>", flatatt(self.build_attrs(attrs)),
-                           mark_safe("".join(groups)))  # fmt: skip
+                           mark_safe(options))  # fmt: skip
 
 
 class PickerMultiple(Picker, forms.SelectMultiple):

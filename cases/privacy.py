@@ -58,14 +58,35 @@ def identity(case: Case, *, center: bool, revealed: bool = False) -> Identity:
 
     `revealed` only counts for the center, after `reveal_citizen` recorded the access.
     """
-    phone = case.citizen_phone or ""
+    return identity_of(
+        case.citizen_name,
+        case.citizen_phone,
+        confidential=case.confidential,
+        anonymous=case.anonymous,
+        center=center,
+        revealed=revealed,
+    )
+
+
+def identity_of(
+    name: str,
+    phone: str | None,
+    *,
+    confidential: bool,
+    anonymous: bool,
+    center: bool,
+    revealed: bool = False,
+) -> Identity:
+    """`identity` from a case's columns (the list API reads rows, not cases)."""
+    phone = phone or ""
+    protected = confidential or anonymous
     if center:
-        whole = revealed or not is_protected(case)
-        name = case.citizen_name if whole and not case.anonymous else ""
+        whole = revealed or not protected
+        name = name if whole and not anonymous else ""
         return Identity(name=name, phone=phone if whole else mask_phone(phone), hidden=not whole)
-    if is_protected(case):
+    if protected:
         return Identity(name="", phone="", hidden=True)
-    return Identity(name=case.citizen_name, phone=mask_phone(phone), hidden=True)
+    return Identity(name=name, phone=mask_phone(phone), hidden=True)
 
 
 def identity_for(case: Case, user, *, revealed: bool = False) -> Identity:

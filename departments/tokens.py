@@ -22,6 +22,7 @@ from rest_framework import authentication, exceptions
 from core import policy
 from core.errors import ActionForbidden, InvalidInput
 from core.roles import Role
+from departments import token_cache
 from departments.models import ApiToken, Department, Membership, token_expiry
 from departments.policy import is_center_department
 
@@ -109,7 +110,9 @@ def revoke_personal_tokens(user) -> int:
     A department's service tokens act as its service user, so they are not touched.
     """
     live = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
-    return live.update(revoked_at=timezone.now())
+    revoked = live.update(revoked_at=timezone.now())
+    token_cache.forget_user(user.pk)  # an update sends no signal
+    return revoked
 
 
 def _unrevoked_token(key: str, scope: str | None) -> ApiToken | None:
@@ -138,6 +141,7 @@ def _touch(token: ApiToken) -> None:
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+        token_cache.note_use(token)
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -151,7 +155,8 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             return None
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed(_("Malformed Authorization header."))
-        token = _unrevoked_token(parts[1].decode(errors="replace"), None)
+        key = parts[1].decode(errors="replace")
+        token = token_cache.cached_token(hash_key(key), lambda: _unrevoked_token(key, None))
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
         if token.is_expired:

@@ -143,6 +143,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # psycopg 3 prepares repeated statements on the server only with server-side binding; it is
+    # off by default (measured in docs/performance.md, issue 18: no gain worth the change).
+    if env.bool("DATABASE_SERVER_SIDE_BINDING", default=False):
+        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The default cache, which the API rate counters (and core/generations.py) use: shared by every
@@ -184,6 +188,12 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # tries while locked do n
 AXES_VERBOSE = False  # its start-up banner on every manage.py command; lockouts are logged anyway
 # API tokens (departments/tokens.py) expire this many days after they are issued or rotated.
 HOTLINE_API_TOKEN_DAYS = env.int("HOTLINE_API_TOKEN_DAYS", default=90)
+# API key → token cache per process (departments/token_cache.py): its stamps live in the default
+# cache, so it is on only where that cache is shared by every process (CACHE_URL) or in tests.
+SHARED_CACHE = bool(env("CACHE_URL", default=""))
+HOTLINE_API_TOKEN_CACHE_SECONDS = env.float(
+    "HOTLINE_API_TOKEN_CACHE_SECONDS", default=30.0 if SHARED_CACHE or TESTING else 0.0
+)
 # The /ask/ dialogue: call-back cases one client address may open per hour (0: no limit).
 HOTLINE_ASK_ESCALATIONS_PER_HOUR = env.int("HOTLINE_ASK_ESCALATIONS_PER_HOUR", default=5)
 

@@ -2,6 +2,11 @@
 `cases.privacy` shows them, working time, the timeline's words."""
 
 from django import template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from cases import privacy
@@ -156,3 +161,40 @@ def label(value: str, kind: str) -> str:
         return CHOICE_CLASSES[kind](value).label
     except ValueError:
         return value
+
+
+# --- the case list's rows, built in one pass (issue 18)
+
+
+def _minute(value) -> str:
+    """`|date:"Y-m-d H:i"` of an aware time, in the current time zone ("" for none)."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+@register.simple_tag
+def case_list_rows(cases) -> str:
+    """The case list's table rows (`{% case_list_rows page.items %}`): the same cells as a
+    per-row template, without ~30 template nodes a row (a third of a 100-row page's time).
+    The rows show no citizen's identity; `tests/cases/test_views_lists.py` compares the
+    cells with the template they replace."""
+    detail = reverse("cases:detail", args=["0000000000000"]).replace("0000000000000", "{}")
+    rows = []
+    for case in cases:  # escaped as format_html would (plain strings: no SafeString copies)
+        urgency = ""
+        if case.urgency != "normal":
+            shown = escape(label(case.urgency, "urgency"))
+            urgency = f' <span class="badge {escape(case.urgency)}">{shown}</span>'
+        department = case.main_department
+        department = (department.short_name or department) if department else "—"
+        number = escape(case.number)
+        rows.append(
+            f'<tr><td><a href="{escape(detail.format(case.number))}">{number}</a>{urgency}</td>'
+            f'<td class="num">{_minute(case.created_at)}</td>'
+            f"<td>{escape(label(case.request_type, 'request_type'))}</td>"
+            f"<td>{escape(case.category or '—')}</td><td>{escape(case.region or '—')}</td>"
+            f"<td>{escape(Truncator(case.title or case.content).chars(48))}</td>"
+            f"<td>{escape(label(case.status, 'status'))}</td><td>{escape(department)}</td>"
+            f'<td class="{"num overdue" if case.is_overdue else "num"}">'
+            f"{_minute(case.reply_due_at) or '—'}</td></tr>"
+        )
+    return mark_safe("".join(rows))

@@ -1,7 +1,9 @@
 """Case lists: every case the viewer may see with filters, and the callback queue."""
 
 import datetime
+import threading
 import time
+from collections import OrderedDict
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -9,7 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.forms.models import ModelChoiceIteratorValue
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cases import measures
@@ -77,11 +81,19 @@ def filter_choices() -> dict:
 def tidy_filter_form(form) -> None:
     """Pickers instead of bare codes and ISO text: region and category lists, date inputs."""
     choices = filter_choices()
-    form.fields["region"].widget = Picker(choices=[("", "—"), *choices["regions"]])
-    form.fields["category"].widget = Picker(choices=[("", "—"), *choices["categories"]])
-    department = form.fields["department"]
-    empty = [("", department.empty_label)] if department.empty_label is not None else []
-    department.widget = DepartmentPicker(choices=[*empty, *choices["departments"]])
+    built = choices["built"]  # the options' HTML is kept with the choices (cases.forms.Picker)
+    form.fields["region"].widget = Picker(
+        choices=[("", "—"), *choices["regions"]], cache_key=("regions", built)
+    )
+    form.fields["category"].widget = Picker(
+        choices=[("", "—"), *choices["categories"]], cache_key=("categories", built)
+    )
+    for name in ("department", "main_department"):
+        department = form.fields[name]
+        empty = [("", department.empty_label)] if department.empty_label is not None else []
+        department.widget = DepartmentPicker(
+            choices=[*empty, *choices["departments"]], cache_key=(name, built)
+        )
     form.fields["overdue"].widget = forms.Select(
         choices=[("", "—"), ("true", _("Overdue")), ("false", _("Not overdue"))]
     )
@@ -98,6 +110,31 @@ def tidy_filter_form(form) -> None:
 
 
 DRILL_DOWN = ("measure", "measured_after", "measured_before", "department_exact")
+
+# The filter panel's fields as HTML, per process, for the last FILTER_HTML_KEPT combinations of
+# filter values, language and options build: Django renders each of the ~20 fields through
+# three templates, which was the largest part of a list page after the rows.
+FILTER_HTML_KEPT = 32
+_filter_html: OrderedDict = OrderedDict()
+_filter_html_lock = threading.Lock()
+
+
+def filter_fields_html(form) -> str:
+    """The filter form's fields rendered (`cases/_case_filter_fields.html`), from this process's
+    copy when the same values, fields, language and options were rendered before."""
+    values = tuple(sorted((k, tuple(form.data.getlist(k))) for k in form.data if k in form.fields))
+    key = (filter_choices().get("built"), get_language(), form.is_bound, tuple(form.fields), values)
+    with _filter_html_lock:
+        html = _filter_html.get(key)
+        if html is not None:
+            _filter_html.move_to_end(key)
+            return html
+    html = render_to_string("cases/_case_filter_fields.html", {"form": form})
+    with _filter_html_lock:
+        _filter_html[key] = html
+        while len(_filter_html) > FILTER_HTML_KEPT:
+            _filter_html.popitem(last=False)
+    return html
 
 
 def _moment(value, *, end: bool = False) -> str:
@@ -160,6 +197,7 @@ def case_list(request):
     )
     caption = measure_caption(filterset) if filterset.is_bound and valid else ""
     tidy_filter_form(filterset.form)
+    filter_fields = "" if request.htmx else filter_fields_html(filterset.form)
     params = request.GET.copy()
     params.pop("after", None)
     without_measure = params.copy()
@@ -167,6 +205,7 @@ def case_list(request):
         without_measure.pop(name, None)
     context = {
         "filterset": filterset,
+        "filter_fields": filter_fields,
         "page": page,
         "page_sizes": PAGE_SIZES,
         "query": params.urlencode(),

@@ -1,5 +1,8 @@
 """List pages: filters, keyset paging, scope, and a query count that does not grow with the rows."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -166,3 +169,72 @@ def test_filter_options_are_built_once_and_follow_the_reference_data(
     # when a department is added, then the next page offers it
     Department.objects.create_node(code="bench-new", name="新设的局", kind="functional")
     assert "新设的局" in client.get(reverse("cases:list")).content.decode()
+
+
+# The per-row template the list used before `case_list_rows` (issue 18): the cells must agree.
+ROW_TEMPLATE = """{% load workbench %}{% for case in cases %}
+    <tr>
+      <td><a href="{% url 'cases:detail' case.number %}">{{ case.number }}</a>
+        {% if case.urgency != "normal" %}<span class="badge {{ case.urgency }}">{{ case.urgency|label:"urgency" }}</span>{% endif %}</td>
+      <td class="num">{{ case.created_at|date:"Y-m-d H:i" }}</td>
+      <td>{{ case.request_type|label:"request_type" }}</td>
+      <td>{{ case.category|default:"—" }}</td>
+      <td>{{ case.region|default:"—" }}</td>
+      <td>{{ case.title|default:case.content|truncatechars:48 }}</td>
+      <td>{{ case.status|label:"status" }}</td>
+      <td>{{ case.main_department.short_name|default:case.main_department|default:"—" }}</td>
+      <td class="num{% if case.is_overdue %} overdue{% endif %}">{{ case.reply_due_at|date:"Y-m-d H:i"|default:"—" }}</td>
+    </tr>{% endfor %}"""  # noqa: E501
+
+
+def _cells(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html)).strip()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_rows_built_in_one_pass_say_what_the_row_template_said(
+    language, register, users, departments
+):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from cases.models import Case
+    from cases.templatetags.workbench import case_list_rows
+
+    register(content="<b>escaped</b> & more " + "A" * 60, urgency="urgent")
+    register(title="Short <title>", content="ignored", region=None)
+    case = register(content="Dispatched", urgency="extra_urgent")
+    services.dispatch_case(case, actor=users["agent"], department=departments["cgj"])
+    Case.objects.filter(pk=case.pk).update(
+        created_at=case.created_at - timedelta(days=40),
+        reply_due_at=case.created_at - timedelta(days=1),
+    )
+    cases = list(
+        Case.objects.select_related("category", "region", "main_department").order_by("id")
+    )
+    with translation.override(language):
+        expected = Template(ROW_TEMPLATE).render(Context({"cases": cases}))
+        built = case_list_rows(cases)
+    assert _cells(built) == _cells(expected)
+    assert "&lt;b&gt;escaped&lt;/b&gt;" in built and "overdue" in built
+
+
+def test_the_kept_filter_panel_follows_the_values_the_language_and_the_errors(client_for, db):
+    """The filter fields' HTML is kept per process (`filter_fields_html`); every page must
+    still show its own selection, its own errors and its own language."""
+    client = client_for("agent")
+    url = reverse("cases:list")
+    closed = '<option value="closed" selected>'
+
+    assert closed in client.get(url, {"status": "closed"}).content.decode()
+    plain = client.get(url).content.decode()
+    assert closed not in plain and 'value="closed"' in plain
+    assert closed in client.get(url, {"status": "closed"}).content.decode()  # kept, still right
+
+    refused = client.get(url, {"created_after": "yesterday-ish"}).content.decode()
+    assert "errorlist" in refused and "yesterday-ish" in refused
+    assert "errorlist" not in client.get(url).content.decode()
+
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert ">Closed</option>" in english and ">Closed</option>" not in chinese

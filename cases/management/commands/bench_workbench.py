@@ -1,7 +1,7 @@
 """Time the workbench's lists, searches and list API on the configured database (a big one).
 
     DEBUG=1 python manage.py generate_cases --count 1000000
-    DEBUG=1 python manage.py bench_workbench            # or --only search (bench_search)
+    DEBUG=1 python manage.py bench_workbench            # or --only search (bench_search), api
 
 Each page is requested through Django's test client as a signed-in demo user, each API list
 with a real token of the demo handler's department or of the center (issued for the run and
@@ -72,7 +72,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--runs", type=int, default=7)
-        parser.add_argument("--only", choices=["lists", "search"], default=None)
+        parser.add_argument("--only", choices=["lists", "search", "api"], default=None)
 
     def handle(self, *args, runs, only, **options):
         for name in ("hotline.request", "axes"):  # one log line per request drowns the table
@@ -80,10 +80,13 @@ class Command(BaseCommand):
         self.stdout.write(f"{Case.objects.count():,} cases on {connection.vendor}")
         district = Region.objects.filter(level=Region.Level.DISTRICT).order_by("code").first()
         pages = []
-        if only != "search":
+        if only not in ("search", "api"):
             pages += workbench_pages(district.code)
         if only != "lists":
             pages += search_pages()
+        if only == "api":  # the list API's rows alone, from both lists
+            pages = [(who, url) for who, url in workbench_pages(district.code) + search_pages()
+                     if who.startswith("api:")]  # fmt: skip
         header = f"{'who':12} {'what':62} {'median':>8} {'worst':>8} {'q':>3} {'SQL':>7} ratio"
         self.stdout.write(header)
         issued = []
