@@ -8,10 +8,12 @@ dispatched twice to one department, consultations, a district center and tied ti
 """
 
 import datetime
+import importlib
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -197,3 +199,19 @@ def test_a_filtered_or_reordered_list_keeps_the_plain_scope(viewers):
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url, params).status_code == 200
         assert not _reads_the_window(queries), (url, params)
+
+
+def test_the_services_copy_the_cases_sort_key(history):
+    assignments = Assignment.objects.all()
+    assert assignments.count() > 20
+    assert assignments.exclude(case_created_at=F("case__created_at")).count() == 0
+
+
+def test_the_migration_fills_the_column_in_one_statement(history):
+    """The data migration's UPDATE (the one for this database), run again on wrong values."""
+    migration = importlib.import_module("cases.migrations.0014_assignment_case_created_at")
+    sql = migration.FILL.get(connection.vendor, migration.FILL["default"])
+    Assignment.objects.update(case_created_at=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC))
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+    assert Assignment.objects.exclude(case_created_at=F("case__created_at")).count() == 0
