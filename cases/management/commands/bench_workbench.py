@@ -67,7 +67,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--runs", type=int, default=7)
-        parser.add_argument("--only", choices=["lists", "search"], default=None)
+        parser.add_argument("--only", choices=["lists", "search", "handler"], default=None)
 
     def handle(self, *args, runs, only, **options):
         for name in ("hotline.request", "axes"):  # one log line per request drowns the table
@@ -79,6 +79,8 @@ class Command(BaseCommand):
             pages += workbench_pages(district.code)
         if only != "lists":
             pages += search_pages()
+        if only == "handler":  # a department's rows alone (issue 18: the assignments' index)
+            pages = [(who, url) for who, url in pages if who in ("handler", "api:handler")]
         header = f"{'who':12} {'what':62} {'median':>8} {'worst':>8} {'q':>3} {'SQL':>7} ratio"
         self.stdout.write(header)
         issued = []
