@@ -129,7 +129,7 @@ def case_window_q(user, *, size: int, after=None) -> Q | None:
       index (department, case_created_at, case) of the assignments (one short backward walk
       each: an `IN` over several departments would read all their entries and sort them);
     - the cases of the consultations the subtree is invited to (few: all of them);
-    - for a district center, its district's newest `size` cases after `after`.
+    - for a district center, its district's cases (the plain region filter, OR-ed).
     The first `size` of the scope after `after` are among these, so the page is the same.
     """
     if not user.is_authenticated:
@@ -151,21 +151,19 @@ def case_window_q(user, *, size: int, after=None) -> Q | None:
         branches.append(held)
     invited = ConsultationPosition.objects.filter(_department_subtree_q(departments))
     branches.append(invited.order_by().values(picked=F("consultation__case_id")))
-    districts = governed_districts(user)
-    if districts:
-        newest = (
-            Case.objects.filter(_district_q(districts))
-            .filter(_before_q(after, "created_at", "id"))
-            .values(sort=F("created_at"), picked=F("id"))
-            .order_by("-sort", "-picked")[:size]
-        )
-        branches.append(newest)
     parts, params = [], []
     for number, queryset in enumerate(branches):
         sql, branch_params = queryset.query.sql_with_params()
         parts.append(f"SELECT w{number}.picked FROM ({sql}) AS w{number}")
         params.extend(branch_params)
-    return Q(pk__in=RawSQL(" UNION ALL ".join(parts), params))
+    q = Q(pk__in=RawSQL(" UNION ALL ".join(parts), params))
+    districts = governed_districts(user)
+    if districts:
+        # Not a branch: the district's newest n cases, read per region, sort all the district's
+        # cases; beside the candidates, the page walks the cases' created_at index instead and
+        # stops at n (n ÷ the district's share of the cases: bounded by the page, not the history).
+        q |= _district_q(districts)
+    return q
 
 
 @policy.window_rule(Case)
