@@ -124,7 +124,7 @@ def _before_q(after, field: str, pk: str) -> Q:
 def case_window_q(user, *, size: int, after=None) -> Q | None:
     """`case_scope_q` for one page newest first (`policy.scope_window`); None means everything.
 
-    The same three ways into a department's scope, each read a page at a time:
+    The same three ways into a department's scope, the first read a page at a time:
     - per department of the subtree, its newest `size` distinct cases after `after` from the
       index (department, case_created_at, case) of the assignments (one short backward walk
       each: an `IN` over several departments would read all their entries and sort them);
@@ -159,9 +159,9 @@ def case_window_q(user, *, size: int, after=None) -> Q | None:
     q = Q(pk__in=RawSQL(" UNION ALL ".join(parts), params))
     districts = governed_districts(user)
     if districts:
-        # Not a branch: the district's newest n cases, read per region, sort all the district's
-        # cases; beside the candidates, the page walks the cases' created_at index instead and
-        # stops at n (n ÷ the district's share of the cases: bounded by the page, not the history).
+        # OR-ed, not a branch: as a branch ("the district's newest n") PostgreSQL read every
+        # case of its regions and sorted them; OR-ed, the page walks the cases' created_at
+        # index and stops after n matches (~n ÷ the district's share of the cases).
         q |= _district_q(districts)
     return q
 
