@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import IsoDateTimeField
 
 from cases import measures, privacy, textsearch
@@ -148,6 +149,15 @@ class CaseFilterSet(django_filters.FilterSet):
 
     def filter_noop(self, queryset, name, value):
         return queryset  # read by filter_measure
+
+    def narrows(self) -> bool:
+        """Whether the list is filtered (an invalid filter counts: it shows nothing). Values
+        django-filter skips as empty filter nothing; `False` does (`overdue=false`)."""
+        if not self.is_bound:
+            return False
+        if not self.is_valid():
+            return True
+        return any(value not in EMPTY_VALUES for value in self.form.cleaned_data.values())
 
     def counted_rows(self, cases, limit: int) -> int | None:
         """With `measure`: how many rows (assignments, callbacks ...) it counts for `cases`."""

@@ -14,7 +14,8 @@ supervisors' decisions, a department's work on its own assignment, a district ce
 re-dispatch, the answer to a supervision order addressed to the department.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from cases.choices import AttachmentSource
 from cases.events import EventType
@@ -44,13 +45,31 @@ from departments.policy import (
 # ---------------------------------------------------------------- scopes
 
 
-def _department_subtree_q(departments, prefix: str = "") -> Q:
-    """`<prefix>department` is one of `departments` or below them (an id subquery, no join)."""
+def _subtree(departments) -> QuerySet:
+    """`departments` and every department below them."""
     subtree = Q(pk__in=[])
     for department in departments:
         subtree |= Q(path__startswith=department.path)
-    ids = Department.objects.filter(subtree).values("id")
-    return Q(**{f"{prefix}department_id__in": ids})
+    return Department.objects.filter(subtree)
+
+
+SUBTREE_CACHE = "_case_window_subtree"
+
+
+def _subtree_ids(user, departments) -> list[int]:
+    """The ids of `departments` and those below them (one query, then cached on the user for
+    these departments, like the memberships: a page asks twice, for its rows and its count)."""
+    key = tuple((d.pk, d.path) for d in departments)
+    cached = getattr(user, SUBTREE_CACHE, None)
+    if cached is None or cached[0] != key:
+        cached = (key, list(_subtree(departments).order_by("id").values_list("id", flat=True)))
+        setattr(user, SUBTREE_CACHE, cached)
+    return cached[1]
+
+
+def _department_subtree_q(departments, prefix: str = "") -> Q:
+    """`<prefix>department` is one of `departments` or below them (an id subquery, no join)."""
+    return Q(**{f"{prefix}department_id__in": _subtree(departments).values("id")})
 
 
 def _district_q(districts, prefix: str = "") -> Q:
@@ -86,6 +105,70 @@ def case_scope_q(user) -> Q | None:
 @policy.scope_rule(Case)
 def _case_scope(user, queryset: QuerySet) -> QuerySet:
     q = case_scope_q(user)
+    return queryset if q is None else queryset.filter(q)
+
+
+def _before_q(after, field: str, pk: str) -> Q:
+    """Rows after `after` in a newest-first walk: `(moment, id)` or `(moment, None)`. The
+    plain `<=` on the moment lets the index start at the cursor instead of at the newest row."""
+    if after is None:
+        return Q()
+    moment, last = after
+    if last is None:
+        return Q(**{f"{field}__lt": moment})
+    return Q(**{f"{field}__lte": moment}) & (
+        Q(**{f"{field}__lt": moment}) | Q(**{f"{pk}__lt": last})
+    )
+
+
+def case_window_q(user, *, size: int, after=None) -> Q | None:
+    """`case_scope_q` for one page newest first (`policy.scope_window`); None means everything.
+
+    The same three ways into a department's scope, the first read a page at a time:
+    - per department of the subtree, its newest `size` distinct cases after `after` from the
+      index (department, case_created_at, case) of the assignments (one short backward walk
+      each: an `IN` over several departments would read all their entries and sort them);
+    - the cases of the consultations the subtree is invited to (few: all of them);
+    - for a district center, its district's cases (the plain region filter, OR-ed).
+    The first `size` of the scope after `after` are among these, so the page is the same.
+    """
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if is_center_staff(user):
+        return None
+    departments = staff_departments(user)
+    if not departments:
+        return Q(pk__in=[])
+    branches = []
+    for department_id in _subtree_ids(user, departments):
+        held = (
+            Assignment.objects.filter(department_id=department_id)
+            .filter(_before_q(after, "case_created_at", "case_id"))
+            .values(sort=F("case_created_at"), picked=F("case_id"))
+            .order_by("-sort", "-picked")
+            .distinct()[:size]
+        )
+        branches.append(held)
+    invited = ConsultationPosition.objects.filter(_department_subtree_q(departments))
+    branches.append(invited.order_by().values(picked=F("consultation__case_id")))
+    parts, params = [], []
+    for number, queryset in enumerate(branches):
+        sql, branch_params = queryset.query.sql_with_params()
+        parts.append(f"SELECT w{number}.picked FROM ({sql}) AS w{number}")
+        params.extend(branch_params)
+    q = Q(pk__in=RawSQL(" UNION ALL ".join(parts), params))
+    districts = governed_districts(user)
+    if districts:
+        # OR-ed, not a branch: as a branch ("the district's newest n") PostgreSQL read every
+        # case of its regions and sorted them; OR-ed, the page walks the cases' created_at
+        # index and stops after n matches (~n ÷ the district's share of the cases).
+        q |= _district_q(districts)
+    return q
+
+
+@policy.window_rule(Case)
+def _case_window(user, queryset: QuerySet, *, size: int, after=None) -> QuerySet:
+    q = case_window_q(user, size=size, after=after)
     return queryset if q is None else queryset.filter(q)
 
 

@@ -41,6 +41,15 @@ def visible_cases(user) -> QuerySet[Case]:
     return policy.scope(user, Case.objects.select_related("category", "region", "main_department"))
 
 
+def newest_visible_cases(user, *, size: int, after=None) -> QuerySet[Case]:
+    """`visible_cases` for one page newest first (created_at, then id, descending) starting
+    after `after` (`core.policy.scope_window`): ordered and cut to `size`, the same rows, but
+    a department's page reads a page of its assignments' index, not its whole history. For
+    unfiltered lists only (a filter would cut the page short)."""
+    queryset = Case.objects.select_related("category", "region", "main_department")
+    return policy.scope_window(user, queryset, size=size, after=after)
+
+
 def visible_assignments(user) -> QuerySet[Assignment]:
     """Assignments the user may see: the center sees all, departments their subtree's."""
     queryset = Assignment.objects.select_related(

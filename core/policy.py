@@ -20,6 +20,7 @@ Scope = Callable[..., QuerySet]
 
 _rules: dict[str, Rule] = {}
 _scopes: dict[str, Scope] = {}
+_windows: dict[str, Scope] = {}
 
 
 def rule(action: str) -> Callable[[Rule], Rule]:
@@ -42,6 +43,20 @@ def scope_rule(model: type[Model] | str) -> Callable[[Scope], Scope]:
         if _scopes.get(label, fn) is not fn:
             raise ValueError(f"two scopes for {label!r}")
         _scopes[label] = fn
+        return fn
+
+    return register
+
+
+def window_rule(model: type[Model] | str) -> Callable[[Scope], Scope]:
+    """Register `fn(user, queryset, *, size, after) -> queryset` as the bounded form of one
+    model's scope for lists read newest first (see `scope_window`)."""
+    label = model if isinstance(model, str) else model._meta.label_lower
+
+    def register(fn: Scope) -> Scope:
+        if _windows.get(label, fn) is not fn:
+            raise ValueError(f"two windows for {label!r}")
+        _windows[label] = fn
         return fn
 
     return register
@@ -74,6 +89,24 @@ def scope(user, queryset: QuerySet) -> QuerySet:
     if user is None or not user.is_authenticated:
         return queryset.none()
     return narrow(user, queryset)
+
+
+def scope_window(user, queryset: QuerySet, *, size: int, after: tuple | None = None) -> QuerySet:
+    """`scope` for one page of a list read newest first (`created_at`, then id, descending).
+
+    `after` is the position the page starts after: `(created_at, id)`, or `(created_at, None)`
+    for the rows strictly before that instant. Ordered by (-created_at, -id), filtered by
+    `after` and cut to `size` rows, the answer holds exactly the rows `scope` would give;
+    uncut it may hold fewer (that is the point: it reads a page, not the whole history).
+    Without filters of its own only: narrowing it further would cut the page short. A model
+    without a window rule gets its plain scope.
+    """
+    label = queryset.model._meta.label_lower
+    if label not in _windows:
+        return scope(user, queryset)
+    if user is None or not user.is_authenticated:
+        return queryset.none()
+    return _windows[label](user, queryset, size=size, after=after)
 
 
 def actions() -> frozenset[str]:

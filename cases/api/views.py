@@ -24,6 +24,7 @@ from cases.models import Assignment, Case, Category, Dispute
 from cases.selectors import (
     get_attachment_for,
     get_case_for,
+    newest_visible_cases,
     visible_cases,
     visible_consultations,
     visible_events,
@@ -114,14 +115,48 @@ class CaseViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return Case.objects.none()
-        queryset = visible_cases(self.request.user).select_related("parent")
-        queryset = queryset.annotate(
+        queryset = self._shaped(visible_cases(self.request.user))
+        if self.action == "list":
+            return queryset
+        assignments = Assignment.objects.select_related("department")
+        return queryset.prefetch_related(Prefetch("assignments", queryset=assignments))
+
+    def _shaped(self, cases):
+        """The `due` ordering key, and for the list only the columns it shows."""
+        queryset = cases.select_related("parent").annotate(
             due=Coalesce("reply_due_at", Value(NO_DEADLINE, output_field=DateTimeField()))
         )
         if self.action == "list":
             return queryset.select_related(None)  # the list reads rows (`list` below)
-        assignments = Assignment.objects.select_related("department")
-        return queryset.prefetch_related(Prefetch("assignments", queryset=assignments))
+        return queryset
+
+    def paginate_queryset(self, queryset):
+        """Unfiltered and newest first (the default), a department's list is read a page at a
+        time from its assignments' index (`newest_visible_cases`): the same rows."""
+        window = self._window(queryset)
+        if window is not None:
+            queryset = case_rows(self._shaped(newest_visible_cases(self.request.user, **window)))
+        return super().paginate_queryset(queryset)
+
+    def _window(self, queryset) -> dict | None:
+        """The page's size and start as `newest_visible_cases` takes them, or None when the
+        list is filtered, ordered otherwise or walked backwards (a previous-page cursor)."""
+        request, paginator = self.request, self.paginator
+        if self.action != "list" or paginator is None:
+            return None
+        filterset = CaseFilterSet(request.query_params, queryset=queryset, request=request)
+        if filterset.narrows():
+            return None
+        if tuple(paginator.get_ordering(request, queryset, self)) != ("-created_at", "-id"):
+            return None
+        size = paginator.get_page_size(request) + 1  # DRF reads one row more than the page
+        cursor = paginator.decode_cursor(request)
+        if cursor is None:
+            return {"size": size, "after": None}
+        if cursor.reverse:
+            return None
+        after = None if cursor.position is None else (cursor.position, None)
+        return {"size": cursor.offset + size, "after": after}
 
     def get_serializer_class(self):
         return s.CaseSerializer if self.action == "list" else s.CaseDetailSerializer

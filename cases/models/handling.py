@@ -54,6 +54,10 @@ class Assignment(models.Model):
         related_name="assignments",
         verbose_name=_("department"),
     )
+    # The case's own sort key, copied when the assignment is made (a case's created_at never
+    # changes): a department's case list walks (department, case_created_at, case) and reads a
+    # page's worth of index entries, not the department's whole history (cases.policy).
+    case_created_at = models.DateTimeField(_("case created at"), editable=False)
     role = models.CharField(
         _("role"), max_length=4, choices=AssignmentRole.choices, default=AssignmentRole.MAIN
     )
@@ -118,6 +122,9 @@ class Assignment(models.Model):
             models.Index(fields=["status", "sign_due_at"], name="asg_status_sign_due"),
             models.Index(fields=["status", "reply_due_at"], name="asg_status_reply_due"),
             models.Index(fields=["dispatched_at"], name="asg_dispatched"),
+            models.Index(
+                fields=["department", "case_created_at", "case"], name="asg_dept_case_created"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

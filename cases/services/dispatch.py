@@ -68,6 +68,7 @@ def new_assignment(
     due = {"request_type": case.request_type, "urgency": case.urgency, "start": at}
     return Assignment.objects.create(
         case=case,
+        case_created_at=case.created_at,  # the department lists' sort key (cases.policy)
         department=department,
         role=role,
         parent=parent,

@@ -1,6 +1,7 @@
 """Case lists: every case the viewer may see with filters, and the callback queue."""
 
 import datetime
+import functools
 import threading
 import time
 from collections import OrderedDict
@@ -28,7 +29,12 @@ from cases.filtersets import CaseFilterSet
 from cases.forms import DepartmentPicker, Picker, QuickSelectMultiple
 from cases.models import Assignment, Callback, Category, Transfer
 from cases.privacy import no_store
-from cases.selectors import replies_in_review, visible_cases, waiting_for_a_decision
+from cases.selectors import (
+    newest_visible_cases,
+    replies_in_review,
+    visible_cases,
+    waiting_for_a_decision,
+)
 from cases.views.paging import (
     COUNT_CAP,
     PAGE_SIZES,
@@ -189,7 +195,11 @@ def case_list(request):
     if not valid:
         queryset = queryset.none()
     size = page_size(request.GET.get("per_page"))
-    page = keyset_page(queryset, cursor=request.GET.get("after", ""), size=size)
+    # Unfiltered, a department's page and count read a page of its assignments' index.
+    window = None
+    if not filterset.narrows():
+        window = functools.partial(newest_visible_cases, request.user)
+    page = keyset_page(queryset, cursor=request.GET.get("after", ""), size=size, window=window)
     # A dashboard number that counts assignments (or callbacks ...) states both totals.
     counted = filterset.counted_rows(queryset, COUNT_CAP) if filterset.is_bound and valid else None
     counted_unit = (

@@ -6,6 +6,7 @@ row more than the page to know whether there is a next page, and a count capped 
 
 import base64
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
@@ -55,12 +56,20 @@ def keyset_page(
     size: int = DEFAULT_PAGE_SIZE,
     field: str = "created_at",
     oldest_first: bool = False,
+    window: Callable[..., QuerySet] | None = None,
 ) -> KeysetPage:
     """The page of `queryset` that follows `cursor`, in the order of `field` then id: newest
-    first (the lists), or oldest first (the queues: what waits longest comes first)."""
+    first (the lists), or oldest first (the queues: what waits longest comes first).
+
+    `window(size=, after=)` (newest first by `created_at` only) gives the same rows as
+    `queryset` for the first `size` after the position `after`: the page and the capped count
+    are then read from it (`cases.selectors.newest_visible_cases`)."""
+    if window is not None and (field != "created_at" or oldest_first):
+        raise ValueError("a window reads created_at newest first")
     sign, after = ("", "gt") if oldest_first else ("-", "lt")
-    ordered = queryset.order_by(f"{sign}{field}", f"{sign}pk")
     position = decode_cursor(cursor) if cursor else None
+    source = window(size=size + 1, after=position) if window else queryset
+    ordered = source.order_by(f"{sign}{field}", f"{sign}pk")
     if position:
         moment, pk = position
         ordered = ordered.filter(
@@ -71,7 +80,7 @@ def keyset_page(
     if len(rows) > size:
         last = rows[size - 1]
         page.next_cursor = encode_cursor(getattr(last, field), last.pk)
-    page.total = capped_count(queryset)
+    page.total = capped_count(window(size=COUNT_CAP + 1, after=None) if window else queryset)
     page.total_capped = page.total > COUNT_CAP
     return page
 

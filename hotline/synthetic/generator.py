@@ -159,6 +159,7 @@ class Generator:
         """A new main assignment: dispatched, or reopened (then with no return window)."""
         a = {"id": self.ids[Assignment].take(), "case_id": case["id"], "department_id": department,
              "role": "main", "status": "dispatched", "dispatched_at": at, "updated_at": at,
+             "case_created_at": case["created_at"],
              "dispatched_by_id": self.world.agent_id, **self._deadlines(case, at)}  # fmt: skip
         if event == E.REOPENED:
             a["return_due_at"] = None

@@ -42,6 +42,7 @@ def make_assignment(case, department, dispatched, *, sign_due=None, reply_due=No
     """An assignment with deadlines (default: 2 hours to sign, 3 days to reply)."""
     return Assignment.objects.create(
         case=case,
+        case_created_at=case.created_at,
         department=department,
         dispatched_at=dispatched,
         sign_due_at=sign_due or dispatched + datetime.timedelta(hours=2),

@@ -74,6 +74,7 @@ def test_one_open_main_assignment_per_case(departments):
     due = {
         "sign_due_at": now + datetime.timedelta(hours=2),
         "reply_due_at": now + datetime.timedelta(days=10),
+        "case_created_at": case.created_at,
     }
     Assignment.objects.create(case=case, department=departments["cgj"], dispatched_at=now, **due)
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -95,6 +96,7 @@ def test_assignment_deadlines_follow_dispatch(departments):
     with pytest.raises(IntegrityError), transaction.atomic():
         Assignment.objects.create(
             case=case,
+            case_created_at=case.created_at,
             department=departments["cgj"],
             dispatched_at=now,
             sign_due_at=now - datetime.timedelta(minutes=1),
@@ -108,6 +110,7 @@ def test_replied_assignment_needs_a_result(departments):
     with pytest.raises(IntegrityError), transaction.atomic():
         Assignment.objects.create(
             case=case,
+            case_created_at=case.created_at,
             department=departments["cgj"],
             status="replied",
             dispatched_at=now,

@@ -51,6 +51,7 @@ def test_rows_are_consistent_with_the_lifecycle(generated):
     assert assignments.filter(status="replied").filter(
         Q(replied_at__isnull=True) | Q(reply_result="")).count() == 0  # fmt: skip
     assert assignments.filter(signed_at__lt=F("dispatched_at")).count() == 0
+    assert assignments.exclude(case_created_at=F("case__created_at")).count() == 0
     assert Callback.objects.filter(reached=False, satisfaction__gt="").count() == 0
     now = timezone.now()
     assert generated.filter(created_at__gt=now).count() == 0

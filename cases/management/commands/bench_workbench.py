@@ -72,7 +72,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--runs", type=int, default=7)
-        parser.add_argument("--only", choices=["lists", "search", "api"], default=None)
+        parser.add_argument("--only", choices=["lists", "search", "api", "handler"], default=None)
 
     def handle(self, *args, runs, only, **options):
         for name in ("hotline.request", "axes"):  # one log line per request drowns the table
@@ -87,6 +87,8 @@ class Command(BaseCommand):
         if only == "api":  # the list API's rows alone, from both lists
             pages = [(who, url) for who, url in workbench_pages(district.code) + search_pages()
                      if who.startswith("api:")]  # fmt: skip
+        if only == "handler":  # a department's rows alone (issue 18: the assignments' index)
+            pages = [(who, url) for who, url in pages if who in ("handler", "api:handler")]
         header = f"{'who':12} {'what':62} {'median':>8} {'worst':>8} {'q':>3} {'SQL':>7} ratio"
         self.stdout.write(header)
         issued = []
