@@ -9,6 +9,7 @@ counted on the day their event happened, so a finished day rarely changes.
 """
 
 import datetime
+import operator
 from collections import defaultdict
 
 from django.db import connection, transaction
@@ -162,10 +163,13 @@ def compute_hotspot_counts(first: datetime.date, last: datetime.date) -> list[di
 
 def insert_rows(model, rows: list[dict]) -> None:
     """Insert plain rows fast: COPY on PostgreSQL, executemany on SQLite (ids from the table)."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    values = [tuple(row.get(f.attname, f.get_default()) for f in fields) for row in rows]
-    if not values:
+    if not rows:
         return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    # Each field's default once, not once a row (millions of rows after a big load).
+    defaults = {f.attname: f.get_default() for f in fields}
+    row_values = operator.itemgetter(*defaults)
+    values = [row_values(defaults | row) for row in rows]
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with connection.cursor() as cursor:

@@ -59,22 +59,30 @@ def _columns(model) -> list:
 
 
 @functools.cache
-def _defaults(model) -> tuple:
-    return tuple(
-        (f.attname, f.get_default(), f.get_internal_type() == "JSONField") for f in _columns(model)
+def _template(model) -> tuple[tuple, dict, frozenset]:
+    """(every column's default in field order, position of each attname, the JSON attnames)."""
+    fields = _columns(model)
+    jsons = frozenset(f.attname for f in fields if f.get_internal_type() == "JSONField")
+    defaults = tuple(
+        json.dumps(f.get_default()) if f.attname in jsons else f.get_default() for f in fields
     )
+    return defaults, {f.attname: i for i, f in enumerate(fields)}, jsons
 
 
-def as_row(model, values: dict) -> tuple:
-    return tuple(
-        (json.dumps(values.get(name, default)) if is_json else values.get(name, default))
-        for name, default, is_json in _defaults(model)
-    )
+def as_row(model, values: dict) -> list:
+    """The row of `values` in field order, the other columns at their defaults."""
+    defaults, position, jsons = _template(model)
+    row = list(defaults)
+    for name, value in values.items():
+        row[position[name]] = json.dumps(value) if name in jsons else value
+    return row
 
 
 def write_batch(batch: Batch) -> None:
     """Write every row of the batch: COPY on PostgreSQL, executemany on SQLite."""
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # a generator's batch: its commit need not wait
+            cursor.execute("SET LOCAL synchronous_commit = off")
         bulk_text(cursor)
         for model in MODELS:
             rows = batch.rows[model]
