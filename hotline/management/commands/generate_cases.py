@@ -77,8 +77,10 @@ class Command(BaseCommand):
             text_index.start()
         try:
             if connection.vendor == "postgresql":
+                analyzed = time.monotonic()
                 with connection.cursor() as cursor:  # the aggregates need fresh estimates
                     cursor.execute(f"ANALYZE {', '.join(WRITTEN)}")
+                self.stdout.write(f"Analyzed in {time.monotonic() - analyzed:.1f} s.")
             if not no_stats:
                 self._refresh_stats(days, bulk)
         finally:
