@@ -7,8 +7,9 @@ then builds every index once (a sort per index), adds the foreign keys back (one
 key: every reference is still checked) and enables the triggers again. DDL is transactional on
 PostgreSQL, so a crash or an error anywhere leaves the database exactly as it was before.
 
-Primary keys, unique constraints and check constraints stay in place throughout; a dropped
-unique index (one open main assignment per case) is built again, which checks it again.
+Primary keys, unique constraints, check constraints and partial or expression indexes (one
+open main assignment per case: few rows, and a rebuilt predicate would read back in another
+form) stay in place throughout.
 """
 
 from dataclasses import dataclass, field
@@ -44,6 +45,9 @@ class SetAside:
                 """SELECT i.tablename, i.indexname, i.indexdef FROM pg_indexes i
                    WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)
                      AND NOT i.indexname = ANY(%s)
+                     AND NOT EXISTS (SELECT 1 FROM pg_index x
+                                     WHERE x.indexrelid = (quote_ident(i.indexname))::regclass
+                                       AND (x.indpred IS NOT NULL OR x.indexprs IS NOT NULL))
                      AND NOT EXISTS (SELECT 1 FROM pg_constraint c
                                      WHERE c.conindid = (quote_ident(i.indexname))::regclass
                                        AND c.contype IN ('p', 'u', 'x'))
