@@ -9,6 +9,7 @@ counted on the day their event happened, so a finished day rarely changes.
 """
 
 import datetime
+import operator
 from collections import defaultdict
 
 from django.db import connection, transaction
@@ -100,21 +101,39 @@ def compute_daily_stats(first: datetime.date, last: datetime.date) -> list[dict]
     categories = _path_ids(Category, level=1)
     cells: dict[tuple, dict[str, int]] = defaultdict(dict)
     for queryset, when, department, prefix, measures in _sources(start, end, timezone.now()):
-        for row in _grouped(queryset, when, department, prefix, measures, start, end):
-            key = (
-                row["s_day"],
-                row["s_dept"],
-                districts.get(row["s_district"] or ""),
-                categories.get(row["s_category"] or ""),
-                row["s_channel"],
-            )
+        grouped = _grouped(queryset, when, department, prefix, measures, start, end)
+        for day, dept, district, category, channel, *counts in _tuples(grouped, measures):
+            key = (day, dept, districts.get(district or ""), categories.get(category or ""),
+                   channel)  # fmt: skip
             cell = cells[key]
-            for name in measures:
-                cell[name] = cell.get(name, 0) + row[name]
+            for name, count in zip(measures, counts, strict=True):
+                cell[name] = cell.get(name, 0) + count
     return [
         {"day": d, "department_id": dep, "district_id": dis, "category_id": cat, "channel": ch} | m
         for (d, dep, dis, cat, ch), m in (cells | _rollup(cells)).items()
     ]
+
+
+GROUPED = ("s_day", "s_dept", "s_district", "s_category", "s_channel")
+
+
+def _tuples(grouped, measures):
+    """The grouped rows as (day, department, district path, category path, channel, *counts).
+
+    On PostgreSQL straight from the cursor (a day is a date, a count an int): the ORM's
+    converters and row dicts cost more than the query at a million cases.
+    """
+    names = [*GROUPED, *measures]
+    if connection.vendor != "postgresql":
+        yield from grouped.values_list(*names)
+        return
+    sql, params = grouped.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        order = [column.name for column in cursor.description]
+        pick = operator.itemgetter(*(order.index(name) for name in names))
+        for row in cursor:
+            yield pick(row)
 
 
 def _rollup(cells: dict) -> dict:
@@ -162,10 +181,13 @@ def compute_hotspot_counts(first: datetime.date, last: datetime.date) -> list[di
 
 def insert_rows(model, rows: list[dict]) -> None:
     """Insert plain rows fast: COPY on PostgreSQL, executemany on SQLite (ids from the table)."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    values = [tuple(row.get(f.attname, f.get_default()) for f in fields) for row in rows]
-    if not values:
+    if not rows:
         return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    # Each field's default once, not once a row (millions of rows after a big load).
+    defaults = {f.attname: f.get_default() for f in fields}
+    row_values = operator.itemgetter(*defaults)
+    values = [row_values(defaults | row) for row in rows]
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with connection.cursor() as cursor:

@@ -3,17 +3,17 @@
 import datetime
 import random
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cases import sla, textsearch
 from cases.choices import DEAD_END_STATUSES
 from cases.events import EventType as E
 from cases.models import Assignment, Callback, Case, CaseEvent, Extension
-from cases.numbers import allocate_case_numbers
+from cases.numbers import allocate_case_numbers_by_day
 from core.progress import progress
 from hotline.synthetic.deadlines import DueCache
-from hotline.synthetic.rows import MODELS, Batch, IdPool, as_row, write_batch
+from hotline.synthetic.rows import MODELS, Batch, BatchWriter, IdPool, as_row, write_batch
 from hotline.synthetic.world import (
     CHANNELS,
     GIVEN,
@@ -38,6 +38,7 @@ class Generator:
         self.world = World.load(self.rng)
         self.ids = {model: IdPool(model) for model in MODELS}
         self.batch = Batch()
+        self.writer: BatchWriter | None = None
         self.previous_case: int | None = None
         self.due = DueCache()
         self.office_memo: dict = {}
@@ -53,34 +54,49 @@ class Generator:
         per_day = [0] * days
         for d in self.rng.choices(range(days), weights=weights, k=count):
             per_day[d] += 1
+        zone = timezone.get_current_timezone()
+        moments = {}  # every day's instants first, so that one statement numbers them all
+        for d in range(days - 1, -1, -1):
+            if per_day[d]:
+                day = today - datetime.timedelta(days=d)
+                moments[day] = self._moments(day, per_day[d], zone)
+        numbers = allocate_case_numbers_by_day({day: len(m) for day, m in moments.items()})
         written = 0
-        with progress(desc="Synthetic cases", total=count, unit="case") as bar:
-            for d in range(days - 1, -1, -1):
-                if per_day[d]:
-                    written += self._day(today - datetime.timedelta(days=d), per_day[d])
-                    bar.update(per_day[d])
-        self._flush()
+        # In one transaction on PostgreSQL, a second thread COPYs each batch while the next
+        # one is built (the database and Python work at the same time).
+        if connection.vendor == "postgresql" and connection.in_atomic_block:
+            self.writer = BatchWriter()
+        try:
+            with progress(desc="Synthetic cases", total=count, unit="case") as bar:
+                for day, instants in moments.items():
+                    for created, number in zip(instants, numbers.get(day, ()), strict=True):
+                        self._case(created, number)
+                        self.batch.cases += 1
+                        if self.batch.cases >= BATCH_CASES:
+                            self._flush()
+                    written += len(instants)
+                    bar.update(len(instants))
+            self._flush()
+        finally:
+            if self.writer:  # every batch written (or the error raised) before going on
+                self.writer.close()
         return written
 
-    def _day(self, day: datetime.date, count: int) -> int:
-        zone = timezone.get_current_timezone()
+    def _moments(self, day: datetime.date, count: int, zone) -> list[datetime.datetime]:
+        """`count` instants of `day` spread over the hours like calls, sorted; none after now."""
         moments = sorted(
             datetime.datetime.combine(day, datetime.time(h, self.rng.randrange(60),
                                       self.rng.randrange(60)), tzinfo=zone)
             for h in self.rng.choices(range(24), weights=HOUR_WEIGHTS, k=count)
         )  # fmt: skip
-        moments = [m for m in moments if m < self.now]
-        numbers = allocate_case_numbers(day, len(moments)) if moments else []
-        for created, number in zip(moments, numbers, strict=True):
-            self._case(created, number)
-            self.batch.cases += 1
-            if self.batch.cases >= BATCH_CASES:
-                self._flush()
-        return len(moments)
+        return [m for m in moments if m < self.now]
 
     def _flush(self) -> None:
-        with transaction.atomic():
-            write_batch(self.batch)
+        if self.writer:
+            self.writer.put(self.batch)
+        else:
+            with transaction.atomic():
+                write_batch(self.batch)
         self.batch = Batch()
 
     def _add(self, model, **values) -> int:
@@ -90,7 +106,7 @@ class Generator:
 
     def _event(self, case: dict, type_: str, at, assignment: int | None = None) -> None:
         self._add(CaseEvent, case_id=case["id"], type=type_, created_at=at,
-                  assignment_id=assignment, actor_id=self.world.agent_id, data={})  # fmt: skip
+                  assignment_id=assignment, actor_id=self.world.agent_id)  # fmt: skip
 
     # ------------------------------------------------------------ one case
 
@@ -214,7 +230,8 @@ class Generator:
         case["status"] = "in_progress"
         self._event(case, E.SIGNED, signed, a["id"])
         decided = self._extend(case, a, signed) if self.rng.random() < 0.06 else None
-        span = a["reply_due_at"] - signed
+        # Signed after the reply deadline (a long wait over a weekend): the reply still follows.
+        span = max(a["reply_due_at"] - signed, datetime.timedelta(hours=2))
         replied = signed + span * (self.rng.random() ** 0.8 * 1.12)
         if decided is not None and replied <= decided:
             replied = decided + (a["reply_due_at"] - decided) * self.rng.random()

@@ -6,6 +6,7 @@ import random
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from cases.choices import ACTIVE_ASSIGNMENT_STATUSES
 from cases.events import EventType
 from cases.models import Assignment, Callback, Case, CaseEvent, Extension
 from hotline.dashboards.stats import ROLLUPS, day_bounds
+from hotline.management.commands.generate_cases import AGGREGATES, WRITTEN
 from hotline.models import DailyStat
 
 COUNT, DAYS = 2500, 45
@@ -122,3 +124,38 @@ def test_generated_cases_are_in_the_text_index(generated):
         text = (case.title or case.content)[:4]
         found = textsearch.search(Case.objects.all(), text)
         assert found.filter(pk=case.pk).exists(), (case.number, text)
+
+
+SCHEMA = """
+    SELECT 'index', tablename, indexdef FROM pg_indexes WHERE tablename = ANY(%(t)s)
+    UNION ALL SELECT 'constraint', conrelid::regclass::text,
+                     conname || ' ' || pg_get_constraintdef(oid) || ' ' || convalidated
+              FROM pg_constraint WHERE conrelid::regclass::text = ANY(%(t)s)
+    UNION ALL SELECT 'trigger', tgrelid::regclass::text, tgname || ' ' || tgenabled::text
+              FROM pg_trigger WHERE NOT tgisinternal AND tgrelid::regclass::text = ANY(%(t)s)
+    ORDER BY 1, 2, 3"""
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the bulk load is PostgreSQL's")
+def test_a_bulk_load_puts_back_every_index_constraint_and_trigger(db):
+    # given the generator's tables and the aggregates' as the migrations left them
+    tables = {"t": [*WRITTEN, *AGGREGATES]}
+    with connection.cursor() as cursor:
+        cursor.execute(SCHEMA, tables)
+        before = cursor.fetchall()
+    assert len([row for row in before if row[0] == "index"]) > 40
+    # when a bulk load (more cases than there are) sets them aside and builds them again
+    call_command("generate_cases", count=300, days=10, seed=4)
+    # then every one is back, validated, and the triggers are enabled again
+    with connection.cursor() as cursor:
+        cursor.execute(SCHEMA, tables)
+        assert cursor.fetchall() == before
+        cursor.execute(
+            "SELECT count(*) FROM cases_case c LEFT JOIN cases_case_text t ON t.case_id = c.id"
+            " WHERE t.case_id IS NULL"
+        )
+        assert cursor.fetchone() == (0,)
+    # and the text trigger indexes a case written afterwards
+    case = Case.objects.order_by("pk").first()
+    Case.objects.filter(pk=case.pk).update(title="量子纠缠实验室噪声")
+    assert textsearch.search(Case.objects.all(), "量子纠缠").filter(pk=case.pk).exists()
