@@ -1,6 +1,7 @@
 """The learned category suggestion: training, persistence, the commands and its use in suggest."""
 
 import json
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -121,6 +122,8 @@ def test_route_eval_cross_validates_with_weak_lines_always_in_training(tmp_path,
     call_command("route_eval", "--gold", gold, "--folds", "3", "--seed", "1")
     out = capsys.readouterr().out
     assert out.count("split ") == 3 and "all: tested on 12:" in out
+    # the latency an agent waits: jieba segmenting the raw text, then the model
+    assert re.search(r"as intake makes them, jieba included: \d+\.\d ms", out)
 
 
 def test_route_eval_names_a_bad_file(tmp_path):
