@@ -157,8 +157,11 @@ def test_the_classifications_own_lines_drop_the_catch_all_name():
     assert texts == ["城乡规划 违章建筑", "出租车管理"] and labels == ["城乡建设", "交通运输"]
 
 
-def test_taxonomy_lines_come_from_the_categories_names_and_description(db):
-    texts, labels = classifier.taxonomy_from_categories({LIGHTS, "0502"})
+def test_taxonomy_lines_come_from_the_categories_names_and_description(
+    db, django_assert_num_queries
+):
+    with django_assert_num_queries(1):  # the whole classification at once, whatever its size
+        texts, labels = classifier.taxonomy_from_categories({LIGHTS, "0502"})
     lights = texts[labels.index(LIGHTS)]
     assert lights.startswith("城市设施管理 公共设施 ") and "下水道" in lights  # the description
     # a second-level label gathers a line for itself and one for each category below it
