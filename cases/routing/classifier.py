@@ -4,8 +4,9 @@ scikit-learn over jieba-segmented text: TF-IDF of the words (title counted twice
 complement naive Bayes, which copes well with noisy and unevenly sized categories (word pairs,
 character n-grams and a logistic regression or linear SVM did worse on the shared messages; see
 docs/routing.md). Its normalised scores rank the categories the agent sees. Trained from closed
-cases by `manage.py train_router`, kept under var/ with joblib and loaded once per process
-(reloaded when the file changes).
+cases and the classification's own words (each category's names and description, a line weighing
+`TAXONOMY_WEIGHT` messages: top-1 0.819 → 0.880 held out) by `manage.py train_router`, kept
+under var/ with joblib and loaded once per process (reloaded when the file changes).
 """
 
 import logging
