@@ -18,7 +18,9 @@ class Command(BaseCommand):
                 f"{len(texts)} closed cases in {len(set(labels))} categories: need at least "
                 f"{min_cases} cases in two categories (--min-cases) to train"
             )
-        path = classifier.save(classifier.train(texts, labels))
+        taxonomy = classifier.taxonomy_from_categories(set(labels))
+        path = classifier.save(classifier.train(texts, labels, taxonomy=taxonomy))
         self.stdout.write(
-            f"Trained on {len(texts)} closed cases in {len(set(labels))} categories; saved {path}"
+            f"Trained on {len(texts)} closed cases in {len(set(labels))} categories and "
+            f"{len(taxonomy[0])} lines of the classification's own words; saved {path}"
         )

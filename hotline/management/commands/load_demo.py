@@ -77,5 +77,6 @@ class Command(BaseCommand):
         texts, labels = classifier.training_set_from_cases(closed_only=False)
         if len(set(labels)) < 2:
             return "Category learner not trained: fewer than two categories among the cases."
-        classifier.save(classifier.train(texts, labels))
+        taxonomy = classifier.taxonomy_from_categories(set(labels))
+        classifier.save(classifier.train(texts, labels, taxonomy=taxonomy))
         return f"Category learner trained on {len(texts)} demo cases."

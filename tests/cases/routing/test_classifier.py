@@ -1,6 +1,7 @@
 """The learned category suggestion: training, persistence, the commands and its use in suggest."""
 
 import json
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -121,6 +122,8 @@ def test_route_eval_cross_validates_with_weak_lines_always_in_training(tmp_path,
     call_command("route_eval", "--gold", gold, "--folds", "3", "--seed", "1")
     out = capsys.readouterr().out
     assert out.count("split ") == 3 and "all: tested on 12:" in out
+    # the latency an agent waits: jieba segmenting the raw text, then the model
+    assert re.search(r"as intake makes them, jieba included: \d+\.\d ms", out)
 
 
 def test_route_eval_names_a_bad_file(tmp_path):
@@ -141,3 +144,54 @@ def test_a_weak_guess_is_mentioned_but_not_routed_on(model_file):
     facts = facts_for({"content": "你好，请问一下"})
     assert facts.category is None
     assert facts.notes[0].startswith("category unclear from the text")
+
+
+def test_the_classifications_own_lines_drop_the_catch_all_name():
+    texts, labels = classifier.taxonomy_lines(
+        [
+            ("城乡建设", ["城乡规划", "违章建筑"]),
+            ("城乡建设", ["其他", "其他"]),
+            ("交通运输", ["其他", "出租车管理"]),
+        ]
+    )
+    assert texts == ["城乡规划 违章建筑", "出租车管理"] and labels == ["城乡建设", "交通运输"]
+
+
+def test_taxonomy_lines_come_from_the_categories_names_and_description(
+    db, django_assert_num_queries
+):
+    with django_assert_num_queries(1):  # the whole classification at once, whatever its size
+        texts, labels = classifier.taxonomy_from_categories({LIGHTS, "0502"})
+    lights = texts[labels.index(LIGHTS)]
+    assert lights.startswith("城市设施管理 公共设施 ") and "下水道" in lights  # the description
+    # a second-level label gathers a line for itself and one for each category below it
+    assert labels.count("0502") == 1 + category("0502").children.count()
+    lines = [t for t, label in zip(texts, labels, strict=True) if label == "0502"]
+    assert any(t.startswith("公共汽车 公交线路 ") for t in lines)
+
+
+def test_the_classifications_words_overrule_a_word_the_messages_place_elsewhere(db):
+    # 下水道 appears only in a food message; the description of 公共设施 names it
+    texts = [*FOOD_TEXTS, "餐馆把泔水倒进下水道", *LIGHT_TEXTS, "路灯坏了，下水道旁边很黑"]
+    labels = ["070801"] * 7 + [LIGHTS] * 7
+    texts[0] += "，下水道"
+    plain = classifier.train(texts, labels)
+    taught = classifier.train(
+        texts, labels, taxonomy=classifier.taxonomy_from_categories(set(labels))
+    )
+    [plain_top] = classifier.top_k(plain, ["下水道"], 1)
+    [taught_top] = classifier.top_k(taught, ["下水道"], 1)
+    assert plain_top[0][0] == "070801"
+    assert taught_top[0][0] == LIGHTS
+
+
+def test_route_eval_adds_the_classifications_lines_and_chooses_their_weight(tmp_path, capsys):
+    gold = write_lines(tmp_path / "gold.jsonl", FOOD_TEXTS + LIGHT_TEXTS,
+                       ["食品"] * 6 + ["路灯"] * 6)  # fmt: skip
+    taxonomy = tmp_path / "taxonomy.csv"
+    taxonomy.write_text("一级分类,二级分类,三级分类\n食品,餐饮卫生,其他\n路灯,市政设施,路灯照明\n")
+    call_command("route_eval", "--gold", gold, "--folds", "3", "--taxonomy", str(taxonomy))
+    out = capsys.readouterr().out
+    assert out.count("classification lines weigh 30") == 3 and "all: tested on 12:" in out
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("route_eval", "--gold", gold, "--taxonomy", str(tmp_path / "missing.csv"))
