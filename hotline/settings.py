@@ -147,6 +147,10 @@ else:
     # off by default (measured in docs/performance.md, issue 18: no gain worth the change).
     if env.bool("DATABASE_SERVER_SIDE_BINDING", default=False):
         DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+    # No JIT compilation: our statements are short, and PostgreSQL compiled the big plans of a
+    # department's text search for 290 ms to run them in 700 (issue 18). A DATABASE_URL
+    # carrying its own `?options=` keeps them.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The default cache, which the API rate counters (and core/generations.py) use: shared by every

@@ -263,3 +263,14 @@ def test_a_fresh_session_is_not_written_again(client, users):
     assert response.status_code == 200
     assert _stored_expiry(client) == written
     assert "sessionid" not in response.cookies
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_postgresql_connections_do_not_compile_plans():
+    """JIT is off on our connections: it cost a department's text search 290 ms (issue 18)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
