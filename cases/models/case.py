@@ -139,6 +139,14 @@ class Case(models.Model):
             models.Index(fields=["status", "created_at"], name="case_status_created"),
             # the callback queue: replied cases, oldest reply first
             models.Index(fields=["status", "replied_at"], name="case_status_replied"),
+            # ... walked in order: its rows are replied cases and their merged duplicates, and
+            # an OR of the two statuses kept PostgreSQL from the index above (it sorted all
+            # 37,000 waiting rows of a 1M-case database for each page: 142 ms)
+            models.Index(
+                fields=["replied_at", "id"],
+                name="case_callback_queue",
+                condition=Q(status__in=[Status.REPLIED, Status.MERGED]),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -23,6 +23,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import Case
+from cases.selectors import visible_cases
 from departments import tokens
 from departments.models import Department, Region
 
@@ -42,6 +43,8 @@ def workbench_pages(district: str) -> list[tuple[str, str]]:
         ("agent", "/cases/?per_page=100&overdue=true"),
         ("agent", "deep"),
         ("handler", "/cases/?per_page=100"),
+        ("handler", "/cases/?per_page=100&status=closed"),
+        ("handler", "detail"),
         ("agent", "/"),
         ("supervisor", "/"),
         ("handler", "/"),
@@ -62,6 +65,7 @@ def search_pages() -> list[tuple[str, str]]:
         ("agent", f"/cases/?per_page=25&q={SEARCH_MATCH}"),
         ("agent", f"/cases/?per_page=25&q={SEARCH_NONE}"),
         ("handler", f"/cases/?per_page=25&q={SEARCH_MATCH}"),
+        ("api:handler", f"/api/v1/cases/?page_size=25&q={SEARCH_MATCH}"),
         ("api:center", f"/api/v1/cases/?page_size=25&q={SEARCH_MATCH}"),
         ("api:center", f"/api/v1/cases/?page_size=25&q={SEARCH_NONE}"),
     ]
@@ -97,6 +101,8 @@ class Command(BaseCommand):
                 client = self.client_for(who, issued)
                 if url == "deep":
                     url = self.deep_url(client)
+                if url == "detail":
+                    url = self.detail_url(who)
                 self.measure(client, who, url, runs)
         finally:
             for token in issued:
@@ -120,6 +126,12 @@ class Command(BaseCommand):
             cursor = NEXT_CURSOR.search(client.get(url).content.decode()).group(1)
             url = f"/cases/?per_page=100&after={cursor}"
         return url
+
+    def detail_url(self, who: str) -> str:
+        """The page of the newest case the user's department holds (its scope decides it)."""
+        user = get_user_model().objects.get(username=who)
+        number = visible_cases(user).order_by("-created_at").values_list("number", flat=True)[0]
+        return f"/cases/{number}/"
 
     def measure(self, client, who, url, runs) -> None:
         client.get(url)  # warm: templates, caches, the planner's statistics
