@@ -137,6 +137,14 @@ class Case(models.Model):
             models.Index(fields=["citizen_phone", "created_at"], name="case_phone_created"),
             models.Index(fields=["created_at"], name="case_created"),
             models.Index(fields=["status", "created_at"], name="case_status_created"),
+            # the open backlog newest first (the overdue list, a queue's open cases): it grows
+            # with the backlog, not the history; the list walked the whole created_at index
+            # for 67 overdue cases of 200,000 (78 ms)
+            models.Index(
+                fields=["created_at", "id"],
+                name="case_open_created",
+                condition=Q(status__in=OPEN_STATUSES),
+            ),
             # the callback queue: replied cases, oldest reply first
             models.Index(fields=["status", "replied_at"], name="case_status_replied"),
             # ... walked in order: its rows are replied cases and their merged duplicates, and
