@@ -41,13 +41,19 @@ def visible_cases(user) -> QuerySet[Case]:
     return policy.scope(user, Case.objects.select_related("category", "region", "main_department"))
 
 
-def newest_visible_cases(user, *, size: int, after=None) -> QuerySet[Case]:
+def newest_visible_cases(user, *, size: int, after=None, cases=None) -> QuerySet[Case]:
     """`visible_cases` for one page newest first (created_at, then id, descending) starting
     after `after` (`core.policy.scope_window`): ordered and cut to `size`, the same rows, but
-    a department's page reads a page of its assignments' index, not its whole history. For
-    unfiltered lists only (a filter would cut the page short)."""
-    queryset = Case.objects.select_related("category", "region", "main_department")
+    a department's page reads a page of its assignments' index, not its whole history.
+    `cases` is the list's filtered, unscoped queryset (`cases_to_filter` filtered), if any."""
+    queryset = cases if cases is not None else cases_to_filter()
     return policy.scope_window(user, queryset, size=size, after=after)
+
+
+def cases_to_filter() -> QuerySet[Case]:
+    """Every case, unscoped, with what the lists show: the base a list filters before the
+    scope's window is applied (`newest_visible_cases`). Never shown as it is."""
+    return Case.objects.select_related("category", "region", "main_department")
 
 
 def visible_assignments(user) -> QuerySet[Assignment]:

@@ -98,8 +98,9 @@ def scope_window(user, queryset: QuerySet, *, size: int, after: tuple | None = N
     for the rows strictly before that instant. Ordered by (-created_at, -id), filtered by
     `after` and cut to `size` rows, the answer holds exactly the rows `scope` would give;
     uncut it may hold fewer (that is the point: it reads a page, not the whole history).
-    Without filters of its own only: narrowing it further would cut the page short. A model
-    without a window rule gets its plain scope.
+    Filter `queryset` before, never after: the rule reads its filters into the window (a
+    filter added afterwards would cut the page short). A model without a window rule gets
+    its plain scope.
     """
     label = queryset.model._meta.label_lower
     if label not in _windows:

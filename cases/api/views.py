@@ -22,6 +22,7 @@ from cases.choices import Action, AssignmentRole, DisputeStatus, assignment_sour
 from cases.filtersets import CaseFilterSet, CategoryFilterSet
 from cases.models import Assignment, Case, Category, Dispute
 from cases.selectors import (
+    cases_to_filter,
     get_attachment_for,
     get_case_for,
     newest_visible_cases,
@@ -135,28 +136,35 @@ class CaseViewSet(
         time from its assignments' index (`newest_visible_cases`): the same rows."""
         window = self._window(queryset)
         if window is not None:
-            queryset = case_rows(self._shaped(newest_visible_cases(self.request.user, **window)))
+            cases = None
+            if window.pop("filtered"):  # the same filters on the unscoped cases, for the walk
+                params, request = self.request.query_params, self.request
+                cases = CaseFilterSet(params, queryset=cases_to_filter(), request=request).qs
+            page = newest_visible_cases(self.request.user, cases=cases, **window)
+            queryset = case_rows(self._shaped(page))
         return super().paginate_queryset(queryset)
 
     def _window(self, queryset) -> dict | None:
-        """The page's size and start as `newest_visible_cases` takes them, or None when the
-        list is filtered, ordered otherwise or walked backwards (a previous-page cursor)."""
+        """The page's size and start as `newest_visible_cases` takes them (and whether the list
+        is filtered), or None when its filters are invalid, it is ordered otherwise or walked
+        backwards (a previous-page cursor)."""
         request, paginator = self.request, self.paginator
         if self.action != "list" or paginator is None:
             return None
         filterset = CaseFilterSet(request.query_params, queryset=queryset, request=request)
-        if filterset.narrows():
+        filtered = filterset.narrows()
+        if filtered and not filterset.is_valid():
             return None
         if tuple(paginator.get_ordering(request, queryset, self)) != ("-created_at", "-id"):
             return None
         size = paginator.get_page_size(request) + 1  # DRF reads one row more than the page
         cursor = paginator.decode_cursor(request)
         if cursor is None:
-            return {"size": size, "after": None}
+            return {"size": size, "after": None, "filtered": filtered}
         if cursor.reverse:
             return None
         after = None if cursor.position is None else (cursor.position, None)
-        return {"size": cursor.offset + size, "after": after}
+        return {"size": cursor.offset + size, "after": after, "filtered": filtered}
 
     def get_serializer_class(self):
         return s.CaseSerializer if self.action == "list" else s.CaseDetailSerializer

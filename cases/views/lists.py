@@ -30,6 +30,7 @@ from cases.forms import DepartmentPicker, Picker, QuickSelectMultiple
 from cases.models import Assignment, Callback, Category, Transfer
 from cases.privacy import no_store
 from cases.selectors import (
+    cases_to_filter,
     newest_visible_cases,
     replies_in_review,
     visible_cases,
@@ -195,10 +196,14 @@ def case_list(request):
     if not valid:
         queryset = queryset.none()
     size = page_size(request.GET.get("per_page"))
-    # Unfiltered, a department's page and count read a page of its assignments' index.
+    # A department's page and count read a page of its assignments' index, with the same
+    # filters applied inside the walk (the filterset again, on the unscoped cases).
     window = None
-    if not filterset.narrows():
-        window = functools.partial(newest_visible_cases, request.user)
+    if valid:
+        cases = None
+        if filterset.narrows():
+            cases = CaseFilterSet(request.GET, queryset=cases_to_filter(), request=request).qs
+        window = functools.partial(newest_visible_cases, request.user, cases=cases)
     page = keyset_page(queryset, cursor=request.GET.get("after", ""), size=size, window=window)
     # A dashboard number that counts assignments (or callbacks ...) states both totals.
     counted = filterset.counted_rows(queryset, COUNT_CAP) if filterset.is_bound and valid else None
