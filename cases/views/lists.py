@@ -39,6 +39,7 @@ from cases.selectors import (
 from cases.views.paging import (
     COUNT_CAP,
     PAGE_SIZES,
+    TEXT_COUNT_CAP,
     keyset_page,
     page_size,
     queue_context,
@@ -204,7 +205,14 @@ def case_list(request):
         if filterset.narrows():
             cases = CaseFilterSet(request.GET, queryset=cases_to_filter(), request=request).qs
         window = functools.partial(newest_visible_cases, request.user, cases=cases)
-    page = keyset_page(queryset, cursor=request.GET.get("after", ""), size=size, window=window)
+    searched = filterset.is_bound and valid and filterset.form.cleaned_data.get("q")
+    page = keyset_page(
+        queryset,
+        cursor=request.GET.get("after", ""),
+        size=size,
+        window=window,
+        count_cap=TEXT_COUNT_CAP if searched else None,
+    )
     # A dashboard number that counts assignments (or callbacks ...) states both totals.
     counted = filterset.counted_rows(queryset, COUNT_CAP) if filterset.is_bound and valid else None
     counted_unit = (

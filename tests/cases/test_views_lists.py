@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases import services
-from cases.views import lists
+from cases.views import lists, paging
 from departments.models import Department
 from tests.cases.workbench import main_assignment
 
@@ -60,6 +60,27 @@ def test_case_list_filters_by_status_and_text(client_for, many_cases):
     items = response.context["page"].items
     assert items
     assert all(c.status == "dispatched" and "Case 1" in c.content for c in items)
+
+
+@pytest.mark.parametrize("username", ["agent", "handler"])
+def test_a_text_search_counts_to_its_own_lower_cap(
+    client_for, many_cases, username, settings, monkeypatch
+):
+    """A text search's total stops at TEXT_COUNT_CAP (its matches cost a probe each); other
+    lists count to COUNT_CAP. The page says which cap it stopped at, in Chinese."""
+    settings.LANGUAGE_CODE = "zh-hans"
+    client = client_for(username)
+    searched = client.get(reverse("cases:list"), {"q": "loud music", "per_page": 10})
+    page = searched.context["page"]
+    assert page.cap == paging.TEXT_COUNT_CAP
+    assert page.total == (30 if username == "handler" else 105)
+    monkeypatch.setattr(lists, "TEXT_COUNT_CAP", 5)
+    searched = client.get(reverse("cases:list"), {"q": "loud music", "per_page": 10})
+    page = searched.context["page"]
+    assert (page.total, page.total_capped, page.cap) == (6, True, 5)
+    assert "符合条件的工单超过 5 件。" in searched.content.decode()
+    plain = client.get(reverse("cases:list"), {"per_page": 10}).context["page"]
+    assert plain.cap == paging.COUNT_CAP and not plain.total_capped
 
 
 def test_case_list_bad_filter_shows_errors_not_a_traceback(client_for, db):
