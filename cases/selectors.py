@@ -38,7 +38,12 @@ from departments.models import Department
 
 def visible_cases(user) -> QuerySet[Case]:
     """Every case the user may see (`core.policy.scope`), with what lists show joined in."""
-    return policy.scope(user, Case.objects.select_related("category", "region", "main_department"))
+    return scoped_cases(user, cases_to_filter())
+
+
+def scoped_cases(user, cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The cases of `cases` (filtered `cases_to_filter`) the user may see."""
+    return policy.scope(user, cases)
 
 
 def newest_visible_cases(user, *, size: int, after=None, cases=None) -> QuerySet[Case]:

@@ -33,6 +33,7 @@ from cases.selectors import (
     cases_to_filter,
     newest_visible_cases,
     replies_in_review,
+    scoped_cases,
     visible_cases,
     waiting_for_a_decision,
 )
@@ -189,21 +190,20 @@ def measure_caption(filterset) -> str:
 @login_required
 def case_list(request):
     """All cases in the viewer's scope, filtered by the shared CaseFilterSet, keyset-paged."""
-    filterset = CaseFilterSet(
-        request.GET or None, queryset=visible_cases(request.user), request=request
-    )
+    # The filters run on the unscoped cases and the scope after them (the same rows): the
+    # filtered cases are what a department's window walks (`newest_visible_cases`).
+    filterset = CaseFilterSet(request.GET or None, queryset=cases_to_filter(), request=request)
     valid = filterset.is_bound is False or filterset.is_valid()
-    queryset = filterset.qs if filterset.is_bound and valid else visible_cases(request.user)
+    filtered = filterset.qs if filterset.is_bound and valid else cases_to_filter()
+    queryset = scoped_cases(request.user, filtered)
     if not valid:
         queryset = queryset.none()
     size = page_size(request.GET.get("per_page"))
     # A department's page and count read a page of its assignments' index, with the same
-    # filters applied inside the walk (the filterset again, on the unscoped cases).
+    # filters applied inside the walk.
     window = None
     if valid:
-        cases = None
-        if filterset.narrows():
-            cases = CaseFilterSet(request.GET, queryset=cases_to_filter(), request=request).qs
+        cases = filtered if filterset.narrows() else None
         window = functools.partial(newest_visible_cases, request.user, cases=cases)
     searched = filterset.is_bound and valid and filterset.form.cleaned_data.get("q")
     page = keyset_page(
