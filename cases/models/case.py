@@ -145,6 +145,13 @@ class Case(models.Model):
                 name="case_open_created",
                 condition=Q(status__in=OPEN_STATUSES),
             ),
+            # ... and by deadline: the most overdue first (the supervisor's home), a walk that
+            # stops at the first cases due, not a sort of the whole backlog
+            models.Index(
+                fields=["reply_due_at", "id"],
+                name="case_open_due",
+                condition=Q(status__in=OPEN_STATUSES),
+            ),
             # the callback queue: replied cases, oldest reply first
             models.Index(fields=["status", "replied_at"], name="case_status_replied"),
             # ... walked in order: its rows are replied cases and their merged duplicates, and
