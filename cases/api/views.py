@@ -131,40 +131,30 @@ class CaseViewSet(
             return queryset.select_related(None)  # the list reads rows (`list` below)
         return queryset
 
-    def paginate_queryset(self, queryset):
-        """Unfiltered and newest first (the default), a department's list is read a page at a
-        time from its assignments' index (`newest_visible_cases`): the same rows."""
-        window = self._window(queryset)
-        if window is not None:
-            cases = None
-            if window.pop("filtered"):  # the same filters on the unscoped cases, for the walk
-                params, request = self.request.query_params, self.request
-                cases = CaseFilterSet(params, queryset=cases_to_filter(), request=request).qs
-            page = newest_visible_cases(self.request.user, cases=cases, **window)
-            queryset = case_rows(self._shaped(page))
-        return super().paginate_queryset(queryset)
-
-    def _window(self, queryset) -> dict | None:
-        """The page's size and start as `newest_visible_cases` takes them (and whether the list
-        is filtered), or None when its filters are invalid, it is ordered otherwise or walked
-        backwards (a previous-page cursor)."""
+    def _window_page(self):
+        """The list read a page at a time from the assignments' index (`newest_visible_cases`:
+        the same rows as the scope) when it is in its default order, newest first and walked
+        forwards; None otherwise. One filterset, on the unscoped cases, serves the walk."""
         request, paginator = self.request, self.paginator
-        if self.action != "list" or paginator is None:
+        if paginator is None:
             return None
-        filterset = CaseFilterSet(request.query_params, queryset=queryset, request=request)
-        filtered = filterset.narrows()
-        if filtered and not filterset.is_valid():
+        base = cases_to_filter()
+        filterset = CaseFilterSet(request.query_params, queryset=base, request=request)
+        if not filterset.is_valid():  # the filter backend answers 400 for it
             return None
-        if tuple(paginator.get_ordering(request, queryset, self)) != ("-created_at", "-id"):
+        if tuple(paginator.get_ordering(request, base, self)) != ("-created_at", "-id"):
             return None
         size = paginator.get_page_size(request) + 1  # DRF reads one row more than the page
         cursor = paginator.decode_cursor(request)
-        if cursor is None:
-            return {"size": size, "after": None, "filtered": filtered}
-        if cursor.reverse:
+        if cursor is not None and cursor.reverse:
             return None
-        after = None if cursor.position is None else (cursor.position, None)
-        return {"size": cursor.offset + size, "after": after, "filtered": filtered}
+        after = None
+        if cursor is not None:
+            size += cursor.offset
+            after = None if cursor.position is None else (cursor.position, None)
+        cases = filterset.qs if filterset.narrows() else None
+        page = newest_visible_cases(request.user, cases=cases, size=size, after=after)
+        return self._shaped(page)
 
     def get_serializer_class(self):
         return s.CaseSerializer if self.action == "list" else s.CaseDetailSerializer
@@ -172,7 +162,10 @@ class CaseViewSet(
     def list(self, request, *args, **kwargs):
         """A page of cases as plain rows: the same JSON as CaseSerializer, without building
         model instances and DRF fields for each (`cases.api.case_rows`)."""
-        rows = self.paginate_queryset(case_rows(self.filter_queryset(self.get_queryset())))
+        cases = self._window_page()
+        if cases is None:
+            cases = self.filter_queryset(self.get_queryset())
+        rows = self.paginate_queryset(case_rows(cases))
         center = self.get_serializer_context()["center"]
         return self.get_paginated_response(case_row_data(rows, center=center))
 
