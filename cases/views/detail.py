@@ -28,6 +28,7 @@ from cases.selectors import (
 )
 from cases.sla import working_time_between
 from cases.views.actions import ACTIONS
+from cases.views.lists import keep_department_options
 from core import policy
 from core.errors import ApplicationError, NotFound, log_refusal
 
@@ -92,6 +93,7 @@ def action_forms(case, user, bound=None) -> list:
             rows.append(
                 (ACTIONS[name], ACTIONS[name].form(case=case, user=user, auto_id=f"{name}_%s"))
             )
+        keep_department_options(rows[-1][1])
     return rows
 
 
@@ -170,6 +172,7 @@ def action_form(request, number: str, name: str):
         raise Http404(f"no action {name} on case {number} for this user")
     action = ACTIONS[name]
     form = action.form(case=case, user=request.user, auto_id=f"{number}_{name}_%s")
+    keep_department_options(form)
     context = {"case": case, "action": action, "form": form, "next": safe_next(request)}
     return render(request, "cases/_action_form.html", context)
 

@@ -87,6 +87,16 @@ def filter_choices() -> dict:
     return _filter_choices
 
 
+def keep_department_options(form) -> None:
+    """A form's department pickers over the dispatch targets (the actions', the intake's)
+    render their options once per process, with the list filters' choices build: pinyin, sort
+    and escaping of ~200 departments per picker were most of a handler's case page."""
+    built = filter_choices()["built"]
+    for name, field in form.fields.items():
+        if isinstance(field.widget, DepartmentPicker) and field.widget.cache_key is None:
+            field.widget.cache_key = ("form", type(form).__name__, name, built)
+
+
 def tidy_filter_form(form) -> None:
     """Pickers instead of bare codes and ISO text: region and category lists, date inputs."""
     choices = filter_choices()

@@ -19,6 +19,7 @@ from cases.routing.suggestions import suggest
 from cases.selectors import likely_duplicates, transfer_targets
 from cases.views.detail import add_domain_error
 from cases.views.intake import center_only
+from cases.views.lists import keep_department_options
 from core import policy
 from core.errors import ApplicationError
 from hotline.workbench.forms import IntakeForm
@@ -35,6 +36,7 @@ CASE_FIELDS = [
 def intake(request):
     """The new-case form; POST registers it and runs the chosen action in one transaction."""
     form = IntakeForm(request.POST or None, request.FILES or None, user=request.user)
+    keep_department_options(form)
     if request.method == "POST" and form.is_valid():
         try:
             case = register_and_act(form.cleaned_data, request.user)

@@ -28,3 +28,38 @@ def test_departments_are_grouped_sorted_and_carry_their_pinyin(register, users):
 def test_co_handlers_are_a_multiple_picker(register, users):
     html = str(DispatchForm(case=register(), user=users["agent"])["co_departments"])
     assert "multiple" in html and 'data-picker="true"' in html
+
+
+def test_an_action_forms_department_options_are_built_once_and_follow_new_departments(
+    register, users, departments
+):
+    """The case page's department pickers keep their options per process (the list filters'
+    choices build): the second form renders them without reading the departments, marks its
+    own choice, and a department saved afterwards appears in the next form."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.views.lists import keep_department_options
+    from departments.models import Department
+
+    case = register()
+    first = DispatchForm(case=case, user=users["agent"])
+    keep_department_options(first)
+    assert "长沙市城市管理和综合执法局" in str(first["department"])
+    second = DispatchForm(case=case, user=users["agent"], initial={"department": None})
+    second.initial["department"] = departments["cgj"].pk
+    keep_department_options(second)
+    with CaptureQueriesContext(connection) as queries:
+        html = str(second["department"])
+    assert not any("departments_department" in q["sql"] for q in queries.captured_queries)
+    chosen = re.findall(r'<option value="(\d+)"[^>]*selected', html)
+    assert chosen == [str(departments["cgj"].pk)]
+    Department.objects.create(
+        code="newdept",
+        name="新设部门",
+        kind=Department.Kind.FUNCTIONAL,
+        parent=departments["cgj"].parent,
+    )
+    third = DispatchForm(case=case, user=users["agent"])
+    keep_department_options(third)
+    assert "新设部门" in str(third["department"])

@@ -145,7 +145,11 @@ def test_nothing_reaches_a_citizen_in_quiet_hours_until_the_morning(users, gatew
 
 def test_a_row_falling_due_in_quiet_hours_waits_without_counting_a_try(users, gateway, settings):
     register(users["agent"])
-    settings.HOTLINE_SMS_QUIET_HOURS = "00:00-23:59"
+    # quiet from an hour ago to an hour from now, local time ("00:00-23:59" was not quiet in
+    # the last minute of the day, and the test failed when CI ran at midnight in Beijing)
+    now = timezone.localtime()
+    start, end = now - datetime.timedelta(hours=1), now + datetime.timedelta(hours=1)
+    settings.HOTLINE_SMS_QUIET_HOURS = f"{start:%H:%M}-{end:%H:%M}"
     counts = delivery.deliver_due()
     assert counts["waiting"] == 1 and gateway.requests == []
     row = Notification.objects.get()
