@@ -23,10 +23,14 @@ PAGES = [
 
 def busy_days(departments, users, per_day: int, days: int = 10) -> None:
     """`per_day` dispatched, signed, replied and called-back cases on each of the last days."""
+    # Each case inside its own local day and, today, before now: "an hour ago" fell on
+    # yesterday in the first hour after midnight (the test failed when CI ran at 00:10 in
+    # Beijing).
     now = timezone.now()
+    today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     for d in range(days):
         for i in range(per_day):
-            created = now - datetime.timedelta(days=d, hours=1, minutes=i)
+            created = today - datetime.timedelta(days=d) + (now - today) * (i + 1) / (per_day + 1)
             department = departments["cgj" if i % 2 else "scjgj"]
             case = make_case(created, department=department, channel=["phone", "web"][i % 2])
             make_assignment(case, department, created + datetime.timedelta(minutes=5),
