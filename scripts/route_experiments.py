@@ -5,7 +5,7 @@ Every variant is trained and tested on the same outer folds as `manage.py route_
 fixed (not chosen on the folds): so each figure is, if anything, optimistic. None reaches 0.86.
 
     DEBUG=1 .venv/bin/python scripts/route_experiments.py --seed 12345 \
-        --messages ../shared/data/messages
+        --messages /path/to/shared/data/messages
 
 Takes about 5 minutes on the shared 2-core machine (jieba segments ~10,000 messages once).
 """
@@ -165,7 +165,11 @@ class Experiment:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=12345)
-    parser.add_argument("--messages", default="../shared/data/messages")
+    parser.add_argument(
+        "--messages",
+        required=True,
+        help="the folder of the shared message files (labelled_dev.jsonl …), passed by path",
+    )
     options = parser.parse_args()
     folder = Path(options.messages)
     gold = read(folder / "labelled_dev.jsonl", "category")
