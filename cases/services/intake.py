@@ -46,34 +46,12 @@ def _choice(value: str, choices, field: str) -> str:
 
 
 @transaction.atomic
-def register_case(
-    *,
-    actor,
-    channel: str,
-    request_type: str,
-    content: str,
-    category=None,
-    title: str = "",
-    citizen_name: str = "",
-    citizen_phone: str = "",
-    anonymous: bool = False,
-    confidential: bool = False,
-    address: str = "",
-    region=None,
-    urgency: str = Urgency.NORMAL,
-    latitude: float | None = None,
-    longitude: float | None = None,
-    at: datetime.datetime | None = None,
-) -> Case:
-    """Register a citizen's demand from any channel (intake); coordinates are WGS84."""
+def register_case(*, actor, **fields) -> Case:
+    """Register a citizen's demand from any channel (intake): `create_case`'s fields, by the
+    center's agents and supervisors only; coordinates are WGS84."""
     if not policy.can(actor, "cases.work_as_center"):
         raise ActionForbidden(_("only the center's agents and supervisors can register cases"))
-    return create_case(
-        actor=actor, channel=channel, request_type=request_type, content=content,
-        category=category, title=title, citizen_name=citizen_name, citizen_phone=citizen_phone,
-        anonymous=anonymous, confidential=confidential, address=address, region=region,
-        urgency=urgency, latitude=latitude, longitude=longitude, at=at,
-    )  # fmt: skip
+    return create_case(actor=actor, **fields)
 
 
 def create_case(
