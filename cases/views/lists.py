@@ -142,7 +142,11 @@ def filter_fields_html(form) -> str:
     """The filter form's fields rendered (`cases/_case_filter_fields.html`), from this process's
     copy when the same values, fields, language and options were rendered before."""
     values = tuple(sorted((k, tuple(form.data.getlist(k))) for k in form.data if k in form.fields))
-    key = (filter_choices().get("built"), get_language(), form.is_bound, tuple(form.fields), values)
+    # The errors too: the same values are refused for one viewer and not another (`phone` is
+    # the center's alone), and the panel shows the refusal.
+    errors = tuple(sorted((k, tuple(map(str, v))) for k, v in form.errors.items()))
+    key = (filter_choices().get("built"), get_language(), form.is_bound, tuple(form.fields), values,
+           errors)  # fmt: skip
     with _filter_html_lock:
         html = _filter_html.get(key)
         if html is not None:

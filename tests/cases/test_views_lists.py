@@ -259,3 +259,13 @@ def test_the_kept_filter_panel_follows_the_values_the_language_and_the_errors(cl
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert ">Closed</option>" in english and ">Closed</option>" not in chinese
+
+
+def test_the_kept_filter_panel_shows_each_viewer_its_own_refusal(client_for, db):
+    """The same filter values are refused for a department (a phone search is the center's
+    alone) and not for an agent: the kept panel must not carry one viewer's errors to another."""
+    url, params = reverse("cases:list"), {"phone": "13800000000"}
+    refusal = "Only the hotline center searches cases by phone number."
+    for who, refused in [("agent", False), ("handler", True), ("agent", False)]:
+        page = client_for(who).get(url, params, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert (refusal in page) is refused, who
