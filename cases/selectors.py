@@ -170,9 +170,10 @@ def waiting_for_a_decision(user) -> QuerySet[Case]:
 
 
 def get_case_for(user, number: str) -> Case:
-    """One case by number, or NotFound when it is missing or not the user's to see."""
-    case = visible_cases(user).filter(number=number).first()
-    if case is None:
+    """One case by number, or NotFound when it is missing or not the user's to see (asked
+    of `cases.view_case`, which probes this case alone, not the department's history)."""
+    case = cases_to_filter().filter(number=number).first()
+    if case is None or not policy.can(user, "cases.view_case", case):
         raise NotFound(_("case %(number)s not found") % {"number": number})
     return case
 

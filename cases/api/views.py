@@ -119,8 +119,12 @@ class CaseViewSet(
         queryset = self._shaped(visible_cases(self.request.user))
         if self.action == "list":
             return queryset
+        return self._detailed(queryset)
+
+    def _detailed(self, cases):
+        """With what one case's answer shows: its assignments and their departments."""
         assignments = Assignment.objects.select_related("department")
-        return queryset.prefetch_related(Prefetch("assignments", queryset=assignments))
+        return cases.prefetch_related(Prefetch("assignments", queryset=assignments))
 
     def _shaped(self, cases):
         """The `due` ordering key, and for the list only the columns it shows."""
@@ -180,9 +184,10 @@ class CaseViewSet(
         return Response(s.CaseDetailSerializer(case, context=context).data)
 
     def get_object(self):
-        number = self.kwargs["number"]
-        get_case_for(self.request.user, number)  # 404 for missing and foreign alike
-        return self.get_queryset().get(number=number)
+        # 404 for missing and foreign alike; the check probes this case alone, and the case
+        # is read again by id, not through the scope's list of the department's cases
+        case = get_case_for(self.request.user, self.kwargs["number"])
+        return self._detailed(self._shaped(cases_to_filter())).get(pk=case.pk)
 
     def _answer(self, number: str, code: int = status.HTTP_200_OK) -> Response:
         self.kwargs["number"] = number

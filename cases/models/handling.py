@@ -118,7 +118,10 @@ class Assignment(models.Model):
         verbose_name_plural = _("assignments")
         ordering = ["dispatched_at", "id"]
         indexes = [
-            models.Index(fields=["department", "status"], name="asg_dept_status"),
+            # a department's open work by deadline (its home: due soon, overdue), not its history
+            models.Index(
+                fields=["department", "status", "reply_due_at"], name="asg_dept_status_due"
+            ),
             models.Index(fields=["status", "sign_due_at"], name="asg_status_sign_due"),
             models.Index(fields=["status", "reply_due_at"], name="asg_status_reply_due"),
             models.Index(fields=["dispatched_at"], name="asg_dispatched"),

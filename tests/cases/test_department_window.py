@@ -25,6 +25,7 @@ from cases.filtersets import CaseFilterSet
 from cases.models import Assignment, Case
 from cases.selectors import newest_visible_cases, visible_cases
 from cases.views import lists, paging
+from core import policy
 from core.roles import Role
 from tests.apiutil import user_client
 from tests.cases.lifecycle_world import DISTRICT, STREET, case_in, latest, make_user, register
@@ -109,6 +110,16 @@ def walk(user, size, *, window):
         if not page.next_cursor:
             return pages
         cursor = page.next_cursor
+
+
+@pytest.mark.parametrize("who", VIEWERS)
+def test_one_case_is_seen_exactly_when_the_scope_lists_it(viewers, who):
+    """A case's page asks `cases.view_case`, which probes the one case (`case_probe_q`):
+    every way into the scope (held, co-handled, returned, consulted, governed) must agree."""
+    user = viewers[who]
+    listed = set(visible_cases(user).values_list("pk", flat=True))
+    seen = {case.pk for case in Case.objects.all() if policy.can(user, "cases.view_case", case)}
+    assert seen == listed
 
 
 @pytest.mark.parametrize("who", VIEWERS)
