@@ -67,9 +67,11 @@ def _subtree_ids(user, departments) -> list[int]:
     return cached[1]
 
 
-def _department_subtree_q(departments, prefix: str = "") -> Q:
-    """`<prefix>department` is one of `departments` or below them (an id subquery, no join)."""
-    return Q(**{f"{prefix}department_id__in": _subtree(departments).values("id")})
+def _department_subtree_q(user, departments, prefix: str = "") -> Q:
+    """`<prefix>department` is one of `departments` or below them: the ids themselves (read
+    once per request, `_subtree_ids`), not a subquery, which PostgreSQL plans as one more
+    join in every statement (a department's home: 1.6 against 0.8 ms to plan each list)."""
+    return Q(**{f"{prefix}department_id__in": _subtree_ids(user, departments)})
 
 
 def _district_q(districts, prefix: str = "") -> Q:
@@ -104,8 +106,8 @@ def case_scope_q(user) -> Q | None:
     # cannot turn an OR of correlated EXISTS into a join, so it probed both for every row of
     # the other conditions (a department's text search read every matching case of the city:
     # 1.1 s at 200k cases); an IN over one UNION ALL is a semi-join it may start from either.
-    held = Assignment.objects.filter(_department_subtree_q(departments))
-    invited = ConsultationPosition.objects.filter(_department_subtree_q(departments))
+    held = Assignment.objects.filter(_department_subtree_q(user, departments))
+    invited = ConsultationPosition.objects.filter(_department_subtree_q(user, departments))
     q = Q(
         pk__in=_union_all(
             [
@@ -134,9 +136,9 @@ def case_probe_q(user) -> Q | None:
     departments = staff_departments(user)
     if not departments:
         return Q(pk__in=[])
-    held = Assignment.objects.filter(_department_subtree_q(departments), case=OuterRef("pk"))
+    held = Assignment.objects.filter(_department_subtree_q(user, departments), case=OuterRef("pk"))
     invited = ConsultationPosition.objects.filter(
-        _department_subtree_q(departments), consultation__case=OuterRef("pk")
+        _department_subtree_q(user, departments), consultation__case=OuterRef("pk")
     )
     q = Q(Exists(held)) | Q(Exists(invited))
     districts = governed_districts(user)
@@ -200,7 +202,7 @@ def case_window_q(user, *, size: int, after=None, cases: QuerySet | None = None)
         )
         branches.append(held)
     invited = ConsultationPosition.objects.filter(
-        _department_subtree_q(departments), **invited_matching
+        _department_subtree_q(user, departments), **invited_matching
     )
     branches.append(invited.order_by().values(picked=F("consultation__case_id")))
     q = Q(pk__in=_union_all(branches))
@@ -226,7 +228,7 @@ def _held_or_governed_q(user, prefix: str = "") -> Q | None:
     departments = staff_departments(user)
     if not departments:
         return Q(pk__in=[])
-    q = _department_subtree_q(departments, prefix)
+    q = _department_subtree_q(user, departments, prefix)
     districts = governed_districts(user)
     if districts:
         q |= _district_q(districts, prefix="case__")
