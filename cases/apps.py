@@ -31,7 +31,7 @@ class CasesConfig(AppConfig):
         )
         # The list pages' filter options are cached per process (cases.views.lists).
         from cases.models import Category
-        from cases.views.lists import forget_filter_choices
+        from cases.views.filter_panel import forget_filter_choices
         from departments.models import Department, Region
 
         for model in (Region, Category, Department):

@@ -62,7 +62,7 @@ class QuickSelectMultiple(QuickSelect, forms.SelectMultiple):
 
 
 # The escaped options of pickers over reference data that is itself cached per process (the
-# list filters' regions, categories and departments: `cases.views.lists.filter_choices`), by
+# list filters' regions, categories and departments: `cases.views.filter_panel.filter_choices`), by
 # the caller's `cache_key` (which names the choices' build) and the language.
 _option_parts: dict = {}
 OPTION_PARTS_KEPT = 32

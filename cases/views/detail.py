@@ -28,7 +28,7 @@ from cases.selectors import (
 )
 from cases.sla import working_time_between
 from cases.views.actions import ACTIONS
-from cases.views.lists import keep_department_options
+from cases.views.filter_panel import keep_department_options
 from core import policy
 from core.errors import ApplicationError, NotFound, log_refusal
 

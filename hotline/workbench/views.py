@@ -18,8 +18,8 @@ from cases import services
 from cases.routing.suggestions import suggest
 from cases.selectors import likely_duplicates, transfer_targets
 from cases.views.detail import add_domain_error
+from cases.views.filter_panel import keep_department_options
 from cases.views.intake import center_only
-from cases.views.lists import keep_department_options
 from core import policy
 from core.errors import ApplicationError
 from hotline.workbench.forms import IntakeForm

@@ -5,7 +5,7 @@ from django.http import QueryDict
 
 from cases.filtersets import AssignmentFilterSet, CaseFilterSet
 from cases.models import Assignment, Case
-from cases.views.lists import tidy_filter_form
+from cases.views.filter_panel import tidy_filter_form
 
 
 def test_each_filterset_filters_with_its_own_values(register, departments):

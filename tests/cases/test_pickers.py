@@ -39,7 +39,7 @@ def test_an_action_forms_department_options_are_built_once_and_follow_new_depart
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from cases.views.lists import keep_department_options
+    from cases.views.filter_panel import keep_department_options
     from departments.models import Department
 
     case = register()

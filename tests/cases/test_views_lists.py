@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases import services
-from cases.views import lists, paging
+from cases.views import filter_panel, lists, paging
 from departments.models import Department
 from tests.cases.workbench import main_assignment
 
@@ -176,7 +176,7 @@ def test_filter_options_are_built_once_and_follow_the_reference_data(
 ):
     # given a process whose filter options were built by a first request
     client = client_for("agent")
-    lists.forget_filter_choices()
+    filter_panel.forget_filter_choices()
     with CaptureQueriesContext(connection) as first:
         client.get(reverse("cases:list"))
 
