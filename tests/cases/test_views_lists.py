@@ -7,8 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cases import services
+from cases.models import Assignment
 from cases.views import filter_panel, lists, paging
 from departments.models import Department
 from tests.cases.workbench import main_assignment
@@ -159,6 +161,44 @@ def test_home_queries_are_bounded(client_for, many_cases, django_assert_max_num_
         client = client_for(username)
         with django_assert_max_num_queries(12):
             assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_departments_home_costs_the_same_queries_with_more_work(
+    client_for, register, users, departments
+):
+    """Its queues (to sign, due within two days, overdue) read the department's open work
+    through one index whatever it holds; the rows shown grow, the queries do not."""
+    client = client_for("handler")
+
+    def add(n):
+        for i in range(n):
+            case = register(content=f"Case {i}: a blocked drain.")
+            services.dispatch_case(case, actor=users["agent"], department=departments["cgj"])
+            assignment = main_assignment(case)
+            now = timezone.now()
+            if i % 3 == 1:  # signed, due within the day
+                due = now + timedelta(hours=12)
+            elif i % 3 == 2:  # signed, overdue by two hours (dispatched three days ago)
+                due = now - timedelta(hours=2)
+            else:
+                continue  # waiting to be signed
+            Assignment.objects.filter(pk=assignment.pk).update(
+                status="signed",
+                dispatched_at=now - timedelta(days=3),
+                sign_due_at=now - timedelta(days=2),
+                signed_at=now - timedelta(days=2, hours=1),
+                reply_due_at=due,
+            )
+
+    counts = []
+    for n in (3, 30):
+        add(n)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("home"))
+        assert response.status_code == 200
+        counts.append(len(captured))
+    assert "Case 29" in response.content.decode()
+    assert counts[0] == counts[1]
 
 
 def test_case_list_takes_the_browser_datetime_format(client_for, register):
