@@ -5,6 +5,7 @@ Run on both: `pytest tests/cases/test_textsearch.py` and again with DATABASE_URL
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -56,6 +57,22 @@ def test_the_recheck_drops_cases_holding_every_pair_but_not_the_text(register):
     case = register(content="甲乙，乙丙。")
     assert found("甲乙") == found("乙丙") == {case.number}
     assert found("甲乙丙") == set()
+
+
+@pytest.mark.parametrize("text", ["噪音", "乙丙", "灯坏", "题内", "一二"])
+def test_two_chinese_characters_find_what_the_substring_filter_finds(register, text):
+    """Found through their pair alone (no recheck): the same cases as the plain filter, also
+    where the two stand apart, across a comma, or across the end of the title."""
+    register(title="小区噪音扰民", content="噪，音。甲乙，乙丙")
+    register(title="标题内", content="容里路灯坏了")  # 题内 within the title only
+    register(title="第一", content="二三")  # 一 ends the title, 二 starts the content
+    register(content="噪 音 丙乙")
+    register(address="灯坏路", content="噪音")
+    plain = Case.objects.filter(
+        Q(title__contains=text) | Q(content__contains=text) | Q(address__contains=text)
+    )
+    assert textsearch.is_one_chinese_pair(text)
+    assert found(text) == set(plain.values_list("number", flat=True))
 
 
 def test_text_search_is_an_index_lookup(noisy):
