@@ -92,8 +92,13 @@ def _union_all(querysets) -> RawSQL:
     return RawSQL(" UNION ALL ".join(parts), params)
 
 
-def case_scope_q(user) -> Q | None:
-    """A filter on Case for what the user may see; None means everything."""
+def _case_access_q(user, departments_q) -> Q | None:
+    """What the case scope's three forms share: everything for the center (None), nothing
+    for a user without a department, and for a department's staff `departments_q(
+    departments)` (its cases: held, co-handled, consulted) OR-ed with its district's regions
+    for a district center. OR-ed, not a branch of the id list: as a branch ("the district's
+    newest n") PostgreSQL read every case of its regions and sorted them; OR-ed, a page walks
+    the cases' created_at index and stops after n matches (~n ÷ the district's share)."""
     if not user.is_authenticated:
         return Q(pk__in=[])
     if is_center_staff(user):
@@ -101,25 +106,35 @@ def case_scope_q(user) -> Q | None:
     departments = staff_departments(user)
     if not departments:
         return Q(pk__in=[])
-    # The cases the subtree holds an assignment for, and (issue 14 B) those of the joint
-    # consultations (会商) it is invited to, as one id list. Not two OR-ed EXISTS: PostgreSQL
-    # cannot turn an OR of correlated EXISTS into a join, so it probed both for every row of
-    # the other conditions (a department's text search read every matching case of the city:
-    # 1.1 s at 200k cases); an IN over one UNION ALL is a semi-join it may start from either.
-    held = Assignment.objects.filter(_department_subtree_q(user, departments))
-    invited = ConsultationPosition.objects.filter(_department_subtree_q(user, departments))
-    q = Q(
-        pk__in=_union_all(
-            [
-                held.order_by().values(picked=F("case_id")),
-                invited.order_by().values(picked=F("consultation__case_id")),
-            ]
-        )
-    )
+    q = departments_q(departments)
     districts = governed_districts(user)
     if districts:
         q |= _district_q(districts)
     return q
+
+
+def case_scope_q(user) -> Q | None:
+    """A filter on Case for what the user may see; None means everything.
+
+    The cases the subtree holds an assignment for, and (issue 14 B) those of the joint
+    consultations (会商) it is invited to, as one id list. Not two OR-ed EXISTS: PostgreSQL
+    cannot turn an OR of correlated EXISTS into a join, so it probed both for every row of
+    the other conditions (a department's text search read every matching case of the city:
+    1.1 s at 200k cases); an IN over one UNION ALL is a semi-join it may start from either."""
+
+    def held_or_invited(departments) -> Q:
+        held = Assignment.objects.filter(_department_subtree_q(user, departments))
+        invited = ConsultationPosition.objects.filter(_department_subtree_q(user, departments))
+        return Q(
+            pk__in=_union_all(
+                [
+                    held.order_by().values(picked=F("case_id")),
+                    invited.order_by().values(picked=F("consultation__case_id")),
+                ]
+            )
+        )
+
+    return _case_access_q(user, held_or_invited)
 
 
 def case_probe_q(user) -> Q | None:
@@ -129,22 +144,14 @@ def case_probe_q(user) -> Q | None:
     department's whole list first (8.8 ms for the biggest department at 1M cases, growing
     with its history), where a probe reads the case's few rows. Never for lists: an OR of
     correlated EXISTS is probed for every candidate row (see `case_scope_q`)."""
-    if not user.is_authenticated:
-        return Q(pk__in=[])
-    if is_center_staff(user):
-        return None
-    departments = staff_departments(user)
-    if not departments:
-        return Q(pk__in=[])
-    held = Assignment.objects.filter(_department_subtree_q(user, departments), case=OuterRef("pk"))
-    invited = ConsultationPosition.objects.filter(
-        _department_subtree_q(user, departments), consultation__case=OuterRef("pk")
-    )
-    q = Q(Exists(held)) | Q(Exists(invited))
-    districts = governed_districts(user)
-    if districts:
-        q |= _district_q(districts)
-    return q
+
+    def held_or_invited(departments) -> Q:
+        subtree = _department_subtree_q(user, departments)
+        held = Assignment.objects.filter(subtree, case=OuterRef("pk"))
+        invited = ConsultationPosition.objects.filter(subtree, consultation__case=OuterRef("pk"))
+        return Q(Exists(held)) | Q(Exists(invited))
+
+    return _case_access_q(user, held_or_invited)
 
 
 @policy.scope_rule(Case)
@@ -181,38 +188,29 @@ def case_window_q(user, *, size: int, after=None, cases: QuerySet | None = None)
     - for a district center, its district's cases (the plain region filter, OR-ed).
     The first `size` of the scope after `after` are among these, so the page is the same.
     """
-    if not user.is_authenticated:
-        return Q(pk__in=[])
-    if is_center_staff(user):
-        return None
-    departments = staff_departments(user)
-    if not departments:
-        return Q(pk__in=[])
-    branches, matching, invited_matching = [], {}, {}
+    matching, invited_matching = {}, {}
     if cases is not None and cases.query.where:
         ids = cases.order_by().values("id")
         matching, invited_matching = {"case_id__in": ids}, {"consultation__case_id__in": ids}
-    for department_id in _subtree_ids(user, departments):
-        held = (
-            Assignment.objects.filter(department_id=department_id, **matching)
-            .filter(_before_q(after, "case_created_at", "case_id"))
-            .values(sort=F("case_created_at"), picked=F("case_id"))
-            .order_by("-sort", "-picked")
-            .distinct()[:size]
+
+    def newest_held_or_invited(departments) -> Q:
+        branches = []
+        for department_id in _subtree_ids(user, departments):
+            held = (
+                Assignment.objects.filter(department_id=department_id, **matching)
+                .filter(_before_q(after, "case_created_at", "case_id"))
+                .values(sort=F("case_created_at"), picked=F("case_id"))
+                .order_by("-sort", "-picked")
+                .distinct()[:size]
+            )
+            branches.append(held)
+        invited = ConsultationPosition.objects.filter(
+            _department_subtree_q(user, departments), **invited_matching
         )
-        branches.append(held)
-    invited = ConsultationPosition.objects.filter(
-        _department_subtree_q(user, departments), **invited_matching
-    )
-    branches.append(invited.order_by().values(picked=F("consultation__case_id")))
-    q = Q(pk__in=_union_all(branches))
-    districts = governed_districts(user)
-    if districts:
-        # OR-ed, not a branch: as a branch ("the district's newest n") PostgreSQL read every
-        # case of its regions and sorted them; OR-ed, the page walks the cases' created_at
-        # index and stops after n matches (~n ÷ the district's share of the cases).
-        q |= _district_q(districts)
-    return q
+        branches.append(invited.order_by().values(picked=F("consultation__case_id")))
+        return Q(pk__in=_union_all(branches))
+
+    return _case_access_q(user, newest_held_or_invited)
 
 
 @policy.window_rule(Case)
