@@ -57,10 +57,11 @@ messages: install-dev
 	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=tests
 	DEBUG=1 $(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
-# Dashboard timings at the current data size (fill it first: manage.py generate_cases --count N).
+# Dashboard timings at the current data size (fill it first: manage.py generate_cases --count N),
+# and routing timings with the whole country's regions: `make bench REGIONS=/path/to/regions`.
 bench: install-dev
 	DEBUG=1 $(PY) manage.py bench_dashboards
-	DEBUG=1 $(PY) manage.py bench_routing
+	$(if $(REGIONS),DEBUG=1 $(PY) manage.py bench_routing --regions $(REGIONS),echo "bench_routing skipped: give REGIONS=/path/to/regions (provinces.csv ... streets.csv)")
 
 # schemathesis with every check, 50 examples per operation and the stateful phase, as the demo
 # supervisor and handler, against a throwaway demo database (docs/api.md, "Fuzzing the API").

@@ -1,8 +1,8 @@
 """Time a suggestion with 1,000 rules and every street of China loaded (then roll it all back).
 
 Inside one transaction that is rolled back at the end: all provinces, cities, districts and
-streets of the full regions data (`--regions DIR`, by default ../shared/data/regions beside the
-project; the repository holds only the demo city's) are added to the gazetteer (about 45,000
+streets of the full regions data (`--regions DIR`, required: the repository holds only the
+demo city's, and the whole country's is passed by path) are added to the gazetteer (about 45,000
 regions), 1,000 random responsibility rules are generated, and `suggest` is timed on random
 cases whose address names a random street. The first call (which builds the in-memory
 indexes) is reported apart.
@@ -14,7 +14,6 @@ import statistics
 import time
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -33,10 +32,6 @@ class Rollback(Exception):
 
 
 REGION_FILES = ("provinces.csv", "cities.csv", "areas.csv", "streets.csv")
-
-
-def default_regions() -> Path:
-    return Path(settings.BASE_DIR).parent / "shared" / "data" / "regions"
 
 
 def _rows(folder: Path, name: str) -> list[dict]:
@@ -126,13 +121,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--regions",
             type=Path,
-            default=None,
-            help="folder of provinces.csv, cities.csv, areas.csv and streets.csv for all of "
-            "China (default: ../shared/data/regions beside the project)",
+            required=True,
+            help="folder of provinces.csv, cities.csv, areas.csv and streets.csv for all of China",
         )
 
     def handle(self, *args, **options):
-        options["regions"] = options["regions"] or default_regions()
         missing = [n for n in REGION_FILES if not (options["regions"] / n).is_file()]
         if missing:
             raise CommandError(
