@@ -53,7 +53,7 @@ def _subtree(departments) -> QuerySet:
     return Department.objects.filter(subtree)
 
 
-SUBTREE_CACHE = "_case_window_subtree"
+SUBTREE_CACHE = "_case_scope_subtree"
 
 
 def _subtree_ids(user, departments) -> list[int]:
@@ -92,11 +92,11 @@ def _union_all(querysets) -> RawSQL:
     return RawSQL(" UNION ALL ".join(parts), params)
 
 
-def _case_access_q(user, departments_q) -> Q | None:
-    """What the case scope's three forms share: everything for the center (None), nothing
-    for a user without a department, and for a department's staff `departments_q(
-    departments)` (its cases: held, co-handled, consulted) OR-ed with its district's regions
-    for a district center. OR-ed, not a branch of the id list: as a branch ("the district's
+def _access_q(user, departments_q, *, case: str = "") -> Q | None:
+    """What every scope of case rows shares: everything for the center (None), nothing for a
+    user without a department, and for a department's staff `departments_q(departments)`
+    (what its subtree holds) OR-ed with the district's regions of `<case>` for a district
+    center. OR-ed, not a branch of the case scope's id list: as a branch ("the district's
     newest n") PostgreSQL read every case of its regions and sorted them; OR-ed, a page walks
     the cases' created_at index and stops after n matches (~n ÷ the district's share)."""
     if not user.is_authenticated:
@@ -109,7 +109,7 @@ def _case_access_q(user, departments_q) -> Q | None:
     q = departments_q(departments)
     districts = governed_districts(user)
     if districts:
-        q |= _district_q(districts)
+        q |= _district_q(districts, prefix=case)
     return q
 
 
@@ -134,7 +134,7 @@ def case_scope_q(user) -> Q | None:
             )
         )
 
-    return _case_access_q(user, held_or_invited)
+    return _access_q(user, held_or_invited)
 
 
 def case_probe_q(user) -> Q | None:
@@ -151,7 +151,7 @@ def case_probe_q(user) -> Q | None:
         invited = ConsultationPosition.objects.filter(subtree, consultation__case=OuterRef("pk"))
         return Q(Exists(held)) | Q(Exists(invited))
 
-    return _case_access_q(user, held_or_invited)
+    return _access_q(user, held_or_invited)
 
 
 @policy.scope_rule(Case)
@@ -210,7 +210,7 @@ def case_window_q(user, *, size: int, after=None, cases: QuerySet | None = None)
         branches.append(invited.order_by().values(picked=F("consultation__case_id")))
         return Q(pk__in=_union_all(branches))
 
-    return _case_access_q(user, newest_held_or_invited)
+    return _access_q(user, newest_held_or_invited)
 
 
 @policy.window_rule(Case)
@@ -219,18 +219,11 @@ def _case_window(user, queryset: QuerySet, *, size: int, after=None) -> QuerySet
     return queryset if q is None else queryset.filter(q)
 
 
-def _held_or_governed_q(user, prefix: str = "") -> Q | None:
+def _held_or_governed_q(user) -> Q | None:
     """Rows addressed to the user's department subtree or on a case in their district."""
-    if is_center_staff(user):
-        return None
-    departments = staff_departments(user)
-    if not departments:
-        return Q(pk__in=[])
-    q = _department_subtree_q(user, departments, prefix)
-    districts = governed_districts(user)
-    if districts:
-        q |= _district_q(districts, prefix="case__")
-    return q
+    return _access_q(
+        user, lambda departments: _department_subtree_q(user, departments), case="case__"
+    )
 
 
 @policy.scope_rule(Consultation)

@@ -26,11 +26,14 @@ ROW = re.compile(r"^(\S+)\s+(\S+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\s+([\d.]+)\s+\S+
 
 def run_once(url: str, runs: int) -> dict[tuple[str, str], tuple[float, int, float]]:
     """(who, what) → (median ms, queries, SQL ms) of one `bench_workbench` run."""
-    output = subprocess.run(
+    done = subprocess.run(
         [sys.executable, "manage.py", "bench_workbench", "--runs", str(runs)],
         cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True,
-        check=True,
-    ).stdout  # fmt: skip
+    )  # fmt: skip
+    if done.returncode:  # a database that is not there or not filled: say what bench said
+        last = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
+        sys.exit(f"bench_workbench failed on {url}: {last}")
+    output = done.stdout
     rows = {}
     for line in output.splitlines():
         match = ROW.match(line.strip())

@@ -8,6 +8,7 @@ from django.db.models import DateTimeField, Prefetch, Value
 from django.db.models.functions import Coalesce
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -143,7 +144,8 @@ class CaseViewSet(
         if paginator is None:
             return None
         base = cases_to_filter()
-        filterset = CaseFilterSet(request.query_params, queryset=base, request=request)
+        # the filterset DRF's filter backend builds (the same class, data and request)
+        filterset = DjangoFilterBackend().get_filterset(request, base, self)
         if not filterset.is_valid():  # the filter backend answers 400 for it
             return None
         if tuple(paginator.get_ordering(request, base, self)) != ("-created_at", "-id"):
