@@ -65,7 +65,7 @@ class QuickSelectMultiple(QuickSelect, forms.SelectMultiple):
 # list filters' regions, categories and departments: `cases.views.filter_panel.filter_choices`), by
 # the caller's `cache_key` (which names the choices' build) and the language.
 _option_parts: dict = {}
-OPTION_PARTS_KEPT = 32
+OPTION_PARTS_KEPT = 64  # every picker of the list filters and case pages, in two languages
 
 
 class Picker(QuickSelect):
@@ -145,9 +145,7 @@ class DepartmentPicker(Picker):
         department = getattr(key, "instance", None)
         if department is None:
             return super().search_text(key, label)
-        short = department.short_name
-        return " ".join(filter(None, [pinyin.search_key(short) if short else "",
-                                      department.code, pinyin.search_key(str(label))]))  # fmt: skip
+        return department_search_text(str(label), department.short_name, department.code)
 
     def options(self) -> list[tuple[str, list]]:
         grouped: dict[str, list] = {}
@@ -166,6 +164,13 @@ class DepartmentPicker(Picker):
             rows = sorted(grouped[kind], key=lambda row: pinyin.sort_key(str(row[1])))
             groups.append((labels[kind], rows))
         return groups
+
+
+def department_search_text(name: str, short_name: str, code: str) -> str:
+    """What finds a department in a picker: the short name people say (城管局 → `cgj`), its
+    code and its full name's pinyin."""
+    return " ".join(filter(None, [pinyin.search_key(short_name) if short_name else "", code,
+                                  pinyin.search_key(name)]))  # fmt: skip
 
 
 class DepartmentPickerMultiple(DepartmentPicker, forms.SelectMultiple):
@@ -309,10 +314,10 @@ class TakeBackForm(CaseActionForm):
         dispatch_targets(),
         label=_("Reassign to (leave empty to dispatch later)"),
         required=False,
-        widget=QuickSelect,
+        widget=DepartmentPicker,
     )
     co_departments = forms.ModelMultipleChoiceField(
-        dispatch_targets(), label=_("Co-handlers"), required=False, widget=QuickSelectMultiple
+        dispatch_targets(), label=_("Co-handlers"), required=False, widget=DepartmentPickerMultiple
     )
     note = forms.CharField(label=_("Note for the new department"), max_length=500, required=False)
 
@@ -545,7 +550,7 @@ class ReviewSupervisionForm(CaseActionForm):
 class OpenConsultationForm(CaseActionForm):
     topic = forms.CharField(label=_("What is to be decided"), widget=forms.Textarea)
     departments = forms.ModelMultipleChoiceField(
-        dispatch_targets(), label=_("Departments invited"), widget=QuickSelectMultiple
+        dispatch_targets(), label=_("Departments invited"), widget=DepartmentPickerMultiple
     )
 
 
@@ -555,9 +560,9 @@ class PositionForm(CaseActionForm):
 
 class DecideConsultationForm(CaseActionForm):
     department = forms.ModelChoiceField(
-        dispatch_targets(), label=_("Main department"), widget=QuickSelect
+        dispatch_targets(), label=_("Main department"), widget=DepartmentPicker
     )
     co_departments = forms.ModelMultipleChoiceField(
-        dispatch_targets(), label=_("Co-handlers"), required=False, widget=QuickSelectMultiple
+        dispatch_targets(), label=_("Co-handlers"), required=False, widget=DepartmentPickerMultiple
     )
     decision = forms.CharField(label=_("Decision"), widget=forms.Textarea)

@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DepartmentPicker, Picker, QuickSelectMultiple
+from cases.forms import DepartmentPicker, Picker, PickerMultiple
 from cases.models import Category
 from core import generations
 from core.tree import TREE_GENERATION
@@ -83,14 +83,17 @@ def _filter_widgets(form) -> dict[str, forms.Widget]:
         ),
     }
     for name in ("department", "main_department"):
-        department = form.fields[name]
-        empty = [("", department.empty_label)] if department.empty_label is not None else []
         widgets[name] = DepartmentPicker(
-            choices=[*empty, *choices["departments"]], cache_key=(name, built)
+            choices=[("", "—"), *choices["departments"]], cache_key=(name, built)
         )
     for name in ("status", "request_type", "channel", "urgency"):
-        # One pass, not Django's one template per option (~2,700 template nodes a page).
-        widgets[name] = QuickSelectMultiple(choices=form.fields[name].choices, attrs={"size": 4})
+        # Pickers too: a listbox of 16 statuses showed two and a half of them, ctrl-click to
+        # choose several. The labels are translated, so the options' HTML is kept per language.
+        widgets[name] = PickerMultiple(
+            choices=form.fields[name].choices,
+            cache_key=(name, built),
+            attrs={"placeholder": _("All")},
+        )
     _filter_widget_sets.clear()  # only the current build's
     _filter_widget_sets[built] = widgets
     return widgets
@@ -107,6 +110,9 @@ def tidy_filter_form(form) -> None:
         own.attrs = dict(widget.attrs)
     for name in ("due_before", "due_after", "created_after", "created_before"):
         form.fields[name].widget.input_type = "datetime-local"
+    # The API takes codes (region=4301, category=07); the panel's pickers offer names.
+    form.fields["region"].label = _("region")
+    form.fields["category"].label = _("category")
     # A dashboard's drill-down stays in the URL (and in the form, hidden, so that narrowing the
     # list keeps it); the list says it in words above the cases (measure_caption).
     for name in DRILL_DOWN:

@@ -12,7 +12,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import Channel
+from cases.forms import department_search_text
 from cases.models import Category
+from core import pinyin
 from departments.models import Department, Region
 from hotline.dashboards.metrics import Weights, league_min_volume
 from hotline.dashboards.stats import (
@@ -248,8 +250,18 @@ def render_fields(form: forms.Form) -> SafeString:
     for name, field in form.fields.items():
         typed = form.data.get(name, "") if form.is_bound else ""
         if isinstance(field, forms.ModelChoiceField):
-            choices = [("", "—"), *field.queryset.values_list(field.to_field_name, "name")]
-        elif isinstance(field, forms.ChoiceField):
+            # ~200 departments: a picker (static/js/pickers.js) found by name or pinyin initials
+            # (cgj: 城管局), the options in the order of a Chinese index
+            named = sorted(_named_options(field), key=lambda row: pinyin.sort_key(row[1]))
+            options = format_html_join(
+                "", '<option value="{}" data-py="{}"{}>{}</option>',
+                ((value, py, _selected(value, typed), label) for value, label, py in named),
+            )  # fmt: skip
+            select = format_html('<select name="{}" data-picker="true"><option value="">—</option>'
+                                 "{}</select>", name, options)  # fmt: skip
+            parts.append(_labelled(form, name, field, select))
+            continue
+        if isinstance(field, forms.ChoiceField):
             choices = [(value, str(label)) for value, label in field.choices]
         else:
             kind = "date" if isinstance(field, forms.DateField) else "text"
@@ -258,12 +270,25 @@ def render_fields(form: forms.Form) -> SafeString:
             continue
         options = format_html_join(
             "", '<option value="{}"{}>{}</option>',
-            ((value, SafeString(" selected") if str(value) == typed else "", label)
-             for value, label in choices),
+            ((value, _selected(value, typed), label) for value, label in choices),
         )  # fmt: skip
         parts.append(_labelled(form, name, field, format_html('<select name="{}">{}</select>',
                                                               name, options)))  # fmt: skip
     return SafeString(" ".join(parts))
+
+
+def _named_options(field: forms.ModelChoiceField) -> list[tuple[str, str, str]]:
+    """(value, name, what typing may match) of a region, category or department field."""
+    if field.queryset.model is Department:
+        rows = field.queryset.values_list(field.to_field_name, "name", "short_name", "code")
+        return [(value, name, department_search_text(name, short, code))
+                for value, name, short, code in rows]  # fmt: skip
+    rows = field.queryset.values_list(field.to_field_name, "name")
+    return [(value, name, pinyin.search_key(name)) for value, name in rows]
+
+
+def _selected(value, typed: str) -> str:
+    return SafeString(" selected") if str(value) == typed else ""
 
 
 def _labelled(form, name, field, widget) -> SafeString:

@@ -63,3 +63,33 @@ def test_an_action_forms_department_options_are_built_once_and_follow_new_depart
     third = DispatchForm(case=case, user=users["agent"])
     keep_department_options(third)
     assert "新设部门" in str(third["department"])
+
+
+def test_every_department_field_of_the_case_forms_is_a_department_picker():
+    """Taking back and reassigning, a consultation's invitations and its decision offer the
+    same ~200 departments as the dispatch: a bare listbox of them is what issue 17 removed."""
+    import inspect
+
+    from django import forms
+
+    from cases import forms as case_forms
+    from cases.forms import DepartmentPicker, DepartmentPickerMultiple
+    from cases.selectors import transfer_targets
+    from departments.models import Department
+
+    checked = []
+    for name, form_class in inspect.getmembers(case_forms, inspect.isclass):
+        if not issubclass(form_class, forms.BaseForm):
+            continue
+        for field_name, field in form_class.base_fields.items():
+            queryset = getattr(field, "queryset", None)
+            if queryset is None or queryset.model is not Department:
+                continue
+            if str(queryset.query) == str(transfer_targets().query):
+                continue  # 12333, 110, 119, 120, 122: five buttons' worth, a plain select
+            multiple = isinstance(field, forms.ModelMultipleChoiceField)
+            wanted = DepartmentPickerMultiple if multiple else DepartmentPicker
+            assert isinstance(field.widget, wanted), f"{name}.{field_name}"
+            checked.append(f"{name}.{field_name}")
+    assert {"TakeBackForm.department", "OpenConsultationForm.departments",
+            "DecideConsultationForm.co_departments"} <= set(checked)  # fmt: skip

@@ -164,3 +164,24 @@ def test_supervision_orders_have_their_own_lists(supervisor_client, users, depar
     assert numbers("open") == [cases[0].number]
     assert numbers("overdue") == [cases[1].number]
     assert numbers("answered") == [cases[2].number]
+
+
+def test_the_department_filter_is_a_picker_found_by_pinyin(supervisor_client, departments):
+    """~200 departments: typed by name or initials (cgj: 城管局), listed as a Chinese index is,
+    and the chosen one stays chosen."""
+    from core import pinyin
+
+    cgj = departments["cgj"]
+    page = supervisor_client.get(reverse("dashboards:today"), {"department": cgj.code})
+    html = page.content.decode()
+    select = re.search(r'<select name="department" data-picker="true">(.*?)</select>', html, re.S)
+    assert select, "the department filter is not a picker"
+    options = re.findall(
+        r'<option value="([^"]*)"(?: data-py="([^"]*)")?( selected)?>([^<]*)<', select[1]
+    )
+    assert options[0][:3] == ("", "", "")  # "—": every department
+    names = [name for _code, _py, _chosen, name in options[1:]]
+    assert names == sorted(names, key=pinyin.sort_key) and len(names) > 1
+    assert [code for code, _py, chosen, _name in options if chosen] == [cgj.code]
+    searched = {code: py for code, py, _chosen, _name in options}
+    assert searched[cgj.code].startswith("cgj ")  # its short name 城管局
