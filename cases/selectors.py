@@ -28,6 +28,7 @@ from cases.models import (
     CaseEvent,
     Consultation,
     ConsultationPosition,
+    PersonalDataAccess,
     SupervisionOrder,
     Transfer,
 )
@@ -137,6 +138,13 @@ def get_attachment_for(user, number: str, pk: int) -> Attachment:
         raise NotFound(_("attachment %(id)s not found") % {"id": pk})
     attachment.case = case
     return attachment
+
+
+def identity_reveals(user) -> QuerySet[PersonalDataAccess]:
+    """Every reveal of a protected caller's identity, newest first, for the auditor alone."""
+    if not policy.can(user, "cases.read_access_log"):
+        return PersonalDataAccess.objects.none()
+    return PersonalDataAccess.objects.select_related("user", "case").order_by("-created_at")
 
 
 def waiting_for_the_center(user) -> QuerySet[Case]:

@@ -5,7 +5,8 @@ itself, my registered cases, callbacks due), the supervisor's (returns to review
 decide, disputes, the figures of the reply-review and decision queues), for both the inbox's
 three figures (new cases, answered transfers, unread notices), the department handler's (to
 sign, due soon, overdue) and the knowledge editor's and reviewer's (drafts, articles to review,
-stale articles). Each queue is one bounded query, each figure one capped count.
+stale articles), and the personal-data auditor's (the latest reveals of a caller's identity).
+Each queue is one bounded query, each figure one capped count.
 """
 
 import datetime
@@ -20,7 +21,9 @@ from cases.choices import OWING_ASSIGNMENT_STATUSES as WORKING
 from cases.choices import AssignmentStatus, Decision, DisputeStatus, Status
 from cases.models import Dispute, Extension
 from cases.models.case import overdue_q
+from cases.privacy import no_store
 from cases.selectors import (
+    identity_reveals,
     replies_in_review,
     visible_assignments,
     visible_cases,
@@ -118,7 +121,11 @@ def home(request):
         context["handler"] = handler_queues(user, now)
     if policy.can(user, "knowledgebase.work_queues"):
         context["knowledge"] = knowledge_queues(user)
-    return render(request, "hotline/home.html", context)
+    if policy.can(user, "cases.read_access_log"):  # the auditor's: the latest reveals
+        context["reveals"] = list(identity_reveals(user)[:QUEUE_SIZE])
+    response = render(request, "hotline/home.html", context)
+    # the reveals name cases and reasons, as the access log does: never kept by a browser
+    return no_store(response) if "reveals" in context else response
 
 
 urlpatterns = [

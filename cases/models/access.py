@@ -9,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 class PersonalDataAccess(models.Model):
     """One explicit reveal of a protected caller's identity by a center user (append-only)."""
 
+    class Channel(models.TextChoices):
+        PAGE = "page", _("workbench page")
+        API = "api", _("REST API")
+
     case = models.ForeignKey(
         "cases.Case", models.PROTECT, related_name="identity_reveals", verbose_name=_("case")
     )
@@ -16,7 +20,9 @@ class PersonalDataAccess(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("user")
     )
     reason = models.CharField(_("reason"), max_length=200)
-    channel = models.CharField(_("channel"), max_length=10, default="page")  # page or api
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.PAGE
+    )
     created_at = models.DateTimeField(_("revealed at"), default=timezone.now, db_index=True)
 
     class Meta:

@@ -4,8 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
-from cases.models import PersonalDataAccess
 from cases.privacy import no_store
+from cases.selectors import identity_reveals
 from core import policy
 
 LOG_ROWS = 200
@@ -16,7 +16,7 @@ def access_log(request):
     """The latest reveals (who, when, which case, why), newest first; `?case=` narrows."""
     if not policy.can(request.user, "cases.read_access_log"):
         raise PermissionDenied
-    rows = PersonalDataAccess.objects.select_related("user", "case").order_by("-created_at")
+    rows = identity_reveals(request.user)
     number = request.GET.get("case", "").strip()
     if number:
         rows = rows.filter(case__number=number)

@@ -95,6 +95,15 @@ def test_the_auditor_reads_the_access_log_and_nobody_else(
     for name in ("agent", "supervisor", "handler"):
         assert client_for(name).get(reverse("cases:access_log")).status_code == 403
 
+    # and the auditor's home starts with the latest reveals, which nobody else's shows
+    client.force_login(auditor)
+    home = client.get(reverse("home"))
+    latest = home.content.decode().split('id="latest-reveals"')[1].split("</section>")[0]
+    assert case.number in latest and "核对号码" in latest and "no-store" in home["Cache-Control"]
+    assert "no case queue" not in home.content.decode()
+    for name in ("agent", "supervisor"):
+        assert 'id="latest-reveals"' not in client_for(name).get(reverse("home")).content.decode()
+
 
 def test_what_each_viewer_sees_of_the_caller(register, users, departments):
     ordinary = register(citizen_phone=PHONE, citizen_name="Wang Fang")

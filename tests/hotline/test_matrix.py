@@ -143,6 +143,10 @@ def _register(agent, key: str, **fields):
     )
 
 
+# The cases whose confidential caller the supervisor revealed in the world (access log rows).
+REVEALED = ("A",)
+
+
 def build_world(users, departments) -> World:
     """The four cases, their assignments, orders and extension, tokens, hooks, articles."""
     agent, supervisor = users["agent"], users["supervisor"]
@@ -163,6 +167,9 @@ def build_world(users, departments) -> World:
     case_e = _register(agent, "E", region=yuelu_street)
     cases = {"A": case_a, "B": case_b, "co": case_co, "D": case_d, "E": case_e}
     w = World(cases=cases, users=people)
+    # the confidential caller revealed once: the auditor's home and log have a row to show
+    for key in REVEALED:
+        services.reveal_citizen(cases[key], actor=supervisor, reason="核实来电人身份后回访")
     w.departments = departments
     w.consultations["E"] = services.open_consultation(
         case_e, actor=supervisor, topic="职责交叉，先会商", departments=[scjgj]
@@ -886,6 +893,8 @@ def forbidden_text(role: str, w: World, *, revealed: bool = False) -> dict[str, 
     the center's explicit, recorded reveal, which shows the confidential reporter)."""
     hidden = {}
     for key, case in w.cases.items():
+        if role == "auditor" and key in REVEALED:
+            continue  # the access log names the case whose caller was revealed (PIPL)
         if role not in SEES[key]:
             hidden[case.number] = f"case {key} ({case.number}) is not {role}'s to see"
     name, phone = PEOPLE["A"]

@@ -40,9 +40,10 @@ ALLOWED_WORDS = {
     "HMAC", "PIPL", "REST", "POST", "ETC", "APEC", "Alt",
     "TD",  # the SMS opt-out reply
 }  # fmt: skip
-# The matrix world's own data: its cases are "矩阵测试工单 A", "… co" …, and two of its people
-# have a username only (shown where a person has no name).
-ALLOWED_WORDS |= {"co", "tianxin", "zjj", "handler"}
+# The matrix world's own data: its cases are "矩阵测试工单 A", "… co" …, two of its people
+# have a username only (shown where a person has no name), and the access log names the
+# account of whoever revealed a caller by its login too ("王班长 (supervisor)").
+ALLOWED_WORDS |= {"co", "tianxin", "zjj", "handler", "supervisor"}
 LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z'’_-]*(?:[ ][A-Za-z][A-Za-z'’_-]*)*")
 # Things of the text that are Latin by nature: addresses, e-mail, times, codes with digits.
 NOT_WORDS = re.compile(
