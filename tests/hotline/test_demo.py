@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cases.choices import Status
 from cases.events import EventType
-from cases.models import Assignment, Callback, Case, CaseEvent
+from cases.models import Assignment, Callback, Case, CaseEvent, PersonalDataAccess
 from cases.routing import classifier
 from hotline.demo.cases import build_demo_cases
 from hotline.models import DailyHotspotCount, DailyStat
@@ -55,6 +55,9 @@ def test_demo_cases_are_real_timelines_in_every_status(db, settings, tmp_path):
         assert times == sorted(times) and times[-1] <= now, case.number
         check_dates(case, assignments.get(case.pk, []), now)
     assert Callback.objects.filter(reached=False).exists()
+    # and the auditor has reveals to read, each of a confidential caller
+    reveals = PersonalDataAccess.objects.select_related("case")
+    assert reveals.count() == 3 and all(r.case.confidential for r in reveals)
 
     # when load_demo runs, it builds no case again but makes the city look used: the
     # dashboards' statistics, the trained category learner, one sweep's urges

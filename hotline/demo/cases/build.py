@@ -29,6 +29,7 @@ from hotline.demo.cases.steps import (
 )
 
 SEED = 12345
+REVEALS = 3  # confidential callers' numbers revealed for their callbacks
 CASE_COUNT = 300
 DEMO_AGENTS = ["agent", "demo-agent-1", "demo-agent-2"]
 PLAN = {
@@ -267,7 +268,17 @@ def build_demo_cases(count: int = CASE_COUNT, *, now: datetime | None = None) ->
         built += 1
     for _ in range(PLAN[Status.MERGED]):
         built += build_duplicate(demo) is not None
-    return built + build_review_cases(demo, messages[len(plan) :])
+    built += build_review_cases(demo, messages[len(plan) :])
+    reveal_for_callbacks(demo)
+    return built
+
+
+def reveal_for_callbacks(demo: Demo) -> None:
+    """Agents called a few confidential callers back, revealing their numbers (recorded): the
+    personal-data auditor's log and home have rows to read."""
+    called_back = Case.objects.filter(confidential=True, status__in=[Status.REPLIED, Status.CLOSED])
+    for case in called_back.order_by("pk")[:REVEALS]:
+        services.reveal_citizen(case, actor=demo.agent(), reason="回访需拨打来电人号码")
 
 
 def build_review_cases(demo: Demo, messages: list[dict]) -> int:
