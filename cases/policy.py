@@ -14,6 +14,7 @@ supervisors' decisions, a department's work on its own assignment, a district ce
 re-dispatch, the answer to a supervision order addressed to the department.
 """
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -82,14 +83,21 @@ def _district_q(districts, prefix: str = "") -> Q:
     return Q(**{f"{prefix}region_id__in": Region.objects.filter(territory).values("id")})
 
 
-def _union_all(querysets) -> RawSQL:
-    """One id list of the querysets' `picked` column (`SELECT … UNION ALL SELECT …`)."""
+def _union_all(querysets) -> RawSQL | list:
+    """One id list of the querysets' `picked` column (`SELECT … UNION ALL SELECT …`).
+
+    A branch that can match nothing (a filter on an empty list: the subtree of a category or
+    region code that names none) is left out, as Django leaves it out of a query: it refuses
+    to write its SQL (EmptyResultSet). With no branch left the list is empty."""
     parts, params = [], []
     for number, queryset in enumerate(querysets):
-        sql, branch_params = queryset.query.sql_with_params()
+        try:
+            sql, branch_params = queryset.query.sql_with_params()
+        except EmptyResultSet:
+            continue
         parts.append(f"SELECT w{number}.picked FROM ({sql}) AS w{number}")
         params.extend(branch_params)
-    return RawSQL(" UNION ALL ".join(parts), params)
+    return RawSQL(" UNION ALL ".join(parts), params) if parts else []
 
 
 def _access_q(user, departments_q, *, case: str = "") -> Q | None:

@@ -211,6 +211,9 @@ def test_a_reordered_list_keeps_the_plain_scope(viewers):
 
 
 FILTERS = [{"status": "closed"}, {"q": "噪音"}, {"overdue": "false"}, {"status": "merged"}]
+# codes naming nothing: an empty subtree, which Django refuses to compile into a subquery
+# (EmptyResultSet); the walk must answer "no case", not a 500 (found by `make fuzz`)
+FILTERS += [{"category": "12345中心"}, {"region": "000000"}, {"category": "x", "q": "噪音"}]
 
 
 def filtered_numbers(user, params) -> list[str]:
@@ -240,7 +243,7 @@ def test_a_filtered_list_walks_the_window_to_the_same_cases(viewers, who, monkey
             while url:
                 with CaptureQueriesContext(connection) as queries:
                     body = client.get(url, query).json()
-                if who.endswith("handler"):
+                if who.endswith("handler") and expected:  # nothing to match: no query
                     assert _reads_the_window(queries), (params, size)
                 numbers += [row["number"] for row in body["results"]]
                 url, query = body["next"], None
