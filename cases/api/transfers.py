@@ -31,14 +31,15 @@ class TransferCaseSerializer(serializers.Serializer):
     """What a partner line reads of the case: the matter, and the caller as `cases.privacy`
     lets this viewer see them (a masked phone outside the center; nothing of a protected one)."""
 
+    # what may be empty says so (allow_blank): the schema is what a partner's client checks
     number = serializers.CharField()
-    title = serializers.CharField()
+    title = serializers.CharField(allow_blank=True)
     content = serializers.CharField()
     request_type = serializers.ChoiceField(choices=RequestType.choices)
     urgency = serializers.ChoiceField(choices=Urgency.choices)
-    address = serializers.CharField()
-    citizen_name = serializers.CharField()
-    citizen_phone = serializers.CharField()
+    address = serializers.CharField(allow_blank=True)
+    citizen_name = serializers.CharField(allow_blank=True)
+    citizen_phone = serializers.CharField(allow_blank=True)
 
     def to_representation(self, case):
         shown = privacy.identity(case, center=bool(self.context.get("center")))
@@ -101,7 +102,7 @@ class TransferSerializer(serializers.ModelSerializer):
             return TransferStatus.HANDLED
         return transfer.status
 
-    @extend_schema_field(serializers.CharField())
+    @extend_schema_field(serializers.CharField(allow_blank=True))  # "" until answered
     def get_answer(self, transfer: Transfer) -> str:
         if transfer.direction == TransferDirection.INBOUND:
             return self._back(transfer)[0]
