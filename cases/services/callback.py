@@ -89,7 +89,7 @@ def record_callback(
         raise InvalidInput(_("a phone callback is recorded by an agent"), field="channel")
     case = lock_case(case)
     if actor is not None:
-        ensure_center(actor, case, "call citizens back")
+        ensure_center(actor, case, _("call citizens back"))
     ensure_transition(case, Action.CALLBACK)
     callback = Callback.objects.create(
         case=case,
@@ -177,7 +177,7 @@ def close_case(case: Case, *, actor, note: str = "", at: datetime.datetime | Non
     """Close a replied case after its callback (or the not-reached rule), or an answered one."""
     at = moment(at)
     case = lock_case(case)
-    ensure_center(actor, case, "close cases")
+    ensure_center(actor, case, _("close cases"))
     target = ensure_transition(case, Action.CLOSE)
     duplicates, bases = [], {}
     if case.status == Status.REPLIED:
@@ -206,7 +206,7 @@ def refer_to_decision(
     """Send an unsatisfied or unresolved case to the supervisors' decision queue (研判)."""
     at = moment(at)
     case = lock_case(case)
-    ensure_center(actor, case, "send cases to the supervisors' decision")
+    ensure_center(actor, case, _("send cases to the supervisors' decision"))
     ensure_transition(case, Action.REFER_DECISION)
     return _refer(case, actor=actor, note=note, at=at)
 
@@ -215,9 +215,9 @@ def refer_to_decision(
 def conclude_case(case: Case, *, actor, reason: str, at: datetime.datetime | None = None) -> Case:
     """A supervisor closes a case from the decision queue, with the reason on record."""
     at = moment(at)
-    reason = require_text(reason, "reason", "the reason for closing")
+    reason = require_text(reason, "reason", _("the reason for closing"))
     case = lock_case(case)
-    ensure_supervisor(actor, case, "close cases from the decision queue")
+    ensure_supervisor(actor, case, _("close cases from the decision queue"))
     target = ensure_transition(case, Action.CONCLUDE)
     duplicates = waiting_duplicates(case)
     drive_case(case, target, closed_at=at)
@@ -232,9 +232,9 @@ def conclude_case(case: Case, *, actor, reason: str, at: datetime.datetime | Non
 def park_case(case: Case, *, actor, reason: str, at: datetime.datetime | None = None) -> Case:
     """A supervisor parks a case from the decision queue as unresolvable (挂账), with a reason."""
     at = moment(at)
-    reason = require_text(reason, "reason", "the reason for parking")
+    reason = require_text(reason, "reason", _("the reason for parking"))
     case = lock_case(case)
-    ensure_supervisor(actor, case, "park cases")
+    ensure_supervisor(actor, case, _("park cases"))
     if case.status != Status.DECISION:  # elsewhere a case parks past the reopen cap only
         raise TransitionNotAllowed(
             _("case %(number)s is %(status)s; only a case in the decision queue is parked by hand")
@@ -288,10 +288,10 @@ def _reopen(case: Case, assignments, *, actor, reason: str, at) -> Case:
 def reopen_case(case: Case, *, actor, reason: str, at: datetime.datetime | None = None) -> Case:
     """Send an unresolved case back to its department (重办); past the cap, park it (挂账)."""
     at = moment(at)
-    reason = require_text(reason, "reason", "the reason for reopening")
+    reason = require_text(reason, "reason", _("the reason for reopening"))
     case = lock_case(case)
     assignments = lock_assignments(case)
-    ensure_supervisor(actor, case, "reopen cases")
+    ensure_supervisor(actor, case, _("reopen cases"))
     return _reopen(case, assignments, actor=actor, reason=reason, at=at)
 
 
@@ -301,7 +301,7 @@ def _reopen_on_the_citizens_word(case: Case, callback: Callback, *, actor, reaso
     if not is_unhappy(callback):
         reopen_case(case, actor=actor, reason=reason)
         return
-    reason = require_text(reason, "note", "the reason for reopening")
+    reason = require_text(reason, "note", _("the reason for reopening"))
     case = lock_case(case)
     assignments = lock_assignments(case)
     _reopen(case, assignments, actor=actor, reason=reason, at=moment(None))

@@ -54,11 +54,11 @@ def open_consultation(
 ) -> Consultation:
     """Invite the departments concerned to state their positions on the case (会商)."""
     at = moment(at)
-    topic = require_text(topic, "topic", "what the consultation is to decide")
+    topic = require_text(topic, "topic", _("what the consultation is to decide"))
     departments = _invited(departments)
     case = lock_case(case)
     lock_assignments(case)
-    ensure_supervisor(actor, case, "open joint consultations")
+    ensure_supervisor(actor, case, _("open joint consultations"))
     ensure_transition(case, Action.OPEN_CONSULTATION)
     _ensure_none_open(case)
     dispute = case.disputes.filter(status=DisputeStatus.OPEN).first()
@@ -109,7 +109,7 @@ def record_position(
 ) -> ConsultationPosition:
     """An invited department states its position (recorded again, the latest one counts)."""
     at = moment(at)
-    position = require_text(position, "position", "the department's position")
+    position = require_text(position, "position", _("the department's position"))
     case, consultation = _lock(consultation)
     ensure_case_visible(actor, case)
     locked = Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
@@ -165,9 +165,9 @@ def decide_consultation(
     """The supervisor records the decision and dispatches the decided main department (which
     cannot return it: the consultation settled the jurisdiction) and co-handlers."""
     at = moment(at)
-    decision = require_text(decision, "decision", "the decision")
+    decision = require_text(decision, "decision", _("the decision"))
     case, consultation = _lock(consultation)
-    ensure_supervisor(actor, case, "decide joint consultations")
+    ensure_supervisor(actor, case, _("decide joint consultations"))
     target = ensure_transition(case, Action.DECIDE_CONSULTATION)
     consultation = _ensure_open(case, consultation)
     co_departments = _decided(consultation, department, co_departments)

@@ -44,7 +44,7 @@ def urge_assignment(
     at = moment(at)
     case, assignment, _rows = lock_assignment(assignment)
     if actor is not None:
-        ensure_center(actor, case, "urge departments")
+        ensure_center(actor, case, _("urge departments"))
     ensure_transition(case, Action.URGE)
     ensure_assignment_move(assignment, case, Action.URGE)
     assignment.save(update_fields=["updated_at"])
@@ -83,11 +83,11 @@ def supervise_case(
 ) -> SupervisionOrder:
     """Open a formal supervision order (督办) the main department must answer by `due_at`."""
     at = moment(at)
-    reason = require_text(reason, "reason", "the reason for supervision")
+    reason = require_text(reason, "reason", _("the reason for supervision"))
     instruction = _ensure_order_input(level, instruction, due_at, at)
     case = lock_case(case)
     assignments = lock_assignments(case)
-    ensure_supervisor(actor, case, "supervise cases")
+    ensure_supervisor(actor, case, _("supervise cases"))
     ensure_transition(case, Action.SUPERVISE)
     _ensure_no_open_order(case, level)
     main = active_main(assignments)
@@ -148,7 +148,7 @@ def answer_supervision(
 ) -> SupervisionOrder:
     """The department answers a supervision order."""
     at = moment(at)
-    answer = require_text(answer, "answer", "the answer to the supervision order")
+    answer = require_text(answer, "answer", _("the answer to the supervision order"))
     case = _lock_case_of(order)
     ensure_case_visible(actor, case)
     ensure_transition(case, Action.ANSWER_SUPERVISION)
@@ -181,9 +181,9 @@ def review_supervision(
     action = Action.ACCEPT_SUPERVISION if accept else Action.REJECT_SUPERVISION
     note = (note or "").strip()
     if not accept:
-        note = require_text(note, "note", "the reason for sending the answer back")
+        note = require_text(note, "note", _("the reason for sending the answer back"))
     case = _lock_case_of(order)
-    ensure_supervisor(actor, case, "review supervision answers")
+    ensure_supervisor(actor, case, _("review supervision answers"))
     ensure_transition(case, action)
     order = _fresh_order(order)
     if order.case_id != case.pk or order.status != SupervisionStatus.ANSWERED:

@@ -211,6 +211,25 @@ def _msgid(node):
     return None
 
 
+# The guards that put a label of their caller into a refusal ("只有中心的班长才能%(what)s",
+# "请填写%(what)s"): the label, at this position or as `what=`, is read like a message.
+LABEL_ARGUMENTS = {"require_text": 2, "ensure_center": 2, "ensure_supervisor": 2,
+                   "ensure_department": 3, "ensure_co_open": 1, "_guard": 3}  # fmt: skip
+
+
+def _messages_of(node: ast.Call, classes: set[str]) -> list[ast.AST]:
+    """The message nodes a call gives to a refusal, or to a guard that words one."""
+    name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+    messages = [k.value for k in node.keywords if k.arg == "what"]
+    if name in classes and node.args:
+        messages.append(node.args[0])
+    elif name == "ensure":  # policy.ensure(user, action, obj, message=...)
+        messages += [k.value for k in node.keywords if k.arg == "message"]
+    elif name in LABEL_ARGUMENTS and len(node.args) > LABEL_ARGUMENTS[name]:
+        messages.append(node.args[LABEL_ARGUMENTS[name]])
+    return messages
+
+
 def refusal_messages() -> list[tuple[str, int, object]]:
     """(file, line, msgid or "") of every message given to a refusal in the code."""
     classes, found = refusal_classes(), []
@@ -221,15 +240,10 @@ def refusal_messages() -> list[tuple[str, int, object]]:
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if not isinstance(node, ast.Call):
                     continue
-                name = getattr(node.func, "id", getattr(node.func, "attr", ""))
-                message = None
-                if name in classes and node.args:
-                    message = node.args[0]
-                elif name == "ensure":  # policy.ensure(user, action, obj, message=...)
-                    message = next((k.value for k in node.keywords if k.arg == "message"), None)
-                msgid = _msgid(message) if message is not None else None
-                if msgid is not None:
-                    found.append((str(path.relative_to(ROOT)), node.lineno, msgid))
+                for message in _messages_of(node, classes):
+                    msgid = _msgid(message)
+                    if msgid is not None:
+                        found.append((str(path.relative_to(ROOT)), node.lineno, msgid))
     return found
 
 
