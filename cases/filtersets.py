@@ -52,6 +52,35 @@ class DateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = ZonedDateTimeField
 
 
+class StrictBooleanField(forms.NullBooleanField):
+    """true/false (or 1/0, yes/no), empty for "either"; anything else is refused. Django's
+    field reads an unknown word as "either", so `sign_overdue=ture` listed every assignment."""
+
+    widget = forms.TextInput
+    WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+    def to_python(self, value):
+        if value in (None, "") or isinstance(value, bool):
+            return value if isinstance(value, bool) else None
+        word = str(value).strip().lower()
+        if word not in self.WORDS:
+            raise forms.ValidationError(
+                _("“%(value)s” is not a yes or no: use true or false."),
+                code="invalid",
+                params={"value": value},
+            )
+        return self.WORDS[word]
+
+    def validate(self, value):
+        pass
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    """A yes/no filter that refuses what is neither (400 with the reason, not every row)."""
+
+    field_class = StrictBooleanField
+
+
 def _refuse_phone(form) -> str:
     value = form.cleaned_data.get("phone")
     if value:
@@ -142,7 +171,7 @@ class CaseFilterSet(LeanFilterSet):
     )
     region = django_filters.CharFilter(method="filter_region", label=_("region code"))
     category = django_filters.CharFilter(method="filter_category", label=_("category code"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
+    overdue = BooleanFilter(method="filter_overdue", label=_("overdue"))
     due_before = DateTimeFilter(field_name="reply_due_at", lookup_expr="lt", label=_("due before"))
     due_after = DateTimeFilter(field_name="reply_due_at", lookup_expr="gte", label=_("due after"))
     created_after = DateTimeFilter(
@@ -159,7 +188,7 @@ class CaseFilterSet(LeanFilterSet):
     )
     measured_after = DateTimeFilter(method="filter_noop", label=_("counted from"))
     measured_before = DateTimeFilter(method="filter_noop", label=_("counted before"))
-    department_exact = django_filters.BooleanFilter(
+    department_exact = BooleanFilter(
         method="filter_noop", label=_("this department only, not its sub-departments")
     )
     q = django_filters.CharFilter(method="filter_text", label=_("text"))
@@ -255,9 +284,9 @@ class AssignmentFilterSet(LeanFilterSet):
     status = django_filters.MultipleChoiceFilter(
         choices=Assignment._meta.get_field("status").choices, label=_("status")
     )
-    open = django_filters.BooleanFilter(method="filter_open", label=_("open"))
-    sign_overdue = django_filters.BooleanFilter(method="filter_sign_overdue")
-    reply_overdue = django_filters.BooleanFilter(method="filter_reply_overdue")
+    open = BooleanFilter(method="filter_open", label=_("open"))
+    sign_overdue = BooleanFilter(method="filter_sign_overdue")
+    reply_overdue = BooleanFilter(method="filter_reply_overdue")
     case = django_filters.CharFilter(field_name="case__number", label=_("case"))
     dispatched_after = DateTimeFilter(
         field_name="dispatched_at", lookup_expr="gte", label=_("dispatched from")

@@ -379,3 +379,21 @@ def test_a_page_size_that_is_not_a_positive_number_is_refused(page_size, agent_a
     response = agent_api.get(f"{API}cases/", {"page_size": page_size})
     assert response.status_code == 400
     assert set(error_of(response)["fields"]) == {"page_size"}
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [("cases/", "overdue"), ("assignments/", "sign_overdue"), ("assignments/", "open")],
+)
+def test_a_yes_no_filter_refuses_a_word_that_is_neither(path, name, agent_api, cgj_api):
+    """Django reads an unknown word as "either": `sign_overdue=ture` listed every assignment."""
+    api = agent_api if path == "cases/" else cgj_api
+    response = api.get(f"{API}{path}", {name: "ture"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400
+    assert set(error_of(response)["fields"]) == {name}
+    assert (
+        "ture" in error_of(response)["message"]
+        and "请填写 true 或 false" in error_of(response)["message"]
+    )
+    for word in ("true", "false", "1", "0", "True", ""):
+        assert api.get(f"{API}{path}", {name: word}).status_code == 200, word
