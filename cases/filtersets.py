@@ -28,6 +28,7 @@ from cases.choices import (
 from cases.models import Assignment, Case, Category, Extension, SupervisionOrder, Transfer
 from cases.models.case import overdue_q
 from cases.models.handling import reply_overdue_q, sign_overdue_q
+from core.filters import BooleanFilter
 from core.phones import phone_search_digits
 from departments.models import Department, Region
 
@@ -50,35 +51,6 @@ class DateTimeFilter(django_filters.IsoDateTimeFilter):
     """ISO 8601 date-time filter that refuses impossible zone offsets (400, not 500)."""
 
     field_class = ZonedDateTimeField
-
-
-class StrictBooleanField(forms.NullBooleanField):
-    """true/false (or 1/0, yes/no), empty for "either"; anything else is refused. Django's
-    field reads an unknown word as "either", so `sign_overdue=ture` listed every assignment."""
-
-    widget = forms.TextInput
-    WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
-
-    def to_python(self, value):
-        if value in (None, "") or isinstance(value, bool):
-            return value if isinstance(value, bool) else None
-        word = str(value).strip().lower()
-        if word not in self.WORDS:
-            raise forms.ValidationError(
-                _("“%(value)s” is not a yes or no: use true or false."),
-                code="invalid",
-                params={"value": value},
-            )
-        return self.WORDS[word]
-
-    def validate(self, value):
-        pass
-
-
-class BooleanFilter(django_filters.BooleanFilter):
-    """A yes/no filter that refuses what is neither (400 with the reason, not every row)."""
-
-    field_class = StrictBooleanField
 
 
 def _refuse_phone(form) -> str:
@@ -359,6 +331,9 @@ class CategoryFilterSet(django_filters.FilterSet):
 
     within = django_filters.CharFilter(method="filter_within", label=_("subtree of code"))
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("name"))
+
+    public = BooleanFilter()
+    is_active = BooleanFilter()
 
     class Meta:
         model = Category

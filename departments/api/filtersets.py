@@ -3,6 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import BooleanFilter
 from departments.models import Department, Region
 
 
@@ -28,6 +29,7 @@ class DepartmentFilterSet(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Department.Kind.choices, label=_("kind"))
     region = django_filters.CharFilter(field_name="region__code", label=_("region code"))
     q = django_filters.CharFilter(method="filter_text", label=_("name"))
+    is_active = BooleanFilter()
 
     class Meta:
         model = Department

@@ -383,11 +383,17 @@ def test_a_page_size_that_is_not_a_positive_number_is_refused(page_size, agent_a
 
 @pytest.mark.parametrize(
     ("path", "name"),
-    [("cases/", "overdue"), ("assignments/", "sign_overdue"), ("assignments/", "open")],
+    [
+        ("cases/", "overdue"),
+        ("assignments/", "sign_overdue"),
+        ("assignments/", "open"),
+        ("categories/", "public"),
+        ("departments/", "is_active"),
+    ],
 )
 def test_a_yes_no_filter_refuses_a_word_that_is_neither(path, name, agent_api, cgj_api):
     """Django reads an unknown word as "either": `sign_overdue=ture` listed every assignment."""
-    api = agent_api if path == "cases/" else cgj_api
+    api = cgj_api if path == "assignments/" else agent_api
     response = api.get(f"{API}{path}", {name: "ture"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 400
     assert set(error_of(response)["fields"]) == {name}
