@@ -13,8 +13,10 @@ class StrictBooleanField(forms.NullBooleanField):
     WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
     def to_python(self, value):
-        if value in (None, "") or isinstance(value, bool):
-            return value if isinstance(value, bool) else None
+        if isinstance(value, bool):
+            return value
+        if value in (None, ""):
+            return None
         word = str(value).strip().lower()
         if word not in self.WORDS:
             raise forms.ValidationError(
@@ -23,9 +25,6 @@ class StrictBooleanField(forms.NullBooleanField):
                 params={"value": value},
             )
         return self.WORDS[word]
-
-    def validate(self, value):
-        pass
 
 
 class BooleanFilter(django_filters.BooleanFilter):

@@ -21,7 +21,7 @@ from cases.api import serializers as s
 from cases.api.case_rows import case_row_data, case_rows
 from cases.choices import Action, AssignmentRole, DisputeStatus, assignment_sources
 from cases.filtersets import CaseFilterSet, CategoryFilterSet
-from cases.models import Assignment, Case, Category, Dispute
+from cases.models import Assignment, Case, Category, Dispute, PersonalDataAccess
 from cases.selectors import (
     cases_to_filter,
     get_attachment_for,
@@ -181,7 +181,9 @@ class CaseViewSet(
         context = self.get_serializer_context()
         if request.query_params.get("reveal") == "citizen":
             reason = request.query_params.get("reason", "")
-            services.reveal_citizen(case, actor=request.user, reason=reason, channel="api")
+            services.reveal_citizen(
+                case, actor=request.user, reason=reason, channel=PersonalDataAccess.Channel.API
+            )
             context["revealed"] = case.pk
         return Response(s.CaseDetailSerializer(case, context=context).data)
 

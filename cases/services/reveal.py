@@ -12,7 +12,9 @@ REASON_MAX = 200
 
 
 @transaction.atomic
-def reveal_citizen(case: Case, *, actor, reason: str, channel: str = "page") -> Identity:
+def reveal_citizen(
+    case: Case, *, actor, reason: str, channel: str = PersonalDataAccess.Channel.PAGE
+) -> Identity:
     """The caller's whole identity for a center user, with a `PersonalDataAccess` row."""
     ensure_case_visible(actor, case)  # another department's case: 404 as ever
     reason = require_text(reason, "reason", _("the reason for revealing the caller"))[:REASON_MAX]
