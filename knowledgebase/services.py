@@ -209,11 +209,16 @@ def archive_article(article: Article, *, actor) -> Article:
     return article
 
 
-def record_feedback(article: Article, *, actor, helpful: bool, case=None) -> ArticleFeedback:
-    """An agent (or a citizen, actor None) says whether the article helped."""
+def record_feedback(
+    article: Article, *, actor, helpful: bool, case=None, at: datetime.datetime | None = None
+) -> ArticleFeedback:
+    """An agent (or a citizen, actor None) says whether the article helped (`at`: when, for
+    the demo's past calls; now by default)."""
     if actor is not None and actor.is_authenticated:
         if not policy.can(actor, "knowledgebase.rate", article):
             raise ActionForbidden(_("only the center's agents give feedback on articles"))
     else:
         actor = None
-    return ArticleFeedback.objects.create(article=article, user=actor, case=case, helpful=helpful)
+    return ArticleFeedback.objects.create(
+        article=article, user=actor, case=case, helpful=helpful, created_at=at or timezone.now()
+    )

@@ -222,9 +222,7 @@ def test_the_celery_worker_delivers_after_commit(
     dispatched(users["agent"], cgj)  # commits; on commit the task goes to Redis
     # The receiver hears the request before the worker commits "delivered": wait for the row.
     deadline = time.monotonic() + 60  # a loaded 2-core CI machine
-    while (
-        WebhookDelivery.objects.get().status != "delivered" and time.monotonic() < deadline
-    ):
+    while WebhookDelivery.objects.get().status != "delivered" and time.monotonic() < deadline:
         time.sleep(0.2)
     assert WebhookDelivery.objects.get().status == "delivered"
     assert len(receiver.received) == 1

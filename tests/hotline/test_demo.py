@@ -15,6 +15,7 @@ from cases.models import Assignment, Callback, Case, CaseEvent, PersonalDataAcce
 from cases.routing import classifier
 from hotline.demo.cases import build_demo_cases
 from hotline.models import DailyHotspotCount, DailyStat
+from knowledgebase.models import Article, ArticleFeedback
 from tests.timelines import replay, replay_assignments
 
 
@@ -55,6 +56,14 @@ def test_demo_cases_are_real_timelines_in_every_status(db, settings, tmp_path):
         assert times == sorted(times) and times[-1] <= now, case.number
         check_dates(case, assignments.get(case.pk, []), now)
     assert Callback.objects.filter(reached=False).exists()
+    # and agents answered consultations on the call from the knowledge base, citing articles
+    # published before the answer (the articles' 答复工单数 and helpfulness are lived in)
+    answered = CaseEvent.objects.filter(type=EventType.ANSWERED, case__answered_with__isnull=False)
+    cited = answered.values_list("created_at", "case__answered_with__published_at")
+    assert len(cited) >= 30 and all(published < at for at, published in cited)
+    cited_articles = Article.objects.filter(answered_cases__isnull=False).distinct()
+    assert 10 <= cited_articles.count() < Article.objects.count()
+    assert ArticleFeedback.objects.filter(helpful=True, created_at__lt=now).exists()
     # and the auditor has reveals to read, each of a confidential caller
     reveals = PersonalDataAccess.objects.select_related("case")
     assert reveals.count() == 3 and all(r.case.confidential for r in reveals)

@@ -16,6 +16,7 @@ from cases.services.review import seed_demo_policies
 from core.roles import Role
 from departments.models import Department, Membership, Region
 from hotline.demo.cases.content import load_messages, request_type
+from hotline.demo.cases.knowledge import build_knowledge_answers
 from hotline.demo.cases.steps import (
     Clock,
     Demo,
@@ -269,6 +270,7 @@ def build_demo_cases(count: int = CASE_COUNT, *, now: datetime | None = None) ->
     for _ in range(PLAN[Status.MERGED]):
         built += build_duplicate(demo) is not None
     built += build_review_cases(demo, messages[len(plan) :])
+    built += build_knowledge_answers(demo)
     reveal_for_callbacks(demo)
     return built
 

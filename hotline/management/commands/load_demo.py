@@ -7,6 +7,7 @@ import logging
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from cases import sla
 from cases.models import ReplyReviewPolicy
@@ -17,7 +18,6 @@ from hotline.demo import cases as demo_cases
 from hotline.demo import missing_data_files, reference
 from hotline.demo import rules as demo_rules
 from hotline.sweep import sweep_deadlines
-from knowledgebase.demo import load_demo_articles
 
 
 class Command(BaseCommand):
@@ -50,6 +50,8 @@ class Command(BaseCommand):
             rules = demo_rules.load_rules()
             sla.seed_deadline_policies()
             sla.seed_calendar()
+        # before the cases, which cite them: dated back before the oldest of them
+        knowledge = demo_cases.load_knowledge(timezone.now())
         rules_before = ReplyReviewPolicy.objects.count()
         built = demo_cases.build_demo_cases()
         # issue 14: the center reviews complaints' and reports' replies (the demo cases are laid
@@ -57,7 +59,6 @@ class Command(BaseCommand):
         # build_demo_cases replies once the rule is in force: the review queue's)
         seed_demo_policies()
         reviewed = ReplyReviewPolicy.objects.count() - rules_before
-        knowledge = load_demo_articles()
         self.stdout.write(
             f"Demo city {reference.CITY_NAME}: {len(regions)} regions, {categories} categories, "
             f"{len(departments)} departments."
