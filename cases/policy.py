@@ -318,6 +318,13 @@ def _view_assignment(user, assignment: Assignment) -> bool:
     return policy.scope(user, Assignment.objects.filter(pk=assignment.pk)).exists()
 
 
+@policy.rule("cases.see_every_case")
+def _see_every_case(user, _obj) -> bool:
+    """The user's scope is every case (the center's): a count of all the cases that cite an
+    article is then exactly the list it opens (the knowledge base links its counts so)."""
+    return user.is_authenticated and case_scope_q(user) is None
+
+
 @policy.rule("cases.list_cases")
 def _list_cases(user, _obj) -> bool:
     """The case list opens to the center and to departments' staff (each sees their scope)."""

@@ -71,6 +71,7 @@ def article_list(request):
         context["page"] = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
     context["categories"] = Category.objects.filter(level=1).order_by("code")
     context["can_draft"] = policy.can(request.user, "knowledgebase.draft")
+    context["cases_link"] = policy.can(request.user, "cases.see_every_case")
     return render(request, "knowledgebase/list.html", context)
 
 
@@ -84,6 +85,9 @@ def article_detail(request, pk: int):
         "versions": article.versions.select_related("published_by"),
         "can_edit": services.can_edit(user, article),
         "can_review": services.can_review(user, article),
+        # The count opens the cases it counts where the viewer sees every case (the center);
+        # a department's list would hold fewer.
+        "cases_link": policy.can(user, "cases.see_every_case"),
     }
     return render(request, "knowledgebase/detail.html", context)
 

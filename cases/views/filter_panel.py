@@ -113,13 +113,14 @@ def tidy_filter_form(form) -> None:
     # The API takes codes (region=4301, category=07); the panel's pickers offer names.
     form.fields["region"].label = _("region")
     form.fields["category"].label = _("category")
-    # A dashboard's drill-down stays in the URL (and in the form, hidden, so that narrowing the
-    # list keeps it); the list says it in words above the cases (measure_caption).
+    # A dashboard's (or a knowledge article's) drill-down stays in the URL (and in the form,
+    # hidden, so that narrowing the list keeps it); the list says it in words above the cases
+    # (measure_caption).
     for name in DRILL_DOWN:
         form.fields[name].widget = forms.HiddenInput()
 
 
-DRILL_DOWN = ("measure", "measured_after", "measured_before", "department_exact")
+DRILL_DOWN = ("measure", "measured_after", "measured_before", "department_exact", "article")
 
 # The filter panel's fields as HTML, per process, for the last FILTER_HTML_KEPT combinations of
 # filter values, language and options build: Django renders each of the ~20 fields through

@@ -59,12 +59,15 @@ def _moment(value, *, end: bool = False) -> str:
 def measure_caption(filterset) -> str:
     """What a dashboard number's list shows, in words, e.g. "超期未签收（城管局，2026-11-01至
     2026-11-30）": the measure, then its department, region, category, channel and period ("" for
-    a list without a measure)."""
+    a list without a measure); or a knowledge article's count of the cases answered with it."""
     data = filterset.form.cleaned_data
     name = data.get("measure")
+    cited = ""
+    if article := data.get("article"):
+        cited = _("answered with the knowledge article “%(title)s”") % {"title": article.title}
     if not name:
-        return ""
-    details = []
+        return cited
+    details = [cited] if cited else []
     if department := data.get("department"):
         shown = department.short_name or department.name
         details.append(_("%(department)s alone") % {"department": shown}
