@@ -328,3 +328,18 @@ def test_the_import_time_check_can_fail():
         "def view():\n    return _('Done')\n"
     )
     assert _eager_calls(ast.parse(source)) == [3]
+
+
+EMOJI = re.compile(r"[\U0001F000-\U0001FAFF]|&#(1[2-9]\d{4}|x1F[0-9A-Fa-f]{3});")
+
+
+def test_no_template_draws_with_an_emoji():
+    """Agents' and departments' machines often lack an emoji font: an emoji icon (the bell was
+    &#128276;) shows as an empty box. Icons are drawn (inline SVG) or plain symbols."""
+    found = [
+        f"{path.relative_to(ROOT)}: {match.group()}"
+        for path in ROOT.glob("templates/**/*.html")
+        for match in EMOJI.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+    assert EMOJI.search("&#128276;") and EMOJI.search("🔔")  # the check can fail
