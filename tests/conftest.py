@@ -14,6 +14,7 @@ from django.utils import translation
 
 from cases import sla
 from cases.routing import ruleset as compiled_rules
+from cases.views import filter_panel
 from core.roles import ROLE_PERMISSIONS
 from departments import gazetteer
 from departments.models import Department
@@ -116,3 +117,12 @@ def english_by_default(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_filter_options(monkeypatch):
+    """The case list's filter options are kept per process and rebuilt when a minute old: each
+    test builds them from its own city, and no rebuild lands between two requests a test
+    compares (on a slow machine one did: 6 queries, then 9)."""
+    filter_panel.forget_filter_choices()
+    monkeypatch.setattr(filter_panel, "FILTER_CHOICES_MAX_AGE", 3600.0)
