@@ -189,6 +189,7 @@ def test_the_knowledge_pages_show_the_issuing_unit_and_label_demo_content(
     page = client.get(reverse("kb:detail", args=[beijing.pk])).content.decode()
     assert "Issuing unit: 北京市" in page and "Imported from elsewhere" in page
     assert "Demo content" not in page
+    assert "<td>Imported from a file</td>" in page  # its version was published by no one
     card = demo_articles.get(title="社会保障卡补办流程")
     page = client.get(reverse("kb:detail", args=[card.pk])).content.decode()
     assert "Demo content" in page and "12333人社服务热线分中心" in page
