@@ -1,6 +1,6 @@
 """Consultations the agents answered on the call from the knowledge base (first-contact
-resolution), each citing the article it was answered from: the articles' 答复工单数 and
-helpfulness are lived in, and the callback queue holds the latest of them."""
+resolution), each citing the article it was answered from, then called back and closed: the
+articles' 答复工单数 and helpfulness are lived in."""
 
 from datetime import datetime, timedelta
 
@@ -24,8 +24,8 @@ def load_knowledge(now: datetime) -> ImportResult:
 
 
 def build_knowledge_answers(demo: Demo, count: int = ANSWERED_FROM_KNOWLEDGE) -> int:
-    """Consultations asked in an article's own words, answered with its text, some called
-    back and closed; a few articles are asked about often, most seldom (as on a real line)."""
+    """Consultations asked in an article's own words and answered with its text; a few
+    articles are asked about often, most seldom (as on a real line)."""
     load_knowledge(demo.now)
     articles = list(
         Article.objects.filter(LIVE_ARTICLES, source=Article.Source.DEMO).order_by("pk")
@@ -68,7 +68,7 @@ def _answer_from(demo: Demo, article: Article) -> Case:
         services.close_case(
             case, actor=demo.agent(), note="回访完毕，办结归档。", at=clock.minutes(2, 30, rng)
         )
-    except Stop:  # asked lately: waits for its callback
+    except Stop:  # asked minutes ago: the next step would be in the future
         pass
     case.refresh_from_db()
     return case
