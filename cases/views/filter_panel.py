@@ -110,9 +110,11 @@ def tidy_filter_form(form) -> None:
         own.attrs = dict(widget.attrs)
     for name in ("due_before", "due_after", "created_after", "created_before"):
         form.fields[name].widget.input_type = "datetime-local"
-    # The API takes codes (region=4301, category=07); the panel's pickers offer names.
-    form.fields["region"].label = _("region")
-    form.fields["category"].label = _("category")
+    # The API takes codes (region=4301, category=07); the panel's pickers offer names. A bound
+    # form has made its BoundFields (and copied their labels) while validating: both are set.
+    for name, label in (("region", _("region")), ("category", _("category"))):
+        form.fields[name].label = label
+        form[name].label = label
     # A dashboard's (or a knowledge article's) drill-down stays in the URL (and in the form,
     # hidden, so that narrowing the list keeps it); the list says it in words above the cases
     # (measure_caption).

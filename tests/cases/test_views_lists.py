@@ -311,3 +311,12 @@ def test_the_kept_filter_panel_shows_each_viewer_its_own_refusal(client_for, db)
     for who, refused in [("agent", False), ("handler", True), ("agent", False)]:
         page = client_for(who).get(url, params, HTTP_ACCEPT_LANGUAGE="en").content.decode()
         assert (refusal in page) is refused, who
+
+
+@pytest.mark.parametrize("query", [{}, {"status": "registered"}])
+def test_the_region_and_category_filters_are_named_for_the_names_they_offer(client_for, query):
+    """The pickers offer names, not codes; a filtered (bound) list said 区域编码 (its fields'
+    labels had been copied while validating)."""
+    page = client_for("agent").get(reverse("cases:list"), query, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    html = page.content.decode()
+    assert '<label for="id_region">区域:' in html and '<label for="id_category">分类:' in html
