@@ -124,6 +124,12 @@ def render_case(
         "instructions": list(leader_instructions(user, case)),
         "consultations": list(visible_consultations(user).filter(case=case)),
         "merged": list(case.merged_cases.only("number", "status")),
+        # the knowledge articles a direct answer cites, as far as the viewer may open them
+        "cited_articles": (
+            list(policy.scope(user, case.answered_with.only("pk", "title").order_by("pk")))
+            if case.answer
+            else []
+        ),
         "attachments": list(visible_attachments(user, case).select_related("uploaded_by")),
         "may_attach": policy.can(user, "cases.add_attachment", case),
         "attach_form": attach_form or AttachmentForm(),

@@ -70,3 +70,13 @@ def test_an_unknown_article_is_refused_in_chinese(users, cited, value):
     error = error_of(response)
     assert "article" in error["fields"]
     assert re.search(r"[\u4e00-\u9fff]", str(error["fields"]["article"]))
+
+
+def test_a_case_answered_from_the_knowledge_base_names_its_articles(client, users, cited):
+    article, numbers = cited
+    client.force_login(users["agent"])
+    number = sorted(numbers)[0]
+    page = client.get(reverse("cases:detail", args=[number]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    html = page.content.decode()
+    link = f'<a href="{reverse("kb:detail", args=[article.pk])}">{article.title}</a>'
+    assert "答复引用的知识条目" in html and link in html
