@@ -230,3 +230,29 @@ def test_imported_articles_round_trip_through_the_export(db):
     assert exported["p-beijing"]["department"] == ""
     result = import_articles(io.StringIO(out.getvalue()))
     assert (result.created, result.updated) == (0, 0)
+
+
+def test_loading_again_leaves_a_version_published_since_with_its_own_date(db, users):
+    """`make run` loads the demo at every start: only what a load creates is dated back, never
+    a version published since."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from knowledgebase import services
+
+    long_ago = timezone.now() - timedelta(days=180)
+    load_demo_articles(published_at=long_ago)
+    card = Article.objects.get(title="社会保障卡补办流程")
+    assert card.published_at == long_ago
+    services.update_article(card, actor=users["editor"], answer=card.answer + "（已更新）")
+    services.submit_article(card, actor=users["editor"])
+    card = services.publish_article(card, actor=users["reviewer"])
+    republished = card.published_at
+    assert republished > long_ago
+
+    # (the file's text wins over the edit, as for any import: that version is published now)
+    load_demo_articles(published_at=timezone.now() - timedelta(days=180))
+    card.refresh_from_db()
+    assert card.published_at >= republished
+    assert all(v.published_at >= republished for v in card.versions.exclude(version=1))
